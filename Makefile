@@ -1,0 +1,31 @@
+# qdesk developer entry points (GNU make).
+#   make run    install system deps + venv, migrate, load demo data, serve
+#   make test   scripts/run-tests.sh (SQLite + PostgreSQL); PYTEST_ARGS=... to pass through
+#   make clean  remove the venv and build artefacts (keeps instance/)
+
+PYTHON ?= python3
+VENV   := .venv
+PYTEST_ARGS ?=
+
+.PHONY: venv run test clean
+
+venv: $(VENV)/bin/qdesk
+
+$(VENV)/bin/qdesk: setup.py
+	$(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install -q --upgrade pip && $(VENV)/bin/pip install -q -e .
+	touch -c $@
+
+run:
+	scripts/system-deps.sh run
+	$(MAKE) --no-print-directory venv
+	$(VENV)/bin/qdesk db upgrade
+	$(VENV)/bin/qdesk demo load --if-empty
+	exec $(VENV)/bin/qdesk run --host 127.0.0.1 --port $${PORT:-5000}
+
+test:
+	scripts/run-tests.sh $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache test-artifacts .pgtest
+	find . \( -path ./instance -o -path ./.git \) -prune -o \
+		\( -name __pycache__ -o -name '*.egg-info' \) -type d -prune -exec rm -rf {} +

@@ -1,0 +1,61 @@
+"""The Flask-Admin shell: home, login, company switcher, Modules screen,
+core screens and every plugin's screens, all company-scoped."""
+from __future__ import annotations
+
+from flask import Flask, current_app, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.theme import Bootstrap4Theme
+
+from admin import auth
+from admin.core_views import core_views
+from admin.modules import ModulesView
+from admin.views import CompanyModelView
+from core import tenancy
+from core.plugins import PluginRegistry
+
+
+class HomeView(AdminIndexView):
+    """Home: the current company's enabled modules and their screens."""
+
+    @expose("/")
+    def index(self):
+        if tenancy.current_user() is None:
+            return redirect(url_for("qdesk_auth.login", next=request.full_path))
+        registry = current_app.extensions["qdesk.plugins"]
+        enabled = tenancy.enabled_modules()
+        modules = []
+        for info in registry.loaded():
+            if info.key not in enabled:
+                continue
+            views = [v for v in registry.admin_views if v.plugin_key == info.key and v.is_visible()]
+            modules.append(dict(info=info, views=views))
+        return self.render("qdesk/home.html", modules=modules)
+
+
+def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
+    """Build the admin shell and register every plugin's screens.
+
+    Each class from ``register_admin_views`` must subclass
+    :class:`admin.views.CompanyModelView`; it gets the endpoint
+    ``<plugin>_<entity>`` and the plugin's name as menu category.
+    """
+    app.register_blueprint(auth.bp)
+    app.before_request(auth.load_current)
+    app.context_processor(auth.navbar_context)
+    admin = Admin(app, name="qdesk", theme=Bootstrap4Theme(base_template="qdesk/master.html"),
+                  index_view=HomeView(name="Home", url="/admin"))
+    admin.add_view(ModulesView(name="Modules", endpoint="core_modules", url="/admin/modules",
+                               category="Administration"))
+    for view in core_views():
+        admin.add_view(view)
+    for key, view_classes in registry.call_each("register_admin_views"):
+        info = registry.get(key)
+        for cls in view_classes or []:
+            if not (isinstance(cls, type) and issubclass(cls, CompanyModelView)):
+                raise TypeError(f"plugin {key!r}: register_admin_views returned {cls!r}, "
+                                "which is not a CompanyModelView subclass")
+            view = cls(key, name=getattr(cls, "label", None) or cls.entity.replace("_", " ").title(),
+                       category=info.manifest.name_en)
+            registry.admin_views.append(view)
+            admin.add_view(view)
+    return admin

@@ -1,0 +1,100 @@
+"""Core's own screens: companies and users (system admins), audit log."""
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from markupsafe import Markup
+from wtforms import PasswordField, SelectField
+from wtforms.validators import Optional
+
+from admin.views import CompanyModelView, format_changes
+from core import tenancy
+from core.extensions import db
+from core.models import ROLES, AuditEntry, Company, Membership, User
+from core.security import hash_password
+
+
+class SystemAdminView(ModelView):
+    """Screens for system administrators only (not company-scoped)."""
+
+    def __init__(self, model: type, **kwargs) -> None:
+        super().__init__(model, db, **kwargs)
+
+    def is_accessible(self) -> bool:
+        user = tenancy.current_user()
+        return user is not None and user.is_system_admin
+
+    def inaccessible_callback(self, name, **kwargs):
+        if tenancy.current_user() is None:
+            return redirect(url_for("qdesk_auth.login", next=request.full_path))
+        abort(403)
+
+
+class CompanyAdminView(SystemAdminView):
+    can_delete = False  # companies hold records: deactivate instead
+    column_list = ("code", "name", "province", "city", "active")
+    column_searchable_list = ("code", "name")
+    form_columns = ("code", "name", "province", "city", "address", "phone", "active")
+
+
+class UserAdminView(SystemAdminView):
+    can_delete = False  # users appear in audit trails: deactivate instead
+    column_list = ("email", "name", "is_system_admin", "active", "last_login_at")
+    column_searchable_list = ("email", "name")
+    form_columns = ("email", "name", "is_system_admin", "active", "locale", "new_password", "memberships")
+    form_extra_fields = {"new_password": PasswordField("New password", validators=[Optional()])}
+    inline_models = [(Membership, dict(
+        form_columns=("id", "company", "role"),
+        form_overrides={"role": SelectField},
+        form_args={"role": {"choices": [(r, r) for r in ROLES]}},
+    ))]
+
+    def on_model_change(self, form, model, is_created):
+        model.email = model.email.strip().lower()
+        if form.new_password.data:
+            model.password_hash = hash_password(form.new_password.data)
+        elif is_created:
+            raise ValueError("A new user needs a password.")
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, ValueError):
+            from flask import flash
+            flash(str(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+class AuditLogView(CompanyModelView):
+    """The company's audit trail, read-only, for admins and managers."""
+
+    model = AuditEntry
+    entity = "audit"
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_export = True
+    column_list = ("at", "user", "table_name", "record_id", "action", "changes")
+    column_default_sort = ("at", True)
+    column_filters = ("table_name", "action", "at")
+    column_formatters = {"changes": lambda v, c, m, n: format_changes(m.changes or {})}
+    column_formatters_export = {"changes": lambda v, c, m, n: str(m.changes)}
+
+    def get_query(self):
+        return tenancy.scoped_query(self.model)
+
+    def is_action_allowed(self, name: str) -> bool:
+        return False
+
+
+def core_views() -> list:
+    """Instances of core's screens, added by ``init_admin``."""
+    return [
+        AuditLogView("core", name="Audit log", category="Administration"),
+        CompanyAdminView(Company, name="Companies", category="System", endpoint="core_company",
+                         url="/admin/system/companies"),
+        UserAdminView(User, name="Users", category="System", endpoint="core_user",
+                      url="/admin/system/users"),
+    ]
+
+
+__all__ = ["core_views", "Markup"]

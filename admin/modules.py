@@ -1,0 +1,52 @@
+"""The Modules screen: a company admin enables and disables modules."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+
+from core import tenancy
+from core.modules import ModuleError, disable_module, enable_module
+from core.permissions import has_permission
+
+
+class ModulesView(BaseView):
+    """One card per installed plugin, with enable/disable for the company."""
+
+    def is_accessible(self) -> bool:
+        return tenancy.current_company() is not None and has_permission("core.module.read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        if tenancy.current_user() is None:
+            return redirect(url_for("qdesk_auth.login", next=request.full_path))
+        abort(403)
+
+    @expose("/")
+    def index(self):
+        registry = current_app.extensions["qdesk.plugins"]
+        company = tenancy.current_company()
+        enabled = tenancy.enabled_modules(company)
+        cards = [dict(info=info, enabled=info.key in enabled,
+                      dependents=[k for k in registry.dependents(info.key) if k in enabled],
+                      missing=[d for d in registry.dependency_closure(info.key) if d not in enabled])
+                 for info in registry.loaded()]
+        return self.render("qdesk/modules.html", cards=cards, company=company,
+                           can_change=has_permission("core.module.write"))
+
+    @expose("/<key>/<verb>", methods=["POST"])
+    def change(self, key: str, verb: str):
+        if not has_permission("core.module.write"):
+            abort(403)
+        company, user = tenancy.current_company(), tenancy.current_user()
+        try:
+            if verb == "enable":
+                pulled = enable_module(company, key, by=user)
+                extra = f" (also enabled: {', '.join(pulled)})" if pulled else ""
+                flash(f"Module {key} enabled for {company.name}{extra}.", "success")
+            elif verb == "disable":
+                disable_module(company, key, by=user)
+                flash(f"Module {key} disabled for {company.name}. Its data is kept.", "success")
+            else:
+                abort(404)
+        except ModuleError as exc:
+            flash(str(exc), "error")
+        return redirect(url_for(".index"))

@@ -1,0 +1,277 @@
+"""The company-scoped base view every plugin admin screen subclasses.
+
+Everything a screen must get right about tenancy and permissions is done
+here once: the list, count and single-record queries, relation dropdowns and
+ajax loaders are restricted to the current company; ``company_id`` is
+stamped by core, never read from the form; every endpoint checks the module
+gate (404 when the module is disabled for the company) and the permission of
+its action (403); bulk actions receive records already scoped; saves are
+guarded by optimistic locking; deletes of records with history archive them.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin.actions import action as _flask_admin_action
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model.form import converts  # noqa: F401  (re-exported for plugins)
+from markupsafe import Markup, escape
+from sqlalchemy import func
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
+
+from core import tenancy
+from core.extensions import db
+from core.models import AuditEntry, utcnow
+from core.permissions import has_permission
+from core.records import SYSTEM_COLUMNS, CompanyOwnedMixin
+
+# Which permission each Flask-Admin endpoint needs.
+ENDPOINT_ACTIONS = {
+    "index_view": "read", "details_view": "read", "export": "read", "ajax_lookup": "read",
+    "create_view": "create", "edit_view": "write", "ajax_update": "write",
+    "delete_view": "delete", "action_view": None,  # checked per action
+}
+
+CONFLICT_MESSAGE = ("This record was changed by someone else while you were editing it "
+                    "(now version {version}). Your changes were not saved: reopen the record "
+                    "to see the current values and make your change again.")
+
+
+def _is_company_owned(model: type) -> bool:
+    return hasattr(model, "company_id")
+
+
+def scoped_action(name: str, text: str, confirmation: str | None = None,
+                  permission: str = "write") -> Callable:
+    """Declare a bulk action on a :class:`CompanyModelView`.
+
+    The decorated method receives the selected **records**, already limited
+    to the current company (ids of other companies are silently dropped),
+    and runs only for users holding ``<plugin>.<entity>.<permission>``::
+
+        @scoped_action("close", "Close", "Close the selected tickets?")
+        def action_close(self, records):
+            for r in records: r.state = "closed"
+            db.session.commit()
+    """
+    def decorator(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(self: CompanyModelView, ids: list[str]) -> Any:
+            return method(self, self.records_for_ids(ids))
+        wrapper._qdesk_permission = permission
+        return _flask_admin_action(name, text, confirmation)(wrapper)
+    return decorator
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Ajax relation lookups limited to the current company."""
+
+    def get_query(self) -> Any:
+        query = super().get_query()
+        return query.filter(self.model.company_id == tenancy.require_company().id) \
+            if _is_company_owned(self.model) else query
+
+    def get_one(self, pk: Any) -> Any:
+        return self.get_query().filter(self.model.id == pk).one_or_none()
+
+
+class ScopedModelConverter(AdminModelConverter):
+    """Relation dropdowns list only the current company's records."""
+
+    def _model_select_field(self, prop: Any, multiple: Any, remote_model: type, **kwargs: Any) -> Any:
+        if "query_factory" not in kwargs and _is_company_owned(remote_model):
+            kwargs["query_factory"] = lambda: tenancy.scoped_query(remote_model)
+        return super()._model_select_field(prop, multiple, remote_model, **kwargs)
+
+
+class CompanyModelView(ModelView):
+    """Base class of every plugin screen. Set ``model`` and ``entity``.
+
+    ``plugin_key`` is filled in by core from the plugin that registered the
+    view; the endpoint is ``<plugin>_<entity>`` and permissions are
+    ``<plugin>.<entity>.<read|create|write|delete>``.
+    """
+
+    model: type | None = None
+    entity: str | None = None
+    plugin_key: str = ""
+
+    model_form_converter = ScopedModelConverter
+    form_excluded_columns = (*SYSTEM_COLUMNS, "archived_at")
+    column_exclude_list = ("company_id", "version", "created_by_id", "updated_by_id", "archived_at")
+    column_details_exclude_list = ("company_id",)
+    column_export_exclude_list = ("company_id", "version")
+    can_view_details = True
+    can_export = True
+    export_max_rows = 5000
+    page_size = 50
+    fast_mass_delete = False  # each delete goes through delete_model: audit, archive
+    details_template = "qdesk/model/details.html"
+    list_template = "qdesk/model/list.html"
+
+    def __init__(self, plugin_key: str, **kwargs: Any) -> None:
+        if self.model is None or not self.entity:
+            raise TypeError(f"{type(self).__name__} must set 'model' and 'entity'")
+        self.plugin_key = plugin_key
+        kwargs.setdefault("endpoint", f"{plugin_key}_{self.entity}")
+        kwargs.setdefault("url", f"/admin/{plugin_key}/{self.entity}")
+        super().__init__(self.model, db, **kwargs)
+
+    # --- permissions and the module gate ----------------------------------
+    def permission(self, action: str) -> str:
+        """The permission name for ``action`` on this screen's entity."""
+        return f"{self.plugin_key}.{self.entity}.{action}"
+
+    def allowed(self, action: str) -> bool:
+        """Whether the current user may ``action`` here, in the current company."""
+        return has_permission(self.permission(action))
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self.allowed("create")
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self.allowed("write")
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self.allowed("delete")
+
+    def is_accessible(self) -> bool:
+        return (tenancy.current_user() is not None and tenancy.current_company() is not None
+                and tenancy.module_enabled(self.plugin_key) and self.allowed("read"))
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        if tenancy.current_user() is None:
+            return redirect(url_for("qdesk_auth.login", next=request.full_path))
+        if tenancy.current_company() is None or not tenancy.module_enabled(self.plugin_key):
+            abort(404)  # a disabled module does not exist for this company
+        abort(403)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        needed = ENDPOINT_ACTIONS.get(name, "read")
+        if needed and not self.allowed(needed):
+            abort(403)
+        return None
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "delete":
+            return self.allowed("delete")
+        handler = self._actions_data.get(name)
+        needed = getattr(handler[0], "_qdesk_permission", None) if handler else None
+        # Actions not declared with scoped_action are refused: their ids would
+        # not be company-scoped.
+        return needed is not None and self.allowed(needed) and super().is_action_allowed(name)
+
+    # --- company scoping ---------------------------------------------------
+    def _active(self, query: Any) -> Any:
+        if issubclass(self.model, CompanyOwnedMixin) and request.args.get("archived") != "1":
+            query = query.filter(self.model.archived_at.is_(None))
+        return query
+
+    def get_query(self) -> Any:
+        return self._active(tenancy.scoped_query(self.model))
+
+    def get_count_query(self) -> Any:
+        company = tenancy.require_company()
+        query = db.session.query(func.count("*")).select_from(self.model) \
+            .filter(self.model.company_id == company.id)
+        return self._active(query)
+
+    def get_one(self, id: Any) -> Any:
+        # Flask-Admin's get_one ignores get_query: scope it here (archived
+        # records stay reachable by id within the company).
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            return None
+        return tenancy.scoped_query(self.model).filter(self.model.id == pk).one_or_none()
+
+    def records_for_ids(self, ids: list[str]) -> list[Any]:
+        """The current company's records among ``ids`` (others are dropped)."""
+        pks = [int(i) for i in ids if str(i).isdigit()]
+        return tenancy.scoped_query(self.model).filter(self.model.id.in_(pks)).all() if pks else []
+
+    def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> Any:
+        remote = getattr(self.model, name).property.mapper.class_
+        return ScopedAjaxLoader(name, db, remote, **options)
+
+    # --- saving: stamping, optimistic locking, archive ---------------------
+    def scaffold_form(self) -> Any:
+        form_class = super().scaffold_form()
+        form_class.record_version = HiddenField()
+        return form_class
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        if request.method == "GET" and obj is not None and "record_version" in form:
+            form.record_version.data = obj.version
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        form = super().create_form(obj)
+        if "record_version" in form:
+            del form["record_version"]
+        return form
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        if is_created:
+            model.company_id = tenancy.require_company().id
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        submitted = form.record_version.data if "record_version" in form else None
+        if submitted not in (None, "") and str(submitted) != str(model.version):
+            flash(CONFLICT_MESSAGE.format(version=model.version), "error")
+            return False
+        if "record_version" in form:
+            del form["record_version"]
+        return super().update_model(form, model)
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, StaleDataError):
+            db.session.rollback()
+            flash(CONFLICT_MESSAGE.format(version="newer"), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def delete_model(self, model: Any) -> bool:
+        if isinstance(model, CompanyOwnedMixin) and model.has_history():
+            if model.archived_at is None:
+                model.archived_at = utcnow()
+                db.session.commit()
+            flash(f"{escape(str(model))} has a history and was archived, not deleted.", "info")
+            return True
+        return super().delete_model(model)
+
+    @scoped_action("restore", "Restore", permission="write")
+    def action_restore(self, records: list[Any]) -> None:
+        """Bring archived records back to the list."""
+        for record in records:
+            record.archived_at = None
+        db.session.commit()
+        flash(f"{len(records)} record(s) restored.", "success")
+
+    # --- audit on the details page -----------------------------------------
+    def audit_entries(self, model: Any, limit: int = 100) -> list[AuditEntry]:
+        """The record's audit trail, newest first (shown on its details page)."""
+        return (tenancy.scoped_query(AuditEntry)
+                .filter(AuditEntry.table_name == model.__tablename__, AuditEntry.record_id == model.id)
+                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).all())
+
+
+def format_changes(changes: dict[str, Any]) -> Markup:
+    """Escaped ``field: old → new`` lines for the audit table."""
+    lines = [f"<b>{escape(k)}</b>: {escape(v[0])} → {escape(v[1])}" for k, v in changes.items()]
+    return Markup("<br>".join(lines))

@@ -1,0 +1,72 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import get_locale
+
+from core import builtin
+from core.config import configure, instance_path
+from core.extensions import babel, csrf, db
+from core.permissions import PermissionRegistry
+from core.plugins import PluginRegistry, PluginsConfig
+from core import records  # noqa: F401  (installs the session events)
+from core import tenancy
+
+LOCALES = ("zh_Hans_CN", "en")
+
+
+def select_locale() -> str:
+    """The user's language, else the browser's (Accept-Language), else Chinese."""
+    user = tenancy.current_user()
+    if user is not None and user.locale in LOCALES:
+        return user.locale
+    if session.get("locale") in LOCALES:
+        return session["locale"]
+    best = request.accept_languages.best_match(["zh", "zh-CN", "en"])
+    return "en" if best == "en" else "zh_Hans_CN"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build a qdesk app: configuration, extensions, plugins, admin shell.
+
+    :param config: values over the defaults, the instance file and the
+        ``QDESK_*`` environment (tests pass ``DATABASE_URL`` here).
+    :raises core.plugins.PluginError: a plugin cannot be loaded (strict mode).
+    """
+    app = Flask("qdesk", instance_path=instance_path(), root_path=__file__.rsplit("/", 1)[0])
+    configure(app, config)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    # Flask-Babel before Flask-Admin (Flask-Admin looks it up at init).
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+
+    registry = PluginRegistry.load(PluginsConfig.load(app.config["PLUGINS_TOML"]),
+                                   builtins=[("core", builtin)])
+    app.extensions["qdesk.plugins"] = registry
+    _register_models(registry)
+    permissions = PermissionRegistry()
+    for key, perms in registry.call_each("register_permissions"):
+        permissions.add(key, perms or [])
+    app.extensions["qdesk.permissions"] = permissions
+
+    from admin import init_admin  # the shell needs the registry filled
+    init_admin(app, registry)
+    app.jinja_env.globals["get_locale"] = get_locale
+    return app
+
+
+def _register_models(registry: PluginRegistry) -> None:
+    for key, models in registry.call_each("register_models"):
+        if key == "core":
+            continue
+        for model in models or []:
+            table = getattr(model, "__tablename__", "")
+            if not table.startswith(f"{key}_"):
+                raise ValueError(f"plugin {key!r}: table {table!r} of {model.__name__} must be "
+                                 f"named {key}_<entity>")
+        registry.models.setdefault(key, []).extend(models or [])

@@ -1,0 +1,247 @@
+"""The ``qdesk`` command: db, demo, company, user, module, plugin (and Flask's run/shell)."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from core.extensions import db
+from core.models import ROLES, Company, Membership, User
+
+
+def _create_app():
+    from core import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             help="qdesk: service quality management. Configure with QDESK_* variables.")
+def main() -> None:
+    pass
+
+
+def _company(code: str) -> Company:
+    company = db.session.query(Company).filter_by(code=code).one_or_none()
+    if company is None:
+        raise click.ClickException(f"no company with code {code!r}")
+    return company
+
+
+# --- db ---------------------------------------------------------------------
+@main.group()
+def db_group() -> None:
+    """Database schema: upgrade, generate revisions."""
+
+
+db_group.name = "db"
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Upgrade core and every installed plugin to their latest revision."""
+    from core import migrate
+    migrate.upgrade()
+    click.echo("database is up to date (all heads)")
+
+
+@db_group.command("revision")
+@click.option("--plugin", "plugin", required=True, help="plugin key, or 'core'")
+@click.option("-m", "--message", required=True)
+@click.option("--empty", is_flag=True, help="do not autogenerate")
+@with_appcontext
+def db_revision(plugin: str, message: str, empty: bool) -> None:
+    """Autogenerate a revision into PLUGIN's migration branch."""
+    from core import migrate
+    try:
+        path = migrate.revision(plugin, message, autogenerate=not empty)
+    except KeyError:
+        raise click.ClickException(f"no loaded plugin {plugin!r}") from None
+    click.echo(f"created {path}")
+
+
+# --- demo -------------------------------------------------------------------
+@main.group()
+def demo() -> None:
+    """Demonstration data."""
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="do nothing when companies exist")
+@with_appcontext
+def demo_load(if_empty: bool) -> None:
+    """Create two demo companies with users, enable all modules, print logins."""
+    from core.demo import load_demo
+    if if_empty and db.session.query(Company.id).first() is not None:
+        click.echo("database already has data; demo not loaded. Existing logins are unchanged.")
+        return
+    logins = load_demo()
+    click.echo("Demo logins (e-mail / password / role):")
+    for email, password, role in logins:
+        click.echo(f"  {email:<28} {password:<16} {role}")
+
+
+# --- company ----------------------------------------------------------------
+@main.group()
+def company() -> None:
+    """Companies (tenants)."""
+
+
+@company.command("create")
+@click.argument("code")
+@click.argument("name")
+@click.option("--province", default=None)
+@with_appcontext
+def company_create(code: str, name: str, province: str | None) -> None:
+    """Create company CODE named NAME."""
+    if db.session.query(Company).filter_by(code=code).first():
+        raise click.ClickException(f"company {code!r} already exists")
+    db.session.add(Company(code=code, name=name, province=province))
+    db.session.commit()
+    click.echo(f"created company {code} {name}")
+
+
+@company.command("list")
+@with_appcontext
+def company_list() -> None:
+    """List companies."""
+    for c in db.session.query(Company).order_by(Company.code):
+        click.echo(f"{c.code:<10} {c.name:<30} {c.province or '':<10} {'active' if c.active else 'inactive'}")
+
+
+# --- user -------------------------------------------------------------------
+@main.group()
+def user() -> None:
+    """Users and their roles per company."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--company", "company_code", help="company code to join")
+@click.option("--role", type=click.Choice(ROLES), default="staff", show_default=True)
+@click.option("--name", default="")
+@click.option("--system-admin", is_flag=True, help="may manage companies and users")
+@with_appcontext
+def user_create(email: str, company_code: str | None, role: str, name: str, system_admin: bool) -> None:
+    """Create user EMAIL; the password is read from a prompt or stdin, never an argument."""
+    from core.security import hash_password
+    email = email.strip().lower()
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    company = _company(company_code) if company_code else None
+    account = db.session.query(User).filter_by(email=email).one_or_none()
+    if account is not None and company is None:
+        raise click.ClickException(f"user {email} already exists")
+    if account is None:
+        account = User(email=email, name=name, password_hash=password_hash, is_system_admin=system_admin)
+        db.session.add(account)
+    elif any(m.company_id == company.id for m in account.memberships):
+        raise click.ClickException(f"user {email} is already a member of {company.code}")
+    if company is not None:
+        account.memberships.append(Membership(company=company, role=role))
+    db.session.commit()
+    click.echo(f"user {email} ready" + (f" ({role} in {company.code})" if company else ""))
+
+
+@user.command("list")
+@with_appcontext
+def user_list() -> None:
+    """List users with their companies and roles."""
+    for u in db.session.query(User).order_by(User.email):
+        roles = ", ".join(f"{m.company.code}:{m.role}" for m in u.memberships) or "-"
+        flags = " [system admin]" if u.is_system_admin else ""
+        flags += "" if u.active else " [inactive]"
+        click.echo(f"{u.email:<30} {roles}{flags}")
+
+
+# --- module -----------------------------------------------------------------
+@main.group()
+def module() -> None:
+    """Per-company module enablement."""
+
+
+@module.command("list")
+@click.option("--company", "company_code", required=True)
+@with_appcontext
+def module_list(company_code: str) -> None:
+    """List installed modules and whether each is enabled for the company."""
+    from core import tenancy
+    company = _company(company_code)
+    enabled = tenancy.enabled_modules(company)
+    for info in current_app.extensions["qdesk.plugins"].loaded():
+        state = "enabled" if info.key in enabled else "disabled"
+        click.echo(f"{info.key:<20} {info.version:<10} {state:<9} {info.manifest.name_en}")
+
+
+def _change_module(verb: str, name: str, company_code: str) -> None:
+    from core.modules import ModuleError, disable_module, enable_module
+    company = _company(company_code)
+    try:
+        if verb == "enable":
+            pulled = enable_module(company, name)
+            click.echo(f"enabled {name} for {company.code}"
+                       + (f"; also enabled: {', '.join(pulled)}" if pulled else ""))
+        else:
+            disable_module(company, name)
+            click.echo(f"disabled {name} for {company.code} (data kept)")
+    except ModuleError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@module.command("enable")
+@click.argument("name")
+@click.option("--company", "company_code", required=True)
+@with_appcontext
+def module_enable(name: str, company_code: str) -> None:
+    """Enable module NAME (and its dependencies) for a company."""
+    _change_module("enable", name, company_code)
+
+
+@module.command("disable")
+@click.argument("name")
+@click.option("--company", "company_code", required=True)
+@with_appcontext
+def module_disable(name: str, company_code: str) -> None:
+    """Disable module NAME for a company (refused while others depend on it)."""
+    _change_module("disable", name, company_code)
+
+
+# --- plugin -----------------------------------------------------------------
+@main.group()
+def plugin() -> None:
+    """Installed plugins."""
+
+
+@plugin.command("list")
+def plugin_list() -> None:
+    """Every installed plugin: key, version, source, depends, state.
+
+    Lists broken and blocked plugins too, so it works when the app itself
+    refuses to start because of one.
+    """
+    import os
+
+    from core.plugins import PluginError, PluginRegistry, PluginsConfig
+    from core.config import configure  # noqa: F401  (same plugins.toml lookup as the app)
+    toml = os.environ.get("QDESK_PLUGINS_TOML", os.path.join(os.getcwd(), "plugins.toml"))
+    config = PluginsConfig.load(toml)
+    try:
+        registry = PluginRegistry.load(PluginsConfig(config.blocked, True, False, config.settings))
+    except PluginError as exc:  # a dependency cycle is never skipped
+        raise click.ClickException(str(exc)) from None
+    if not registry.infos:
+        click.echo("no plugins installed (entry-point group qdesk.plugins)")
+    for info in sorted(registry.infos.values(), key=lambda i: i.key):
+        click.echo(f"{info.key:<20} {info.version:<10} {info.state:<8} "
+                   f"depends: {', '.join(info.depends) or '-'}")
+        click.echo(f"    from {info.source}")
+        if info.error:
+            click.echo(f"    error: {info.error}")

@@ -1,0 +1,126 @@
+"""The whole extension API of qdesk: every hook a plugin can implement.
+
+Implement a hook with ``@hookimpl`` (re-exported as ``core.hookimpl``) on a
+function of the same name in your plugin's ``__init__.py``. Core always calls
+hooks with keyword arguments; an implementation may accept any subset of the
+arguments named here, but no other name (that is refused at start, naming the
+plugin). Arguments with default values never receive anything: do not give
+them defaults.
+
+Hooks marked *per company* are called only for plugins enabled in that
+company; the others are called once per app for every loaded plugin.
+See ``docs/hooks.md`` for examples.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from admin.views import CompanyModelView
+    from core.models import Company, User
+    from core.permissions import Permission
+
+PROJECT = "qdesk"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- Registration: called once per app, at start --------------------------
+
+@hookspec
+def register_models() -> list[type]:
+    """Return the SQLAlchemy model classes this plugin defines.
+
+    Called once in ``create_app``. Core uses the list to attribute tables to
+    the plugin (migration branch, autogenerate filter) and to check that every
+    table is named ``<plugin key>_<entity>``. Company-owned models inherit
+    ``core.records.CompanyOwnedMixin``.
+
+    :return: model classes, e.g. ``[Customer, ContactLog]``.
+    """
+
+
+@hookspec
+def register_admin_views() -> list[type[CompanyModelView]]:
+    """Return the admin screen classes this plugin adds.
+
+    Called once in ``create_app``. Each class subclasses
+    ``admin.views.CompanyModelView`` and sets ``model`` and ``entity``; core
+    instantiates it with the endpoint ``<plugin>_<entity>``, the URL
+    ``/admin/<plugin>/<entity>/`` and the plugin's menu category. Company
+    scoping, permissions and the module gate come from the base class.
+
+    :return: view classes, e.g. ``[CustomerView]``.
+    """
+
+
+@hookspec
+def register_permissions() -> list[Permission]:
+    """Return the permissions this plugin declares, with default grants.
+
+    Called once in ``create_app``. Names follow
+    ``<plugin>.<entity>.<read|create|write|delete>`` and must start with the
+    plugin's key; ``core.permissions.crud_permissions`` builds the usual four.
+    Grants say which company roles (``admin``, ``manager``, ``staff``,
+    ``readonly``) hold the permission by default.
+
+    :return: ``core.permissions.Permission`` objects.
+    """
+
+
+# --- Company events: per company ------------------------------------------
+
+@hookspec
+def company_module_enabled(company: Company, module: str, pulled_in: list[str]) -> None:
+    """A module was enabled for ``company`` (after commit).
+
+    Per company: called for plugins enabled in ``company``, including the one
+    just enabled, so a plugin can seed its per-company data.
+
+    :param company: the company.
+    :param module: key of the module the user asked to enable.
+    :param pulled_in: keys of dependencies enabled along with it.
+    """
+
+
+@hookspec
+def company_module_disabled(company: Company, module: str) -> None:
+    """A module was disabled for ``company`` (after commit).
+
+    Per company: called for the plugins that were enabled before the change,
+    the disabled one included. Its data stays; nothing should be deleted.
+
+    :param company: the company.
+    :param module: key of the module that was disabled.
+    """
+
+
+@hookspec
+def record_changed(company: Company, record: Any, action: str, changes: dict[str, tuple[Any, Any]]) -> None:
+    """A company-owned record was created, updated, archived or deleted.
+
+    Per company: called after the transaction committed, once per record, for
+    plugins enabled in the record's company. The audit entry is already
+    written. Do not change the record here; start a new unit of work if you
+    must write.
+
+    :param company: the record's company.
+    :param record: the model instance (detached values are still readable).
+    :param action: ``create``, ``update``, ``archive`` or ``delete``.
+    :param changes: field name → ``(old, new)`` for the changed fields.
+    """
+
+
+@hookspec
+def load_demo_data(company: Company, users: dict[str, User]) -> None:
+    """Add this plugin's demonstration records to ``company``.
+
+    Per company: called by ``qdesk demo load`` for plugins enabled in the
+    company, in dependency order, inside one transaction that core commits.
+    Add objects to ``core.db.session``; ``company_id`` is stamped by core.
+
+    :param company: the demo company being filled.
+    :param users: the company's demo users by role (``admin``, ``staff``).
+    """

@@ -1,0 +1,124 @@
+"""Core tables: companies, their modules, users, memberships and the audit log.
+
+Plugin models live in their plugins; company-owned ones inherit
+:class:`core.records.CompanyOwnedMixin`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+
+ROLES = ("admin", "manager", "staff", "readonly")
+
+
+def utcnow() -> datetime:
+    """Current UTC time, naive (stored as UTC on every database)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Company(db.Model):
+    """A tenant: its own users, enabled modules and records."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province: Mapped[str | None] = mapped_column(String(50))
+    city: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    modules: Mapped[list[CompanyModule]] = relationship(back_populates="company", cascade="all, delete-orphan")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="company", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CompanyModule(db.Model):
+    """Whether a module is enabled for a company. Rows stay when disabled."""
+
+    __tablename__ = "company_modules"
+    __table_args__ = (UniqueConstraint("company_id", "module"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    module: Mapped[str] = mapped_column(String(40))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    company: Mapped[Company] = relationship(back_populates="modules")
+
+
+class User(db.Model):
+    """A person who logs in. Roles come from memberships, per company."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    is_system_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def role_in(self, company: Company | None) -> str | None:
+        """The user's role in ``company``, or None when not a member."""
+        if company is None:
+            return None
+        for m in self.memberships:
+            if m.company_id == company.id:
+                return m.role
+        return None
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class Membership(db.Model):
+    """A user's role in one company."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    company: Mapped[Company] = relationship(back_populates="memberships")
+
+
+class AuditEntry(db.Model):
+    """One change to one company-owned record: who, when, which fields."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(80))
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (db.Index("ix_audit_entries_record", "table_name", "record_id"),)
+
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,91 @@
+"""Permissions declared by plugins and checked by core, once.
+
+A permission is named ``<plugin>.<entity>.<action>`` and carries the company
+roles that hold it by default (like Odoo's ir.model.access). A user holds a
+permission in the current company when their role there is granted it and
+the permission's module is enabled for that company.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from flask import current_app
+
+from core import tenancy
+from core.models import ROLES
+
+ACTIONS = ("read", "create", "write", "delete")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named permission and the roles granted it by default."""
+
+    name: str
+    grants: frozenset[str]
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise ValueError(f"permission {self.name!r} must look like <plugin>.<entity>.<action>")
+        unknown = set(self.grants) - set(ROLES)
+        if unknown:
+            raise ValueError(f"permission {self.name!r} grants unknown roles {sorted(unknown)}; "
+                             f"roles are {', '.join(ROLES)}")
+        object.__setattr__(self, "grants", frozenset(self.grants))
+
+    @property
+    def module(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+def crud_permissions(
+    plugin: str,
+    entity: str,
+    read: Iterable[str] = ROLES,
+    create: Iterable[str] = ("admin", "manager", "staff"),
+    write: Iterable[str] = ("admin", "manager", "staff"),
+    delete: Iterable[str] = ("admin", "manager"),
+) -> list[Permission]:
+    """The four permissions of an entity with the usual default grants:
+    everyone reads, staff and up create and write, managers and up delete."""
+    grants = dict(read=read, create=create, write=write, delete=delete)
+    return [Permission(f"{plugin}.{entity}.{action}", frozenset(grants[action])) for action in ACTIONS]
+
+
+class PermissionRegistry:
+    """All permissions of the loaded plugins, by name."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, Permission] = {}
+
+    def add(self, owner: str, permissions: Iterable[Permission]) -> None:
+        """Register ``owner``'s permissions; each must be in its namespace."""
+        for perm in permissions:
+            if perm.module != owner:
+                raise ValueError(f"plugin {owner!r} declares permission {perm.name!r} "
+                                 f"outside its namespace {owner}.*")
+            if perm.name in self.by_name:
+                raise ValueError(f"permission {perm.name!r} declared twice")
+            self.by_name[perm.name] = perm
+
+
+def permission_registry() -> PermissionRegistry:
+    """The app's :class:`PermissionRegistry`."""
+    return current_app.extensions["qdesk.permissions"]
+
+
+def has_permission(name: str, user=None, company=None) -> bool:
+    """Whether ``user`` (default: current) holds ``name`` in ``company``
+    (default: current). Unknown permissions are never held (fail closed)."""
+    user = user or tenancy.current_user()
+    company = company or tenancy.current_company()
+    perm = permission_registry().by_name.get(name)
+    if user is None or company is None or perm is None or not user.active:
+        return False
+    if not tenancy.module_enabled(perm.module, company):
+        return False
+    return user.role_in(company) in perm.grants

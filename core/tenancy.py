@@ -1,0 +1,101 @@
+"""The current user and company, and the one company filter of qdesk.
+
+Inside a request the current user and company are set by the admin shell
+from the session; CLI commands, demo loading and tests set them with
+:func:`acting_as`. Every company-scoped read in core goes through
+:func:`scoped_query`, which fails closed when no company is current.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Company, CompanyModule, User
+
+
+class NoCurrentCompany(RuntimeError):
+    """A company-scoped operation ran without a current company."""
+
+
+def current_user() -> User | None:
+    """The acting user, or None (anonymous request, system task)."""
+    return g.get("qdesk_user") if has_app_context() else None
+
+
+def current_company() -> Company | None:
+    """The company the acting user works in, or None."""
+    return g.get("qdesk_company") if has_app_context() else None
+
+
+def require_company() -> Company:
+    """The current company; :class:`NoCurrentCompany` when there is none."""
+    company = current_company()
+    if company is None:
+        raise NoCurrentCompany("no current company: company-scoped data needs one")
+    return company
+
+
+def set_current(user: User | None, company: Company | None) -> None:
+    """Make ``user`` and ``company`` current for this app context."""
+    g.qdesk_user = user
+    g.qdesk_company = company
+
+
+@contextmanager
+def acting_as(company: Company | None, user: User | None = None) -> Iterator[None]:
+    """Run a block as ``user`` working in ``company`` (CLI, demo data, tests)."""
+    previous = (g.get("qdesk_user"), g.get("qdesk_company"))
+    set_current(user, company)
+    try:
+        yield
+    finally:
+        set_current(*previous)
+
+
+def scoped_query(model: type, company: Company | None = None) -> Any:
+    """``db.session.query(model)`` restricted to ``company`` (default: current).
+
+    The only place qdesk filters rows by company; admin views, relation
+    choices, ajax loaders, actions and (later) the API and printing use it.
+    """
+    company = company or require_company()
+    return db.session.query(model).filter(model.company_id == company.id)
+
+
+def enabled_modules(company: Company | None = None) -> frozenset[str]:
+    """Keys of the loaded plugins enabled for ``company`` (default: current).
+
+    Cached for the app context; :func:`forget_enabled_modules` clears it after
+    a change.
+    """
+    company = company or current_company()
+    if company is None:
+        return frozenset()
+    cache = g.setdefault("qdesk_enabled_modules", {})
+    if company.id not in cache:
+        rows = db.session.execute(
+            select(CompanyModule.module).where(
+                CompanyModule.company_id == company.id, CompanyModule.enabled.is_(True))
+        ).scalars()
+        loaded = set(current_app.extensions["qdesk.plugins"].keys())
+        cache[company.id] = frozenset(rows) & loaded
+    return cache[company.id]
+
+
+def forget_enabled_modules() -> None:
+    """Drop the cached enabled-module sets (after enabling or disabling)."""
+    g.pop("qdesk_enabled_modules", None)
+
+
+def module_enabled(key: str, company: Company | None = None) -> bool:
+    """Whether plugin ``key`` is enabled for ``company``; core is always on."""
+    return key == "core" or key in enabled_modules(company)
+
+
+def company_hooks(company: Company) -> Any:
+    """Hook relay calling only core and the plugins enabled for ``company``."""
+    return current_app.extensions["qdesk.plugins"].hook_for(enabled_modules(company))

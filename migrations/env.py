@@ -1,0 +1,53 @@
+"""The one Alembic environment of qdesk.
+
+Run through ``qdesk db ...`` (inside the app), which puts the version folders
+of core and of every loaded plugin on ``version_locations``. When a revision
+is generated for one plugin, autogenerate only looks at that plugin's tables.
+"""
+from alembic import context
+from flask import current_app
+
+from core.extensions import db
+
+config = context.config
+registry = current_app.extensions["qdesk.plugins"]
+only = config.attributes.get("qdesk_plugin")
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if type_ == "table":
+        table = name
+    else:
+        table_obj = getattr(obj, "table", None)
+        table = table_obj.name if table_obj is not None else None
+    if table is None or table == "alembic_version":
+        return type_ != "table"
+    if only is None:
+        return True
+    return registry.owner_of_table(table) == only
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        with db.engine.connect() as connection:
+            _configure_and_run(connection)
+    else:
+        _configure_and_run(connection)
+
+
+def _configure_and_run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=db.metadata,
+        include_object=include_object,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    if connection.in_transaction():
+        connection.commit()
+
+
+run()

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Test driver behind `make test`: runs the suite on SQLite (browser tests
+# included) and on a throwaway PostgreSQL cluster (browser tests excluded).
+#   scripts/run-tests.sh [pytest args...]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/system-deps.sh test
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+fi
+.venv/bin/pip install -q -e ".[test]"
+
+PGDIR="$(mktemp -d "${TMPDIR:-/tmp}/qdesk-pgtest.XXXXXX")"
+cleanup() { scripts/pgcluster.sh stop "$PGDIR" || true; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pg_url=""
+if scripts/pgcluster.sh start "$PGDIR" >/dev/null; then
+  pg_url="$(scripts/pgcluster.sh url "$PGDIR")"
+else
+  echo "run-tests: could not start the PostgreSQL cluster" >&2
+fi
+
+describe() {
+  case "$1" in
+    0) echo "passed" ;;
+    5) echo "FAILED (no tests collected)" ;;
+    *) echo "FAILED (exit $1)" ;;
+  esac
+}
+
+echo "=== pytest on SQLite ==="
+t0=$(date +%s)
+sqlite_rc=0
+QDESK_TEST_DATABASE_URL=sqlite .venv/bin/python -m pytest -p no:cacheprovider "$@" || sqlite_rc=$?
+sqlite_secs=$(( $(date +%s) - t0 ))
+
+echo "=== pytest on PostgreSQL (${pg_url:-no cluster}) ==="
+t0=$(date +%s)
+pg_rc=0
+if [ -n "$pg_url" ]; then
+  QDESK_TEST_DATABASE_URL="$pg_url" .venv/bin/python -m pytest -p no:cacheprovider -m "not browser" "$@" || pg_rc=$?
+  pg_result="$(describe "$pg_rc")"
+else
+  pg_rc=1
+  pg_result="FAILED (cluster did not start)"
+fi
+pg_secs=$(( $(date +%s) - t0 ))
+
+echo
+echo "=== summary ==="
+printf '%-12s %-32s %8s\n' "database" "result" "seconds"
+printf '%-12s %-32s %8s\n' "sqlite" "$(describe "$sqlite_rc")" "$sqlite_secs"
+printf '%-12s %-32s %8s\n' "postgresql" "$pg_result" "$pg_secs"
+
+if [ "$sqlite_rc" -ne 0 ] || [ "$pg_rc" -ne 0 ]; then
+  exit 1
+fi

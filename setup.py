@@ -1,0 +1,49 @@
+"""Packaging for qdesk: the core, the admin shell and the built-in plugins.
+
+Built-in plugins register through the same ``qdesk.plugins`` entry-point group
+as third-party ones, so our own code exercises the public extension API.
+"""
+from setuptools import find_packages, setup
+
+setup(
+    name="qdesk",
+    version="0.1.0",
+    description="Modular service-quality management on Flask, pluggy and Flask-Admin",
+    python_requires=">=3.11",
+    packages=find_packages(include=["core", "core.*", "admin", "admin.*", "plugins", "plugins.*", "migrations"]),
+    include_package_data=True,
+    package_data={
+        "core": ["translations/*/LC_MESSAGES/*"],
+        "admin": ["templates/**/*", "static/**/*"],
+        "plugins": ["*/migrations/versions/*.py", "*/templates/**/*"],
+        "migrations": ["script.py.mako", "versions/*.py"],
+    },
+    data_files=[],
+    install_requires=[
+        "Flask>=3.1,<3.2",
+        "Flask-Admin[sqlalchemy]==2.2.1",
+        "SQLAlchemy>=2.0.40,<2.1",
+        "Flask-SQLAlchemy==3.1.1",
+        "Flask-Babel==4.0.0",
+        "Flask-WTF==1.3.0",
+        "WTForms>=3.2,<3.4",
+        "pluggy>=1.5,<2",
+        "marshmallow>=4,<5",
+        "WeasyPrint==70.0",
+        "alembic>=1.16,<2",
+        "psycopg[binary]>=3.2,<4",
+        "click>=8.1",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8,<10",
+            "playwright>=1.50,<2",
+        ],
+    },
+    entry_points={
+        "console_scripts": ["qdesk = core.cli:main"],
+        # Built-in plugins are listed here as they are added, e.g.
+        # "crm = plugins.crm". Third-party plugins add their own.
+        "qdesk.plugins": [],
+    },
+)
