@@ -1,0 +1,182 @@
+"""Shared fixtures: test plugins installed through entry points, one app
+per session on SQLite or PostgreSQL (``QDESK_TEST_DATABASE_URL``), a clean
+database per test, and companies with one user per role."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-1"
+
+
+def install_entry_points(where: Path, dist: str, plugins: dict[str, str]) -> Path:
+    """Make ``plugins`` (entry-point name → module) discoverable in the
+    ``qdesk.plugins`` group, as ``pip install`` of distribution ``dist`` would."""
+    info = where / f"{dist}-1.0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    lines = "\n".join(f"{name} = {module}" for name, module in plugins.items())
+    (info / "entry_points.txt").write_text(f"[qdesk.plugins]\n{lines}\n")
+    if str(where) not in sys.path:
+        sys.path.insert(0, str(where))
+    return where
+
+
+def uninstall_entry_points(where: Path) -> None:
+    if str(where) in sys.path:
+        sys.path.remove(str(where))
+
+
+@pytest.fixture(scope="session")
+def test_plugins(tmp_path_factory):
+    """The example plugins ``notes`` and ``tasks``, installed by entry point."""
+    where = install_entry_points(tmp_path_factory.mktemp("site"), "qdesk-test-plugins",
+                                 {"notes": "tests.plugins.notes", "tasks": "tests.plugins.tasks"})
+    yield where
+    uninstall_entry_points(where)
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("QDESK_TEST_DATABASE_URL", "sqlite")
+    if url in ("", "sqlite"):
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return url
+
+
+def reset_database(app) -> None:
+    """An empty schema: drop everything, then run every migration."""
+    from core import migrate
+    from core.extensions import db
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(test_plugins, tmp_path_factory):
+    from core import create_app
+    os.environ.setdefault("QDESK_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    app = create_app({"DATABASE_URL": database_url(tmp_path_factory), "TESTING": True,
+                      "PLUGINS_TOML": str(tmp_path_factory.mktemp("cfg") / "plugins.toml")})
+    reset_database(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    from core.extensions import db
+    with app.app_context():
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context (for direct database work in a test)."""
+    with app.app_context():
+        yield
+
+
+class World:
+    """Two companies, A and B, with one user per role in each, all modules on."""
+
+    def __init__(self, app):
+        from core.extensions import db
+        from core.models import Company, Membership, User
+        from core.modules import enable_module
+        from core.security import hash_password
+        self.app = app
+        with app.app_context():
+            pw = hash_password(PASSWORD)
+            for code, province in (("A", "浙江"), ("B", "四川")):
+                company = Company(code=code, name=f"Company {code}", province=province)
+                db.session.add(company)
+                for role in ("admin", "manager", "staff", "readonly"):
+                    user = User(email=f"{role}@{code.lower()}.test", name=f"{role} {code}", password_hash=pw)
+                    user.memberships.append(Membership(company=company, role=role))
+                    db.session.add(user)
+                db.session.commit()
+                for key in app.extensions["qdesk.plugins"].keys():
+                    enable_module(company, key)
+            self.ids = {c.code: c.id for c in db.session.query(Company)}
+
+    def company(self, code):
+        from core.extensions import db
+        from core.models import Company
+        return db.session.query(Company).filter_by(code=code).one()
+
+    def user(self, email):
+        from core.extensions import db
+        from core.models import User
+        return db.session.query(User).filter_by(email=email).one()
+
+
+@pytest.fixture
+def world(app):
+    return World(app)
+
+
+class Client:
+    """A test client that logs in and adds the CSRF token to its POSTs."""
+
+    TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+    def __init__(self, app):
+        self.app = app
+        self.http = app.test_client()
+        self.token = None
+
+    def login(self, email, password=PASSWORD):
+        page = self.http.get("/login")
+        token = self.TOKEN.search(page.get_data(as_text=True)).group(1)
+        response = self.http.post("/login", data={"email": email, "password": password, "csrf_token": token})
+        self.token = None
+        return response
+
+    def csrf(self):
+        if self.token is None:
+            page = self.http.get("/admin/").get_data(as_text=True)
+            self.token = self.TOKEN.search(page).group(1)
+        return self.token
+
+    def get(self, url, **kw):
+        return self.http.get(url, **kw)
+
+    def post(self, url, data=None, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.csrf())
+        return self.http.post(url, data=data, **kw)
+
+    def switch(self, company_id):
+        return self.post("/switch-company", {"company_id": company_id})
+
+
+@pytest.fixture
+def client_for(app):
+    """``client_for(email)``: a logged-in :class:`Client`."""
+    def make(email):
+        client = Client(app)
+        response = client.login(email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+    return make

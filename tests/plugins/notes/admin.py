@@ -1,0 +1,25 @@
+from admin.views import CompanyModelView, scoped_action
+from core import db
+
+from .models import Note, Tag
+
+
+class TagView(CompanyModelView):
+    model = Tag
+    entity = "tag"
+    label = "Tags"
+
+
+class NoteView(CompanyModelView):
+    model = Note
+    entity = "note"
+    label = "Notes"
+    column_list = ("title", "tag", "priority", "pinned")
+    column_searchable_list = ("title",)
+    column_editable_list = ("title",)
+
+    @scoped_action("pin", "Pin", "Pin the selected notes?")
+    def action_pin(self, records):
+        for note in records:
+            note.pinned = True
+        db.session.commit()

@@ -1,0 +1,32 @@
+"""Example plugin ``tasks`` (depends on ``notes``): hook implementations only."""
+from core import Manifest, crud_permissions, hookimpl
+
+MANIFEST = Manifest(
+    key="tasks",
+    name_zh="任务",
+    name_en="Tasks",
+    version="1.0",
+    depends=("notes",),
+    category="Examples",
+    sequence=20,
+    description_zh="示例插件：关联便签的任务。",
+    description_en="Example plugin: tasks that point at notes.",
+)
+
+
+@hookimpl
+def register_models():
+    from .models import Task
+    return [Task]
+
+
+@hookimpl
+def register_admin_views():
+    from .admin import TaskView
+    return [TaskView]
+
+
+@hookimpl
+def register_permissions():
+    # Read-only users may not even read tasks: a non-default grant.
+    return crud_permissions("tasks", "task", read=("admin", "manager", "staff"))
