@@ -73,14 +73,18 @@ def demo() -> None:
 @with_appcontext
 def demo_load(if_empty: bool) -> None:
     """Create two demo companies with users, enable all modules, print logins."""
-    from core.demo import load_demo
+    from core.demo import demo_logins_in_use, load_demo
     if if_empty and db.session.query(Company.id).first() is not None:
-        click.echo("database already has data; demo not loaded. Existing logins are unchanged.")
-        return
-    logins = load_demo()
-    click.echo("Demo logins (e-mail / password / role):")
+        click.echo("The database already has data; demo data not loaded again.")
+        logins = demo_logins_in_use()
+    elif db.session.query(Company.id).filter(Company.code.in_(["HZ", "CD"])).first() is not None:
+        raise click.ClickException("the demo companies HZ and CD already exist")
+    else:
+        logins = load_demo()
+    if logins:
+        click.echo("Demo logins (e-mail / password / role):")
     for email, password, role in logins:
-        click.echo(f"  {email:<28} {password:<16} {role}")
+        click.echo(f"  {email:<24} {password:<12} {role}")
 
 
 # --- company ----------------------------------------------------------------

@@ -8,6 +8,7 @@ from core.extensions import db
 from core.models import Company, Membership, User
 from core.modules import enable_module
 from core.security import hash_password
+from werkzeug.security import check_password_hash
 
 DEMO_PASSWORD = "qdesk-demo"
 COMPANIES = [
@@ -46,4 +47,15 @@ def load_demo() -> list[tuple[str, str, str]]:
         with tenancy.acting_as(company, users["admin"]):
             tenancy.company_hooks(company).load_demo_data(company=company, users=users)
             db.session.commit()
+    return logins
+
+
+def demo_logins_in_use() -> list[tuple[str, str, str]]:
+    """Demo logins that still exist and still have the demo password."""
+    logins = []
+    for user in db.session.query(User).filter(User.email.like("%.demo")).order_by(User.id):
+        if user.active and check_password_hash(user.password_hash, DEMO_PASSWORD):
+            roles = ", ".join(f"{m.role} of {m.company.code}" for m in user.memberships)
+            roles = ("system admin; " if user.is_system_admin else "") + roles
+            logins.append((user.email, DEMO_PASSWORD, roles))
     return logins
