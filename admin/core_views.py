@@ -43,6 +43,8 @@ class UserAdminView(SystemAdminView):
     column_searchable_list = ("email", "name")
     form_columns = ("email", "name", "is_system_admin", "active", "locale", "new_password", "memberships")
     form_extra_fields = {"new_password": PasswordField("New password", validators=[Optional()])}
+    form_overrides = {"locale": SelectField}
+    form_args = {"locale": {"choices": [("", "Browser language"), ("zh_Hans_CN", "中文"), ("en", "English")]}}
     inline_models = [(Membership, dict(
         form_columns=("id", "company", "role"),
         form_overrides={"role": SelectField},
@@ -76,7 +78,8 @@ class AuditLogView(CompanyModelView):
     column_list = ("at", "user", "table_name", "record_id", "action", "changes")
     column_default_sort = ("at", True)
     column_filters = ("table_name", "action", "at")
-    column_formatters = {"changes": lambda v, c, m, n: format_changes(m.changes or {})}
+    column_formatters = {"changes": lambda v, c, m, n: format_changes(m.changes or {}),
+                         "at": lambda v, c, m, n: m.at.strftime("%Y-%m-%d %H:%M:%S")}
     column_formatters_export = {"changes": lambda v, c, m, n: str(m.changes)}
 
     def get_query(self):

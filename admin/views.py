@@ -37,6 +37,8 @@ ENDPOINT_ACTIONS = {
     "delete_view": "delete", "action_view": None,  # checked per action
 }
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 CONFLICT_MESSAGE = ("This record was changed by someone else while you were editing it "
                     "(now version {version}). Your changes were not saved: reopen the record "
                     "to see the current values and make your change again.")
@@ -176,8 +178,13 @@ class CompanyModelView(ModelView):
         return needed is not None and self.allowed(needed) and super().is_action_allowed(name)
 
     # --- company scoping ---------------------------------------------------
+    @property
+    def archivable(self) -> bool:
+        """Whether records are archived rather than deleted (list toggle)."""
+        return issubclass(self.model, CompanyOwnedMixin)
+
     def _active(self, query: Any) -> Any:
-        if issubclass(self.model, CompanyOwnedMixin) and request.args.get("archived") != "1":
+        if self.archivable and request.args.get("archived") != "1":
             query = query.filter(self.model.archived_at.is_(None))
         return query
 
@@ -262,6 +269,15 @@ class CompanyModelView(ModelView):
             record.archived_at = None
         db.session.commit()
         flash(f"{len(records)} record(s) restored.", "success")
+
+    # --- export --------------------------------------------------------------
+    def get_export_value(self, model: Any, name: Any) -> Any:
+        # A cell starting with = + - @ (or a tab/CR) is a formula to
+        # spreadsheet programs: prefix it with ' so it stays text.
+        value = super().get_export_value(model, name)
+        if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+            return "'" + value
+        return value
 
     # --- audit on the details page -----------------------------------------
     def audit_entries(self, model: Any, limit: int = 100) -> list[AuditEntry]:

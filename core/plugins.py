@@ -233,6 +233,12 @@ class PluginRegistry:
         return None
 
     def _register(self, info: PluginInfo) -> None:
+        # Registration runs in dependency order: a dependency whose hooks were
+        # refused just above (skip_broken) takes its dependents down with it.
+        failed = [d for d in info.depends if self.infos[d].state != LOADED]
+        if failed:
+            self._broken(info, f"plugin {info.key!r} depends on {failed[0]!r}, which failed to load")
+            return
         try:
             self.pm.register(info.module, name=info.key)
             # Unknown hook names surface here, attributable to this plugin.

@@ -160,19 +160,25 @@ def _audit(session: Session, flush_context: Any) -> None:
         # A Core insert on the flush's own connection: same transaction, and
         # no ORM objects added while the flush is running.
         session.connection().execute(insert(AuditEntry.__table__), rows)
+        if has_app_context() and "qdesk.plugins" in current_app.extensions:
+            # after_commit may not emit SQL: resolve each company and its
+            # enabled modules now, while the transaction is still active.
+            companies = session.info.setdefault("qdesk_record_companies", {})
+            for company_id in {r["company_id"] for r in rows} - companies.keys():
+                company = session.get(Company, company_id)
+                companies[company_id] = (company, tenancy.enabled_modules(company))
 
 
 @event.listens_for(Session, "after_commit")
 def _notify(session: Session) -> None:
     events = session.info.pop("qdesk_record_events", [])
+    companies = session.info.pop("qdesk_record_companies", {})
     if not events or not has_app_context() or "qdesk.plugins" not in current_app.extensions:
         return
-    companies: dict[int, Company] = {}
+    registry = current_app.extensions["qdesk.plugins"]
     for company_id, record, action, changes in events:
-        company = companies.get(company_id)
-        if company is None:
-            company = companies[company_id] = db.session.get(Company, company_id)
-        tenancy.company_hooks(company).record_changed(
+        company, enabled = companies[company_id]
+        registry.hook_for(enabled).record_changed(
             company=company, record=record, action=action,
             changes={k: tuple(v) for k, v in changes.items()})
 
@@ -180,3 +186,4 @@ def _notify(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("qdesk_record_events", None)
+    session.info.pop("qdesk_record_companies", None)
