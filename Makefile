@@ -20,6 +20,7 @@ run:
 	$(MAKE) --no-print-directory venv
 	$(VENV)/bin/qdesk db upgrade
 	$(VENV)/bin/qdesk demo load --if-empty
+	@echo "qdesk: open http://127.0.0.1:$${PORT:-5000}/ and log in with a demo login above"
 	exec $(VENV)/bin/qdesk run --host 127.0.0.1 --port $${PORT:-5000}
 
 test:

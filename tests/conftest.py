@@ -18,7 +18,9 @@ PASSWORD = "correct-horse-1"
 def install_entry_points(where: Path, dist: str, plugins: dict[str, str]) -> Path:
     """Make ``plugins`` (entry-point name → module) discoverable in the
     ``qdesk.plugins`` group, as ``pip install`` of distribution ``dist`` would."""
-    info = where / f"{dist}-1.0.dist-info"
+    # The folder name is "<name>-<version>" with "-" in the name written as
+    # "_", as pip does; else "qdesk-x" would be read as distribution "qdesk".
+    info = where / f"{dist.replace('-', '_')}-1.0.dist-info"
     info.mkdir(parents=True, exist_ok=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
     lines = "\n".join(f"{name} = {module}" for name, module in plugins.items())
