@@ -1,0 +1,268 @@
+"""End-to-end tests in a real Chromium (Playwright, sync API).
+
+The session ``app`` is served by a werkzeug server on a free local port in
+a daemon thread; every test gets the demo data (``core.demo.load_demo``) and
+a fresh browser context (no shared cookies). Chromium is the Debian one at
+``/usr/bin/chromium``: no browser is ever downloaded. On failure a
+screenshot is saved under ``test-artifacts/``.
+
+Run: ``.venv/bin/python -m pytest -q -m browser tests/test_browser.py``
+"""
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 10_000
+
+
+# --- fixtures -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    """Base URL of the session ``app`` served on 127.0.0.1:<free port>."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="qdesk-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo companies and users, loaded for this test (``_clean_tables``
+    empties the tables again afterwards). Returns the logins."""
+    from core.demo import DEMO_PASSWORD, load_demo
+    from core.extensions import db
+    from core.models import Company
+    with app.app_context():
+        logins = load_demo()
+        names = {c.code: c.name for c in db.session.query(Company)}
+    return dict(logins=logins, password=DEMO_PASSWORD, names=names)
+
+
+@pytest.fixture
+def page(browser, live_server, demo, request):
+    """A page in a fresh context, only allowed to talk to the live server."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    # No request may leave the machine (CDNs, fonts...): abort anything else.
+    context.route(re.compile(r"^(?!" + re.escape(live_server) + r")https?://.*"),
+                  lambda route: route.abort())
+    page = context.new_page()
+    failed_before = request.session.testsfailed
+    try:
+        yield page
+    finally:
+        # The call phase has been reported by now: screenshot if it failed.
+        if request.session.testsfailed > failed_before:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
+            except Exception:  # noqa: BLE001 - a screenshot must not hide the failure
+                pass
+        context.close()
+
+
+# --- helpers -------------------------------------------------------------------
+
+def login(page, email: str, password: str):
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def selected_company(page):
+    return page.locator("#company_id option:checked")
+
+
+def switch_company(page, code: str) -> None:
+    """Pick ``code`` in the navbar switcher (it submits itself on change)."""
+    option = page.locator("#company_id option", has_text=re.compile(rf"^\s*{code} ·"))
+    with page.expect_navigation():
+        page.select_option("#company_id", value=option.get_attribute("value"))
+    expect(selected_company(page)).to_have_text(re.compile(rf"^\s*{code} ·"))
+
+
+def menu_category(page, name: str):
+    """The navbar dropdown toggle of a menu category (e.g. a plugin's)."""
+    return page.locator("#admin-navbar-collapse a.dropdown-toggle",
+                        has_text=re.compile(rf"^\s*{re.escape(name)}\s*$"))
+
+
+def menu_link(page, href: str):
+    return page.locator(f"#admin-navbar-collapse a[href='{href}']")
+
+
+def flash(page):
+    return page.locator(".alert")
+
+
+def module_card(page, key: str):
+    return page.locator(f"#module-{key}")
+
+
+def change_module(page, key: str, verb: str) -> None:
+    """Click Enable/Disable in the module's card on the Modules screen."""
+    button = module_card(page, key).get_by_role("button", name=verb, exact=True)
+    with page.expect_navigation():
+        button.click()
+    expect(page).to_have_url(re.compile(r"/admin/modules/$"))
+
+
+def expect_module_menus(page, notes: bool, tasks: bool) -> None:
+    for category, link, shown in (("Notes", "/admin/notes/note/", notes),
+                                  ("Tasks", "/admin/tasks/task/", tasks)):
+        expect(menu_category(page, category)).to_have_count(1 if shown else 0)
+        expect(menu_link(page, link)).to_have_count(1 if shown else 0)
+
+
+def status_of(page, path: str) -> int:
+    response = page.goto(path)
+    assert response is not None, path
+    return response.status
+
+
+# --- tests ---------------------------------------------------------------------
+
+def test_sysadmin_switches_company_and_toggles_modules(page, demo, app):
+    hz, cd = demo["names"]["HZ"], demo["names"]["CD"]
+    login(page, "sysadmin@qdesk.demo", demo["password"])
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.locator("#current-user")).to_contain_text("System Admin")
+
+    # Two companies: the switcher lists both. The default is the first
+    # membership by code (admin/auth.py load_current), i.e. CD; go to HZ.
+    switcher = page.locator("form#company-switcher #company_id")
+    expect(switcher).to_be_visible()
+    expect(switcher.locator("option")).to_have_count(2)
+    expect(selected_company(page)).to_have_text(re.compile(r"^\s*CD ·"))
+    switch_company(page, "HZ")
+    expect(selected_company(page)).to_have_text(f"HZ · {hz}")
+    expect(page.locator("h1")).to_have_text(hz)
+    expect_module_menus(page, notes=True, tasks=True)
+
+    # Switch to CD: its name in the navbar and on the home page.
+    switch_company(page, "CD")
+    expect(selected_company(page)).to_have_text(f"CD · {cd}")
+    expect(page.locator("h1")).to_have_text(cd)
+    expect(flash(page)).to_contain_text(f"Now working in {cd}.")
+    expect(page.locator("[data-module=notes]")).to_have_count(1)
+    expect(page.locator("[data-module=tasks]")).to_have_count(1)
+
+    # Modules screen of CD: disable tasks.
+    page.goto("/admin/modules/")
+    expect(page.locator("h1")).to_contain_text(cd)
+    expect(module_card(page, "tasks")).to_have_attribute("data-state", "enabled")
+    expect(module_card(page, "notes")).to_have_attribute("data-state", "enabled")
+    change_module(page, "tasks", "Disable")
+    expect(flash(page)).to_contain_text(f"Module tasks disabled for {cd}. Its data is kept.")
+    expect(module_card(page, "tasks")).to_have_attribute("data-state", "disabled")
+    expect(module_card(page, "notes")).to_have_attribute("data-state", "enabled")
+    expect_module_menus(page, notes=True, tasks=False)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "modules-tasks-disabled.png"), full_page=True)
+    assert status_of(page, "/admin/tasks/task/") == 404
+    assert status_of(page, "/admin/notes/note/") == 200
+
+    # Then notes (nothing depends on it any more).
+    page.goto("/admin/modules/")
+    change_module(page, "notes", "Disable")
+    expect(flash(page)).to_contain_text(f"Module notes disabled for {cd}. Its data is kept.")
+    expect(module_card(page, "notes")).to_have_attribute("data-state", "disabled")
+    expect(module_card(page, "tasks")).to_have_attribute("data-state", "disabled")
+    expect_module_menus(page, notes=False, tasks=False)
+    page.screenshot(path=str(ARTIFACTS / "modules-disabled.png"), full_page=True)
+    assert status_of(page, "/admin/notes/note/") == 404
+    assert status_of(page, "/admin/tasks/task/") == 404
+    page.goto("/admin/")
+    expect(page.locator("[data-module]")).to_have_count(0)
+
+    # Re-enable tasks: notes, its dependency, comes back with it.
+    page.goto("/admin/modules/")
+    change_module(page, "tasks", "Enable")
+    expect(flash(page)).to_contain_text(f"Module tasks enabled for {cd} (also enabled: notes).")
+    expect(module_card(page, "tasks")).to_have_attribute("data-state", "enabled")
+    expect(module_card(page, "notes")).to_have_attribute("data-state", "enabled")
+    expect_module_menus(page, notes=True, tasks=True)
+    assert status_of(page, "/admin/tasks/task/") == 200
+    assert status_of(page, "/admin/notes/note/") == 200
+
+    # HZ was not touched: both modules stayed enabled there.
+    page.goto("/admin/")
+    switch_company(page, "HZ")
+    expect(page.locator("h1")).to_have_text(hz)
+    expect(page.locator("[data-module=notes]")).to_have_count(1)
+    expect(page.locator("[data-module=tasks]")).to_have_count(1)
+    expect_module_menus(page, notes=True, tasks=True)
+    page.goto("/admin/modules/")
+    expect(page.locator("h1")).to_contain_text(hz)
+    expect(module_card(page, "tasks")).to_have_attribute("data-state", "enabled")
+    expect(module_card(page, "notes")).to_have_attribute("data-state", "enabled")
+    assert status_of(page, "/admin/tasks/task/") == 200
+
+    # ... and the database agrees: HZ never had a module disabled.
+    from core.extensions import db
+    from core.models import Company, CompanyModule
+    with app.app_context():
+        rows = (db.session.query(Company.code, CompanyModule.module, CompanyModule.enabled)
+                .join(CompanyModule, CompanyModule.company_id == Company.id).all())
+    assert sorted(rows) == [("CD", "notes", True), ("CD", "tasks", True),
+                            ("HZ", "notes", True), ("HZ", "tasks", True)]
+
+
+def test_staff_has_no_modules_screen(page, demo):
+    login(page, "staff@hz.demo", demo["password"])
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    # One company only: no switcher, the company is shown as text.
+    expect(page.locator("#company_id")).to_have_count(0)
+    expect(page.locator("#current-company")).to_have_text(f"HZ · {demo['names']['HZ']}")
+    expect(page.locator("#current-user .badge")).to_have_text("staff")
+    expect(menu_category(page, "Notes")).to_have_count(1)  # logged in and menus rendered
+    expect(menu_category(page, "Administration")).to_have_count(0)
+    expect(menu_link(page, "/admin/modules/")).to_have_count(0)
+    assert status_of(page, "/admin/modules/") == 403
+
+
+def test_wrong_password_is_refused(page, demo):
+    login(page, "admin@hz.demo", demo["password"] + "-wrong")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.locator(".alert-danger")).to_have_text("Wrong e-mail or password.")
+    expect(page.locator("#email")).to_have_value("admin@hz.demo")
+    expect(page.locator("#password")).to_have_value("")
+    assert status_of(page, "/admin/") == 200  # the login page again, not home
+    expect(page).to_have_url(re.compile(r"/login\?next="))
