@@ -99,7 +99,7 @@ def company_module_disabled(company: Company, module: str) -> None:
 
 @hookspec
 def record_changed(company: Company, record: Any, action: str, changes: dict[str, tuple[Any, Any]]) -> None:
-    """A company-owned record was created, updated, archived or deleted.
+    """A company-owned record was created, updated, archived, restored or deleted.
 
     Per company: called after the transaction committed, once per record, for
     plugins enabled in the record's company. The audit entry is already
@@ -108,7 +108,7 @@ def record_changed(company: Company, record: Any, action: str, changes: dict[str
 
     :param company: the record's company.
     :param record: the model instance (detached values are still readable).
-    :param action: ``create``, ``update``, ``archive`` or ``delete``.
+    :param action: ``create``, ``update``, ``archive``, ``restore`` or ``delete``.
     :param changes: field name → ``(old, new)`` for the changed fields.
     """
 

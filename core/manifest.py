@@ -44,6 +44,8 @@ class Manifest:
                 f"plugin key {self.key!r} must be 2-40 characters of a-z, 0-9 and _, "
                 "starting with a letter"
             )
+        if self.key == "core":
+            raise ValueError("plugin key 'core' is reserved for qdesk's own hooks and permissions")
         object.__setattr__(self, "depends", tuple(self.depends))
         if self.key in self.depends:
             raise ValueError(f"plugin {self.key!r} cannot depend on itself")

@@ -119,7 +119,7 @@ class PluginRegistry:
     """The loaded plugins of one app and the pluggy manager that calls them.
 
     Created by ``create_app`` through :meth:`load`; available as
-    ``app.extensions["qdesk.plugins"]`` and :func:`core.registry`.
+    ``app.extensions["qdesk.plugins"]``.
     """
 
     def __init__(self, config: PluginsConfig) -> None:
@@ -309,12 +309,21 @@ class PluginRegistry:
         return "core"
 
     # --- calling hooks ---------------------------------------------------
-    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call ``hook_name`` on every loaded plugin and return
-        ``(plugin key, result)`` pairs, so core knows who registered what.
-        Core's own implementations appear under their builtin names."""
+    def call_each(self, hook_name: str, only: Iterable[str] | None = None,
+                  **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook_name`` plugin by plugin, core first, then dependencies
+        before dependents, and return ``(plugin key, result)`` pairs, so core
+        knows who registered what.
+
+        :param only: restrict the calls to these plugin keys (core included
+            only if listed), e.g. the modules enabled for a company.
+        """
         results = []
-        for key in ["core", *self.keys()]:
+        keys = ["core", *self.keys()]
+        if only is not None:
+            only = set(only)
+            keys = [k for k in keys if k in only]
+        for key in keys:
             plugin = self.pm.get_plugin(key)
             if plugin is None:
                 continue

@@ -1,0 +1,337 @@
+"""One test per hook, through the real app: ``test_hook_<name>`` for every
+hookspec in core/hookspecs.py (``test_every_hook_has_a_test`` enforces it,
+as Datasette's test_plugins.py does).
+
+The example plugins ``notes`` and ``tasks`` (tests/plugins) implement the
+hooks; ``notes`` appends what it receives to ``tests.plugins.notes.EVENTS``.
+Hooks that must refuse a bad plugin are tested with a throwaway plugin
+package installed by entry point into a second app (``make_app``).
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+import textwrap
+
+import pytest
+from sqlalchemy import inspect as sa_inspect
+
+from core import Permission, crud_permissions, hookimpl, hookspecs, tenancy
+from core.demo import load_demo
+from core.extensions import db
+from core.models import ROLES, AuditEntry, Company, User
+from core.modules import ModuleError, disable_module, enable_module
+from core.permissions import PermissionRegistry
+from core.plugins import PluginError
+from tests.conftest import install_entry_points, uninstall_entry_points
+from tests.plugins import notes
+from tests.plugins.notes.models import Note, Tag
+from tests.plugins.tasks.models import Task
+
+PACKAGE_PREFIX = "qdesk_hooktest_"
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch):
+    """``make_app({key: source})``: a second app with extra plugins, each a
+    one-file package installed through the ``qdesk.plugins`` entry point."""
+    site = tmp_path / "site"
+    monkeypatch.delenv("QDESK_SKIP_BROKEN_PLUGINS", raising=False)
+    monkeypatch.delenv("QDESK_TRACE_PLUGINS", raising=False)
+    monkeypatch.setenv("QDESK_INSTANCE_PATH", str(tmp_path / "instance"))
+
+    def make(plugins: dict[str, str]):
+        from core import create_app
+        for key, source in plugins.items():
+            package = site / f"{PACKAGE_PREFIX}{key}"
+            package.mkdir(parents=True)
+            (package / "__init__.py").write_text(textwrap.dedent(source), encoding="utf-8")
+        install_entry_points(site, "qdesk-hook-tests", {k: PACKAGE_PREFIX + k for k in plugins})
+        return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'second.db'}", "TESTING": True,
+                           "SECRET_KEY": "hook-tests", "PLUGINS_TOML": str(tmp_path / "plugins.toml")})
+
+    yield make
+    uninstall_entry_points(site)
+    for name in [m for m in sys.modules if m.startswith(PACKAGE_PREFIX)]:
+        del sys.modules[name]
+
+
+def plugin_source(key: str, body: str, depends: tuple[str, ...] = ()) -> str:
+    """Source of a minimal plugin package ``key`` with ``body`` appended."""
+    return (f"from core import Manifest, hookimpl\n"
+            f"MANIFEST = Manifest(key={key!r}, name_zh={key!r}, name_en={key.title()!r}, "
+            f"version='1.0', depends={depends!r})\n" + textwrap.dedent(body))
+
+
+@pytest.fixture
+def spy(app):
+    """An inline plugin recording every ``record_changed`` call, unregistered
+    afterwards. Not in the registry, so it hears every company."""
+    calls: list[dict] = []
+
+    class Spy:
+        @hookimpl
+        def record_changed(self, company, record, action, changes):
+            calls.append(dict(company=company.code, record=type(record).__name__,
+                              action=action, changes=changes))
+
+    pm = app.extensions["qdesk.plugins"].pm
+    pm.register(Spy(), name="test-spy")
+    yield calls
+    pm.unregister(name="test-spy")
+
+
+def note_id(app, title: str) -> int:
+    with app.app_context():
+        return db.session.query(Note).filter_by(title=title).one().id
+
+
+# --- the meta-tests -----------------------------------------------------------
+
+HOOKS = [name for name, fn in vars(hookspecs).items()
+         if inspect.isfunction(fn) and hasattr(fn, f"{hookspecs.PROJECT}_spec")]
+
+
+def test_every_hook_has_a_test():
+    tests = {name for name, fn in globals().items() if name.startswith("test_hook_") and callable(fn)}
+    missing = [name for name in HOOKS if f"test_hook_{name}" not in tests]
+    assert not missing, f"hooks without a test_hook_<name> in tests/test_hooks.py: {missing}"
+    stale = sorted(t for t in tests if t[len("test_hook_"):] not in HOOKS)
+    assert not stale, f"tests for hooks that core/hookspecs.py does not define: {stale}"
+    assert "register_models" in HOOKS  # the discovery itself works
+
+
+def test_hookimpl_with_unknown_argument_or_name_is_refused(make_app):
+    # Keyword-only calling lets an implementation take a subset of the
+    # arguments, but never a name the spec does not have; and a misspelled
+    # hook name is not silently ignored. Both name the plugin.
+    with pytest.raises(PluginError, match=r"(?s)plugin 'wrongarg' .*invalid hook implementation.*'customer'"):
+        make_app({"wrongarg": plugin_source("wrongarg", """
+            @hookimpl
+            def record_changed(company, customer):
+                pass
+        """)})
+
+
+def test_misspelled_hook_is_refused(make_app):
+    with pytest.raises(PluginError, match=r"(?s)plugin 'typo' .*register_model\b"):
+        make_app({"typo": plugin_source("typo", """
+            @hookimpl
+            def register_model():
+                return []
+        """)})
+
+
+# --- registration: once per app -----------------------------------------------
+
+def test_hook_register_models(app, make_app):
+    registry = app.extensions["qdesk.plugins"]
+    assert registry.models["notes"] == [Tag, Note]
+    assert registry.models["tasks"] == [Task]
+    owners = {"notes_tag": "notes", "notes_note": "notes", "tasks_task": "tasks",
+              "companies": "core", "audit_entries": "core"}
+    with app.app_context():
+        existing = set(sa_inspect(db.engine).get_table_names())
+    for table, owner in owners.items():
+        assert registry.owner_of_table(table) == owner, table
+        assert table in db.metadata.tables, table
+        assert table in existing, f"{table} not created by the migrations"
+
+    # Tables must be named <plugin key>_<entity>: refused at start.
+    with pytest.raises(ValueError, match=r"plugin 'badtable': table 'things' of Thing must be named badtable_"):
+        make_app({"badtable": plugin_source("badtable", """
+            class Thing:
+                __tablename__ = "things"
+
+            @hookimpl
+            def register_models():
+                return [Thing]
+        """)})
+
+
+def test_hook_register_admin_views(app, world, client_for, make_app):
+    registry = app.extensions["qdesk.plugins"]
+    views = {view.endpoint: view for view in registry.admin_views}
+    assert {"notes_tag", "notes_note", "tasks_task"} <= set(views)
+    for endpoint, view in views.items():
+        assert endpoint == f"{view.plugin_key}_{view.entity}"
+        assert view.url == f"/admin/{view.plugin_key}/{view.entity}"
+        assert f"{endpoint}.index_view" in app.view_functions
+    assert views["notes_note"].plugin_key == "notes"
+    assert (views["notes_note"].name, views["notes_note"].category) == ("Notes", "Notes")
+    assert (views["tasks_task"].name, views["tasks_task"].category) == ("Tasks", "Tasks")
+
+    # The screens are live, and gated per company by the base class.
+    staff_a, staff_b = client_for("staff@a.test"), client_for("staff@b.test")
+    assert staff_a.get("/admin/tasks/task/").status_code == 200
+    with app.app_context():
+        disable_module(world.company("A"), "tasks")
+    assert staff_a.get("/admin/tasks/task/").status_code == 404
+    assert staff_b.get("/admin/tasks/task/").status_code == 200
+
+    # Only CompanyModelView subclasses are accepted.
+    with pytest.raises(TypeError, match=r"plugin 'badview': register_admin_views returned"):
+        make_app({"badview": plugin_source("badview", """
+            @hookimpl
+            def register_admin_views():
+                return [object]
+        """)})
+
+
+def test_hook_register_permissions(app, world, client_for, make_app):
+    perms = app.extensions["qdesk.permissions"].by_name
+    for action in ("read", "create", "write", "delete"):
+        assert f"notes.note.{action}" in perms and f"tasks.task.{action}" in perms
+    assert perms["notes.note.read"].grants == frozenset(ROLES)
+    assert perms["notes.note.create"].grants == {"admin", "manager", "staff"}
+    assert perms["notes.note.delete"].grants == {"admin", "manager"}
+    assert perms["tasks.task.read"].grants == {"admin", "manager", "staff"}  # tasks' own grant
+    assert "core.module.write" in perms  # core declares through the same hook
+
+    # The grants decide what the real screens allow.
+    readonly, staff = client_for("readonly@a.test"), client_for("staff@a.test")
+    assert readonly.get("/admin/notes/note/").status_code == 200
+    assert readonly.get("/admin/notes/note/new/").status_code == 403
+    assert readonly.get("/admin/tasks/task/").status_code == 403
+    assert staff.get("/admin/tasks/task/").status_code == 200
+
+    # A plugin declares only in its own namespace, each name once.
+    registry = PermissionRegistry()
+    with pytest.raises(ValueError, match="outside its namespace"):
+        registry.add("tasks", crud_permissions("notes", "note"))
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.add("notes", [Permission("notes.note.read", frozenset({"admin"}))] * 2)
+    with pytest.raises(ValueError, match=r"plugin 'intruder' declares permission 'notes\.note\.read'"):
+        make_app({"intruder": plugin_source("intruder", """
+            from core import Permission
+
+            @hookimpl
+            def register_permissions():
+                return [Permission("notes.note.read", frozenset({"readonly"}))]
+        """)})
+
+
+# --- per company ---------------------------------------------------------------
+
+def test_hook_company_module_enabled(app, world):
+    with app.app_context():
+        company = world.company("A")
+        disable_module(company, "tasks")
+        disable_module(company, "notes")
+        notes.EVENTS.clear()
+        # tasks depends on notes: notes is pulled in, hears the event and is
+        # told it was pulled in.
+        assert enable_module(company, "tasks") == ["notes"]
+        assert notes.EVENTS == [("enabled", "A", "tasks", ("notes",))]
+        # Enabling what is already enabled is no event.
+        notes.EVENTS.clear()
+        assert enable_module(company, "tasks") == []
+        assert notes.EVENTS == []
+
+
+def test_hook_company_module_disabled(app, world):
+    with app.app_context():
+        company = world.company("A")
+        notes.EVENTS.clear()
+        with pytest.raises(ModuleError, match="tasks"):
+            disable_module(company, "notes")  # refused: no event
+        disable_module(company, "tasks")
+        disable_module(company, "notes")  # notes hears its own disabling
+        assert notes.EVENTS == [("disabled", "A", "tasks"), ("disabled", "A", "notes")]
+        disable_module(company, "notes")  # already disabled: nothing happens
+        assert notes.EVENTS == [("disabled", "A", "tasks"), ("disabled", "A", "notes")]
+        # Other companies are not affected.
+        assert tenancy.module_enabled("notes", world.company("B"))
+
+
+def test_hook_record_changed(app, world, client_for, spy):
+    # Through the admin screens, in company A where notes is enabled.
+    notes.EVENTS.clear()
+    staff = client_for("staff@a.test")
+    response = staff.post("/admin/notes/note/new/", {"title": "客户回访", "priority": "2"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    pk = note_id(app, "客户回访")
+    response = staff.post(f"/admin/notes/note/edit/?id={pk}",
+                          {"title": "客户回访（已完成）", "priority": "2", "record_version": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+
+    records = [e for e in notes.EVENTS if e[0] == "record"]
+    assert [e[:4] for e in records] == [("record", "A", "Note", "create"), ("record", "A", "Note", "update")]
+    assert "title" in records[0][4] and "company_id" not in records[0][4]
+    assert records[1][4] == ("title",)
+    assert spy[-1] == dict(company="A", record="Note", action="update",
+                           changes={"title": ("客户回访", "客户回访（已完成）")})
+    with app.app_context():  # the audit entries are written as well
+        assert [e.action for e in db.session.query(AuditEntry).filter_by(table_name="notes_note",
+                                                                          record_id=pk)] == ["create", "update"]
+
+    # Company B has notes disabled: notes does not hear about B's records,
+    # while a hook implementation outside the registry (the spy) does.
+    with app.app_context():
+        company = world.company("B")
+        disable_module(company, "tasks")
+        disable_module(company, "notes")
+        assert not tenancy.module_enabled("notes", company)
+        notes.EVENTS.clear()
+        with tenancy.acting_as(company, world.user("staff@b.test")):
+            db.session.add(Note(title="B 的便签"))
+            db.session.commit()
+    assert notes.EVENTS == []
+    assert spy[-1]["company"] == "B" and spy[-1]["action"] == "create"
+
+
+def test_record_changed_outside_a_request(app, world):
+    # CLI commands, imports and scripts commit several times in one app
+    # context, with no request having looked up the company's modules: the
+    # hook is still dispatched (after_commit itself may not emit SQL).
+    with app.app_context():
+        company = world.company("A")
+        notes.EVENTS.clear()
+        with tenancy.acting_as(company, world.user("staff@a.test")):
+            note = Note(title="导入的便签")
+            db.session.add(note)
+            db.session.commit()
+            note.title = "导入的便签（已核对）"
+            db.session.commit()
+    assert [e[3] for e in notes.EVENTS if e[0] == "record"] == ["create", "update"]
+
+
+def test_hook_load_demo_data(app):
+    # Needs an empty database: no `world` here.
+    with app.app_context():
+        notes.EVENTS.clear()
+        logins = load_demo()
+        assert logins and all(password for _, password, _ in logins)
+        companies = db.session.query(Company).order_by(Company.code).all()
+        assert [c.code for c in companies] == ["CD", "HZ"]
+        for company in companies:
+            demo_notes = tenancy.scoped_query(Note, company).all()
+            assert [n.title for n in demo_notes] == [f"{company.code} 示例便签"]
+            assert demo_notes[0].tag.name == "客户回访"
+            # Added inside acting_as(company, admin): stamped by core.
+            author = db.session.get(User, demo_notes[0].created_by_id)
+            assert author.email == f"admin@{company.code.lower()}.demo"
+        assert ("record", "HZ", "Note", "create") in [e[:4] for e in notes.EVENTS]
+
+
+def test_load_demo_data_runs_in_dependency_order(make_app):
+    demo_app = make_app({
+        "alpha": plugin_source("alpha", """
+            CALLS = []
+
+            @hookimpl
+            def load_demo_data(company):
+                CALLS.append(("alpha", company.code))
+        """),
+        "beta": plugin_source("beta", """
+            @hookimpl
+            def load_demo_data(company):
+                from qdesk_hooktest_alpha import CALLS
+                CALLS.append(("beta", company.code))
+        """, depends=("alpha",)),
+    })
+    with demo_app.app_context():
+        db.create_all()
+        load_demo()
+    calls = sys.modules[f"{PACKAGE_PREFIX}alpha"].CALLS
+    assert calls == [("alpha", "HZ"), ("beta", "HZ"), ("alpha", "CD"), ("beta", "CD")]
