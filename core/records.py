@@ -177,6 +177,9 @@ def _notify(session: Session) -> None:
         return
     registry = current_app.extensions["qdesk.plugins"]
     for company_id, record, action, changes in events:
+        if company_id not in companies:  # flushed outside the app: resolve now
+            company = db.session.get(Company, company_id)
+            companies[company_id] = (company, tenancy.enabled_modules(company))
         company, enabled = companies[company_id]
         registry.hook_for(enabled).record_changed(
             company=company, record=record, action=action,
