@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin.actions import action as _flask_admin_action
+from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -79,6 +80,12 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             if _is_company_owned(self.model) else query
 
     def get_one(self, pk: Any) -> Any:
+        # The pk comes from the form as text: PostgreSQL (psycopg 3) refuses
+        # `integer = varchar`, so cast it (not a number: no record).
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
         return self.get_query().filter(self.model.id == pk).one_or_none()
 
 
@@ -86,7 +93,10 @@ class ScopedModelConverter(AdminModelConverter):
     """Relation dropdowns list only the current company's records."""
 
     def _model_select_field(self, prop: Any, multiple: Any, remote_model: type, **kwargs: Any) -> Any:
-        if "query_factory" not in kwargs and _is_company_owned(remote_model):
+        # Ajax relations (form_ajax_refs) use the scoped ajax loader instead;
+        # their fields take no query_factory.
+        ajax = (getattr(self.view, "_form_ajax_refs", None) or {}).get(prop.key)
+        if ajax is None and "query_factory" not in kwargs and _is_company_owned(remote_model):
             kwargs["query_factory"] = lambda: tenancy.scoped_query(remote_model)
         return super()._model_select_field(prop, multiple, remote_model, **kwargs)
 
@@ -198,13 +208,20 @@ class CompanyModelView(ModelView):
         return self._active(query)
 
     def get_one(self, id: Any) -> Any:
-        # Flask-Admin's get_one ignores get_query: scope it here (archived
-        # records stay reachable by id within the company).
+        """The current company's record ``id`` (archived ones included).
+
+        Flask-Admin's own get_one ignores get_query: scoped here. Another
+        company's id answers 404, exactly like an id that does not exist, so
+        ids cannot be probed.
+        """
         try:
             pk = int(id)
         except (TypeError, ValueError):
-            return None
-        return tenancy.scoped_query(self.model).filter(self.model.id == pk).one_or_none()
+            abort(404)
+        record = tenancy.scoped_query(self.model).filter(self.model.id == pk).one_or_none()
+        if record is None:
+            abort(404)
+        return record
 
     def records_for_ids(self, ids: list[str]) -> list[Any]:
         """The current company's records among ``ids`` (others are dropped)."""
@@ -261,6 +278,13 @@ class CompanyModelView(ModelView):
             flash(f"{escape(str(model))} has a history and was archived, not deleted.", "info")
             return True
         return super().delete_model(model)
+
+    @_flask_admin_action("delete", lazy_gettext("Delete"),
+                         lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids: list[str]) -> Any:
+        # Flask-Admin's bulk delete filters `id IN (<the ids as text>)`, which
+        # PostgreSQL (psycopg 3) refuses (`integer = varchar`): pass numbers.
+        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
 
     @scoped_action("restore", "Restore", permission="write")
     def action_restore(self, records: list[Any]) -> None:

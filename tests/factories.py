@@ -1,0 +1,385 @@
+"""Generic test helpers: records of any model, and the registered admin views.
+
+Nothing here knows a plugin. :func:`make` builds a valid record of any
+company-owned model from its columns' types, so the generated test matrices
+(``test_gating_matrix.py``, ``test_isolation_matrix.py``) cover a new plugin
+without a line of test code:
+
+* every string/text column gets a fresh unique token (``q`` + hex), so a
+  record's values can be searched for in another company's pages
+  (:func:`markers`);
+* other required columns (no default, not nullable) are filled by type:
+  ints, numerics, floats, bools (``False``), dates, datetimes, times,
+  intervals, enums, JSON, binary, UUIDs;
+* required foreign keys to company-owned models get a record created
+  recursively in the same company; ``relations=True`` also fills the
+  nullable many-to-one relations (one level deep); nullable FKs are
+  otherwise left empty; FKs to users / companies use the acting user /
+  company;
+* everything runs inside ``core.tenancy.acting_as(company, user)``, so core
+  stamps ``company_id`` as it does for a real request.
+
+:func:`registered_views` lists the admin views the plugins register, at
+collection time (before any app exists), so the matrices can be truly
+parametrized with ids like ``notes_note``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import importlib
+import itertools
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, types as satypes
+from sqlalchemy.orm import RelationshipDirection
+
+from core import tenancy
+from core.extensions import db
+from core.models import Company, User
+from core.records import SYSTEM_COLUMNS, CompanyOwnedMixin
+
+_counter = itertools.count(1)
+
+# A token shorter than this may occur by chance in a page: not used as a marker.
+MARKER_MIN_LENGTH = 8
+
+
+# --- values by type ----------------------------------------------------------
+
+def token(length: int | None = None) -> str:
+    """A fresh, unique, harmless string (starts with a letter: no CSV formula)."""
+    value = "q" + uuid.uuid4().hex
+    return value[: min(length or 20, 20)]
+
+
+def _base_type(column_type: Any) -> Any:
+    return column_type.impl_instance if isinstance(column_type, satypes.TypeDecorator) else column_type
+
+
+def value_for(column: Any) -> Any:
+    """A valid value for ``column`` (a SQLAlchemy ``Column``), by its type."""
+    ctype = _base_type(column.type)
+    n = next(_counter)
+    if isinstance(ctype, satypes.Enum):
+        if ctype.enum_class is not None:
+            return next(iter(ctype.enum_class))
+        return ctype.enums[0]
+    if isinstance(ctype, satypes.Boolean):
+        return False
+    if isinstance(ctype, (satypes.String, satypes.Text)):  # Unicode, UnicodeText too
+        return token(getattr(ctype, "length", None))
+    if isinstance(ctype, satypes.Integer):
+        return n
+    if isinstance(ctype, satypes.Float):
+        return float(n) + 0.5
+    if isinstance(ctype, satypes.Numeric):
+        scale = ctype.scale if ctype.scale is not None else 2
+        return decimal.Decimal(n) + decimal.Decimal(1).scaleb(-scale) if scale else decimal.Decimal(n)
+    if isinstance(ctype, satypes.DateTime):
+        return dt.datetime(2024, 3, 1, 9, 30, 0) + dt.timedelta(days=n % 300)
+    if isinstance(ctype, satypes.Date):
+        return dt.date(2024, 3, 1) + dt.timedelta(days=n % 300)
+    if isinstance(ctype, satypes.Time):
+        return dt.time(9, 30)
+    if isinstance(ctype, satypes.Interval):
+        return dt.timedelta(hours=1)
+    if isinstance(ctype, satypes.JSON):
+        return {}
+    if isinstance(ctype, satypes.LargeBinary):
+        return b"x"
+    if isinstance(ctype, satypes.Uuid):
+        return uuid.uuid4()
+    raise TypeError(f"tests/factories.py cannot fill column {column.table.name}.{column.name} "
+                    f"of type {column.type!r}; add the type to value_for()")
+
+
+def _required(column: Any) -> bool:
+    return (not column.nullable and column.default is None and column.server_default is None
+            and not column.primary_key)
+
+
+def _is_string(column: Any) -> bool:
+    ctype = _base_type(column.type)
+    return isinstance(ctype, (satypes.String, satypes.Text)) and not isinstance(ctype, satypes.Enum)
+
+
+def _class_of_table(table: Any) -> type | None:
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return mapper.class_
+    return None
+
+
+# --- building records --------------------------------------------------------
+
+def _related(target: type, company: Company, user: User | None, depth: int) -> Any:
+    """A record of ``target`` for a foreign key: created when company-owned,
+    else the acting user / company or an existing row."""
+    if issubclass(target, CompanyOwnedMixin):
+        return _build(target, company, user, relations=False, depth=depth + 1, values={})
+    if target is Company:
+        return company
+    if target is User:
+        return user
+    return db.session.query(target).first()
+
+
+def _build(model: type, company: Company, user: User | None, *, relations: bool,
+           depth: int, values: dict[str, Any]) -> Any:
+    if depth > 6:
+        raise RecursionError(f"tests/factories.py: required foreign keys of {model.__name__} "
+                             "form a cycle; pass the related record explicitly")
+    mapper = inspect(model)
+    obj = model()
+    handled = set(SYSTEM_COLUMNS) | {"archived_at"}
+    for key, value in values.items():
+        setattr(obj, key, value)
+        handled.add(key)
+        if key in mapper.relationships:
+            handled |= {c.key for c in mapper.relationships[key].local_columns}
+
+    # Many-to-one relations first: they cover their foreign-key columns.
+    for rel in mapper.relationships:
+        if rel.key in handled or rel.direction is not RelationshipDirection.MANYTOONE:
+            continue
+        local = [c for c in rel.local_columns if c.key not in SYSTEM_COLUMNS]
+        if not local:
+            continue
+        required = any(_required(c) for c in local)
+        optional_ok = relations and depth == 0 and issubclass(rel.mapper.class_, CompanyOwnedMixin)
+        if required or optional_ok:
+            related = _related(rel.mapper.class_, company, user, depth)
+            if related is None and required:
+                raise ValueError(f"{model.__name__}.{rel.key}: no {rel.mapper.class_.__name__} to point at")
+            setattr(obj, rel.key, related)
+        handled |= {c.key for c in local} | {rel.key}
+
+    for attr in mapper.column_attrs:
+        if attr.key in handled or len(attr.columns) != 1:
+            continue
+        column = attr.columns[0]
+        if column.foreign_keys:
+            if _required(column):
+                fk = next(iter(column.foreign_keys))
+                target = _class_of_table(fk.column.table)
+                related = _related(target, company, user, depth) if target is not None else None
+                if related is None:
+                    raise ValueError(f"{model.__name__}.{attr.key}: required foreign key to "
+                                     f"{fk.column.table.name} and nothing to point at")
+                db.session.add(related)
+                db.session.flush()
+                setattr(obj, attr.key, getattr(related, fk.column.key))
+            continue
+        if _is_string(column) or _required(column):
+            setattr(obj, attr.key, value_for(column))
+    db.session.add(obj)
+    return obj
+
+
+def make(model: type, company: Company, user: User | None = None, *, relations: bool = False,
+         archived: bool = False, **values: Any) -> Any:
+    """Create and commit a valid ``model`` record in ``company`` acting as ``user``.
+
+    :param relations: also fill nullable many-to-one relations to
+        company-owned models (with new records of the same company).
+    :param archived: archive the record right after creating it.
+    :param values: explicit attribute values (they win over generated ones).
+    """
+    with tenancy.acting_as(company, user):
+        obj = _build(model, company, user, relations=relations, depth=0, values=values)
+        db.session.commit()
+        if archived:
+            obj.archived_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            db.session.commit()
+        db.session.refresh(obj)
+        return obj
+
+
+# --- reading records back ----------------------------------------------------
+
+def snapshot(model: type, pk: int) -> dict[str, Any] | None:
+    """Every column value of ``model`` ``pk`` as stored now (None: no such row)."""
+    db.session.expire_all()
+    row = db.session.get(model, pk, populate_existing=True)
+    if row is None:
+        return None
+    return {a.key: getattr(row, a.key) for a in inspect(model).column_attrs}
+
+
+def markers(record: Any) -> list[str]:
+    """The record's generated string values long enough to be searched for
+    in a page (a leak of the record shows one of them)."""
+    out = []
+    for attr in inspect(type(record)).column_attrs:
+        column = attr.columns[0]
+        value = getattr(record, attr.key)
+        if _is_string(column) and isinstance(value, str) and len(value) >= MARKER_MIN_LENGTH \
+                and attr.key not in SYSTEM_COLUMNS:
+            out.append(value)
+    return out
+
+
+def related_records(record: Any) -> list[Any]:
+    """The company-owned records ``record`` points at (many-to-one)."""
+    out = []
+    for rel in inspect(type(record)).relationships:
+        if rel.direction is RelationshipDirection.MANYTOONE:
+            value = getattr(record, rel.key)
+            if isinstance(value, CompanyOwnedMixin):
+                out.append(value)
+    return out
+
+
+# --- form data ---------------------------------------------------------------
+
+def form_field_names(form_class: type) -> list[str]:
+    """Names of the fields of a WTForms form class (without instantiating it)."""
+    from wtforms.fields.core import UnboundField
+    return [name for name in dir(form_class)
+            if not name.startswith("_") and isinstance(getattr(form_class, name, None), UnboundField)]
+
+
+def _form_value(value: Any) -> str | None:
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "y"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, CompanyOwnedMixin) or hasattr(value, "__table__"):
+        return str(inspect(value).identity[0])
+    return str(value)
+
+
+def form_data(form_class: type, record: Any, change: bool = True) -> dict[str, str]:
+    """POST data for ``form_class`` describing ``record``; with ``change``
+    every string field gets a new token (so a successful save is visible)."""
+    mapper = inspect(type(record))
+    data: dict[str, str] = {}
+    for name in form_field_names(form_class):
+        if name in ("csrf_token", "record_version"):
+            continue
+        if name in mapper.column_attrs:
+            column = mapper.column_attrs[name].columns[0]
+            value = getattr(record, name)
+            if change and _is_string(column):
+                value = token(getattr(_base_type(column.type), "length", None))
+        elif name in mapper.relationships:
+            value = getattr(record, name)
+            if isinstance(value, (list, set, tuple)):
+                continue  # collections: left out (unchanged)
+        else:
+            continue
+        text = _form_value(value)
+        if text is not None:
+            data[name] = text
+    return data
+
+
+def editable_value(model: type, name: str) -> str:
+    """A new, valid form value for column ``name`` of ``model`` (inline edit)."""
+    mapper = inspect(model)
+    if name in mapper.column_attrs:
+        column = mapper.column_attrs[name].columns[0]
+        value = value_for(column)
+        if isinstance(value, bool):
+            value = True
+        return _form_value(value) or ""
+    return "1"
+
+
+# --- the registered admin views, at collection time --------------------------
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """An admin view class as a plugin registers it (no app needed)."""
+
+    plugin_key: str
+    cls: type
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.plugin_key}_{self.cls.entity}"
+
+    @property
+    def model(self) -> type:
+        return self.cls.model
+
+
+def _plugin_objects() -> list[tuple[str, Any]]:
+    """(key, hook object) of core, every installed ``qdesk.plugins`` entry
+    point and every test plugin under ``tests/plugins`` (which the session
+    fixture ``test_plugins`` installs by entry point under its folder name)."""
+    from core import builtin
+    from core.plugins import discover
+    found: dict[str, Any] = {}
+    for ep in discover():
+        try:
+            found[ep.name] = ep.load()
+        except Exception:  # reported by the app itself, naming the plugin
+            continue
+    here = Path(__file__).resolve().parent / "plugins"
+    for pkg in sorted(p.parent.name for p in here.glob("*/__init__.py")):
+        found.setdefault(pkg, importlib.import_module(f"tests.plugins.{pkg}"))
+    return [("core", builtin), *sorted(found.items())]
+
+
+_VIEWS: list[ViewSpec] | None = None
+
+
+def registered_views() -> list[ViewSpec]:
+    """Every admin view class returned by a ``register_admin_views`` hook,
+    found without building an app (for parametrizing at collection time).
+
+    ``test_*_matrix.py::test_matrix_covers_every_registered_view`` checks
+    that this is exactly the session app's ``registry.admin_views``.
+    """
+    global _VIEWS
+    if _VIEWS is None:
+        views = []
+        for key, obj in _plugin_objects():
+            hook = getattr(obj, "register_admin_views", None)
+            if callable(hook):
+                views.extend(ViewSpec(key, cls) for cls in hook() or [])
+        _VIEWS = sorted(views, key=lambda v: v.endpoint)
+    return _VIEWS
+
+
+def company_relations(model: type) -> list[str]:
+    """Names of ``model``'s relationships to company-owned models."""
+    return [rel.key for rel in inspect(model).relationships
+            if issubclass(rel.mapper.class_, CompanyOwnedMixin)]
+
+
+# --- views of the session app ------------------------------------------------
+
+def view_for(app: Any, endpoint: str) -> Any:
+    """The registered view instance with ``endpoint`` in ``app``."""
+    registry = app.extensions["qdesk.plugins"]
+    for view in registry.admin_views:
+        if view.endpoint == endpoint:
+            return view
+    raise LookupError(f"no admin view {endpoint!r} in the app's registry "
+                      f"({', '.join(v.endpoint for v in registry.admin_views)})")
+
+
+def view_urls(app: Any, view: Any, pk: Any) -> dict[str, str]:
+    """The URLs of ``view``'s endpoints for record ``pk``."""
+    from flask import url_for
+    with app.test_request_context():
+        def u(name: str, **kw: Any) -> str:
+            return url_for(f"{view.endpoint}.{name}", **kw)
+        return dict(index=u("index_view"), create=u("create_view"),
+                    details=u("details_view", id=pk), edit=u("edit_view", id=pk),
+                    export=u("export", export_type="csv"), delete=u("delete_view"),
+                    action=u("action_view"), ajax_update=u("ajax_update"),
+                    ajax_lookup=u("ajax_lookup"))

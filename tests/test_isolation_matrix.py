@@ -1,0 +1,318 @@
+"""Company isolation, for every registered admin view (generated).
+
+The cases are generated from the plugin registry: ``tests.factories.
+registered_views()`` asks every installed plugin's ``register_admin_views``
+hook at collection time (no app needed); each view is a case with its
+endpoint as id (``notes_note``), each relation of a view to a company-owned
+model a case ``<endpoint>-<relation>`` (``notes_note-tag``). A new plugin is
+covered without writing a test; records are made by the generic factory
+``tests.factories.make`` (every string column a unique token, so a leak is
+found by searching B's pages for A's tokens). Nothing here names a plugin.
+
+Company A owns records (one active, one archived, each pointing at related
+A records); company B's admin, holding every permission in B, tries every
+way in: list (with search and archived), count, CSV export, details and
+edit by id (GET and a POST with changed data), delete by id, inline edit
+(``ajax/update/``), every bulk action with A's ids among the row ids,
+relation dropdowns and ajax lookups, and create/edit forms pointing at A's
+related records. A's records must stay unseen and unchanged. Each attack is
+paired with a positive control (the same request works on the attacker's
+own data), so a malformed request cannot pass as a refusal.
+"""
+from __future__ import annotations
+
+import json
+import re
+from types import SimpleNamespace
+
+import pytest
+from flask import url_for
+from markupsafe import escape
+from sqlalchemy import inspect
+
+from core import tenancy
+from core.extensions import db
+from core.models import Company
+from tests.factories import (company_relations, editable_value, form_data, form_field_names, make,
+                             markers, registered_views, related_records, snapshot, view_for,
+                             view_urls)
+
+VIEWS = registered_views()
+ENDPOINTS = [v.endpoint for v in VIEWS]
+RELATIONS = [pytest.param(v.endpoint, rel, id=f"{v.endpoint}-{rel}")
+             for v in VIEWS for rel in company_relations(v.model)]
+
+LIST_COUNT = re.compile(r'class="nav-link active">[^<(]*\((\d+)\)')
+NO_SUCH_ID = 987654321
+
+
+def test_matrix_covers_every_registered_view(app):
+    registry = app.extensions["qdesk.plugins"]
+    assert sorted(v.endpoint for v in registry.admin_views) == ENDPOINTS, (
+        "the views found at collection time differ from the app's registry: "
+        "tests.factories.registered_views() must find every plugin")
+
+
+@pytest.fixture
+def case(request, app, world, client_for):
+    """Records of the view's model in A (active, archived) and B, and B's admin."""
+    view = view_for(app, request.node.callspec.params["endpoint"])
+    with app.app_context():
+        a, b = world.company("A"), world.company("B")
+        admin_a, admin_b = world.user("admin@a.test"), world.user("admin@b.test")
+        active = make(view.model, a, admin_a, relations=True)
+        archived = make(view.model, a, admin_a, relations=True, archived=True)
+        mine = make(view.model, b, admin_b, relations=True)
+        ns = SimpleNamespace(
+            view=view, model=view.model, endpoint=view.endpoint,
+            a_id=active.id, a_archived_id=archived.id, b_id=mine.id,
+            a_markers=[m for r in (active, archived) for m in markers(r)]
+            + [m for r in (active, archived) for rel in related_records(r) for m in markers(rel)],
+            b_markers=markers(mine),
+            b_count=active_count(view, b), a_count=active_count(view, a),
+            a_company=a.id, b_company=b.id,
+            before={pk: snapshot(view.model, pk) for pk in (active.id, archived.id)},
+        )
+    ns.urls = view_urls(app, view, ns.a_id)
+    ns.client = client_for("admin@b.test")
+    ns.app = app
+    return ns
+
+
+def active_count(view, company):
+    query = tenancy.scoped_query(view.model, company)
+    if hasattr(view.model, "archived_at"):
+        query = query.filter(view.model.archived_at.is_(None))
+    return query.count()
+
+
+def assert_a_untouched(case, what):
+    with case.app.app_context():
+        for pk, before in case.before.items():
+            now = snapshot(case.model, pk)
+            assert now is not None, f"{case.endpoint}: {what} deleted A's record {pk}"
+            assert now == before, f"{case.endpoint}: {what} changed A's record {pk}: {before} -> {now}"
+
+
+def assert_no_leak(case, text, what):
+    leaked = [m for m in case.a_markers if m in text]
+    assert not leaked, f"{case.endpoint}: {what} shows A's data {leaked}"
+
+
+def url_of(app, endpoint, name, **kw):
+    with app.test_request_context():
+        return url_for(f"{endpoint}.{name}", **kw)
+
+
+def url(case, name, **kw):
+    return url_of(case.app, case.endpoint, name, **kw)
+
+
+def record_of(model, pk):
+    return db.session.get(model, pk)
+
+
+def column_names(model):
+    return [a.key for a in inspect(model).column_attrs]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_list_count_search_and_export_show_only_own_records(case, endpoint):
+    c = case.client
+    page = c.get(case.urls["index"])
+    assert page.status_code == 200, f"{endpoint}: B's list gave {page.status_code}"
+    html = page.get_data(as_text=True)
+    assert_no_leak(case, html, "B's list")
+    count = LIST_COUNT.search(html)
+    assert count, f"{endpoint}: no record count on B's list page"
+    assert int(count.group(1)) == case.b_count, f"{endpoint}: B's list counts {count.group(1)}, B has {case.b_count}"
+
+    archived = c.get(url(case, "index_view", archived=1))
+    assert archived.status_code == 200
+    assert_no_leak(case, archived.get_data(as_text=True), "B's list of archived records")
+    for marker in case.a_markers[:2]:
+        found = c.get(url(case, "index_view", search=marker))
+        assert found.status_code == 200
+        text = found.get_data(as_text=True)
+        hits = LIST_COUNT.search(text)  # the search box echoes the term: count the hits
+        expected = 0 if case.view.column_searchable_list else case.b_count  # (no search: ignored)
+        assert int(hits.group(1) if hits else 0) == expected, f"{endpoint}: B's search for A's {marker!r}"
+        assert_no_leak(case, text.replace(marker, ""), f"B's list searching {marker!r}")
+
+    export = c.get(case.urls["export"])
+    assert export.status_code == 200, f"{endpoint}: B's export gave {export.status_code}"
+    csv = export.get_data(as_text=True)
+    assert_no_leak(case, csv, "B's CSV export")
+    if case.b_markers:  # positive control: B's own record is listed or exported
+        assert any(m in html or m in csv for m in case.b_markers), f"{endpoint}: B's own record not shown"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_details_and_edit_refuse_other_company_ids(case, endpoint):
+    c = case.client
+    for pk in (case.a_id, case.a_archived_id):
+        for name in ("details_view", "edit_view"):
+            response = c.get(url(case, name, id=pk))
+            unknown = c.get(url(case, name, id=NO_SUCH_ID))
+            assert response.status_code == 404, (
+                f"{endpoint}: B's {name} of A's id gave {response.status_code}")
+            # No existence oracle: A's id looks exactly like an id that does not exist.
+            assert (response.status_code, response.headers.get("Location")) == \
+                   (unknown.status_code, unknown.headers.get("Location")), f"{endpoint}: {name} oracle"
+            assert_no_leak(case, response.get_data(as_text=True), f"B's {name} of A's id")
+            if response.status_code == 302:
+                assert_no_leak(case, c.get(response.headers["Location"]).get_data(as_text=True),
+                               f"the page B's {name} of A's id redirects to")
+
+    edit_form = case.view._edit_form_class
+    with case.app.app_context():
+        attack = {pk: form_data(edit_form, record_of(case.model, pk))
+                  for pk in (case.a_id, case.a_archived_id)}
+    for pk, data in attack.items():
+        response = c.post(url(case, "edit_view", id=pk), data)
+        assert response.status_code == 404, f"{endpoint}: B's edit POST gave {response.status_code}"
+    assert_a_untouched(case, "B's edit POST")
+
+    # Positive control: the same kind of POST saves B's own record.
+    with case.app.app_context():
+        before = snapshot(case.model, case.b_id)
+        data = form_data(edit_form, record_of(case.model, case.b_id))
+    response = c.post(url(case, "edit_view", id=case.b_id), data)
+    assert response.status_code == 302, f"{endpoint}: B's edit of its own record gave {response.status_code}"
+    if any(k in data for k in column_names(case.model)):
+        with case.app.app_context():
+            assert snapshot(case.model, case.b_id) != before, (
+                f"{endpoint}: the generic edit POST did not save B's own record (control)")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_company_is_stamped_not_taken_from_the_form(case, endpoint):
+    c = case.client
+    with case.app.app_context():
+        data = form_data(case.view._create_form_class, record_of(case.model, case.b_id))
+    response = c.post(url(case, "create_view"), {**data, "company_id": case.a_company})
+    assert response.status_code == 302, f"{endpoint}: B's create POST gave {response.status_code}"
+    with case.app.app_context():
+        a, b = db.session.get(Company, case.a_company), db.session.get(Company, case.b_company)
+        assert active_count(case.view, a) == case.a_count, f"{endpoint}: B created a record in A"
+        assert active_count(case.view, b) == case.b_count + 1, f"{endpoint}: B's create saved nothing (control)"
+        data = form_data(case.view._edit_form_class, record_of(case.model, case.b_id))
+    response = c.post(url(case, "edit_view", id=case.b_id), {**data, "company_id": case.a_company})
+    assert response.status_code == 302
+    with case.app.app_context():
+        assert snapshot(case.model, case.b_id)["company_id"] == case.b_company, (
+            f"{endpoint}: B's edit moved its record to A")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_delete_refuses_other_company_ids(case, endpoint):
+    c = case.client
+    for pk in (case.a_id, case.a_archived_id):
+        response = c.post(case.urls["delete"], {"id": pk})
+        assert response.status_code == 404, f"{endpoint}: B's delete POST gave {response.status_code}"
+    assert_a_untouched(case, "B's delete POST")
+    response = c.post(case.urls["delete"], {"id": case.b_id})
+    assert response.status_code in (302, 403), f"{endpoint}: B's delete of its own record gave {response.status_code}"
+    if response.status_code == 302:  # positive control: B's own record goes (or is archived)
+        with case.app.app_context():
+            now = snapshot(case.model, case.b_id)
+            assert now is None or now.get("archived_at") is not None, (
+                f"{endpoint}: the delete POST did not delete B's own record (control)")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_inline_edit_refuses_other_company_ids(case, endpoint):
+    c = case.client
+    # Views without inline editing must refuse it too (Flask-Admin: 404).
+    columns = list(case.view.column_editable_list or ()) or column_names(case.model)[:1]
+    for column in columns:
+        for pk in (case.a_id, case.a_archived_id):
+            response = c.post(case.urls["ajax_update"],
+                              {"list_form_pk": pk, column: editable_value(case.model, column)})
+            assert response.status_code != 200, (
+                f"{endpoint}: B's inline edit of A's {column} answered 200")
+    assert_a_untouched(case, "B's inline edit")
+    for column in case.view.column_editable_list or ():  # positive control on B's own record
+        with case.app.app_context():
+            before = snapshot(case.model, case.b_id)
+        response = c.post(case.urls["ajax_update"],
+                          {"list_form_pk": case.b_id, column: editable_value(case.model, column)})
+        assert response.status_code == 200, f"{endpoint}: B's inline edit of its own {column}: {response.data!r}"
+        with case.app.app_context():
+            assert snapshot(case.model, case.b_id)[column] != before[column]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_bulk_actions_refuse_other_company_ids(case, endpoint):
+    c = case.client
+    actions = [name for name, _text in case.view._actions]
+    if not actions:
+        pytest.skip(f"{endpoint} has no bulk actions")
+    for name in sorted(actions, key=lambda n: n == "delete"):  # delete last
+        http = c.post(case.urls["action"], {
+            "action": name, "rowid": [str(case.a_id), str(case.a_archived_id), str(case.b_id)]})
+        assert http.status_code == 302, f"{endpoint}: action {name!r} gave {http.status_code}"
+        assert_a_untouched(case, f"bulk action {name!r}")
+    if "delete" in actions:  # positive control: the handler ran on B's own record
+        with case.app.app_context():
+            now = snapshot(case.model, case.b_id)
+            assert now is None or now.get("archived_at") is not None, (
+                f"{endpoint}: bulk delete did not touch B's own record (control)")
+
+
+@pytest.mark.parametrize("endpoint, relation", RELATIONS)
+def test_relation_choices_and_links_stay_in_company(app, world, client_for, endpoint, relation):
+    view = view_for(app, endpoint)
+    prop = inspect(view.model).relationships[relation]
+    target = prop.mapper.class_
+    with app.app_context():
+        a, b = world.company("A"), world.company("B")
+        theirs = make(target, a, world.user("admin@a.test"))
+        ours = make(target, b, world.user("admin@b.test"))
+        theirs_id, theirs_markers, theirs_str = theirs.id, markers(theirs), str(theirs)
+        ours_id, ours_str = ours.id, str(ours)
+        mine = make(view.model, b, world.user("admin@b.test"))
+        mine_id = mine.id
+    c = client_for("admin@b.test")
+    if relation not in form_field_names(view._create_form_class):
+        pytest.skip(f"{endpoint}: relation {relation!r} is not in the form")
+
+    def leaked(text):
+        return [m for m in theirs_markers + [str(escape(theirs_str))] if len(m) >= 8 and m in text]
+
+    ajax = relation in (view._form_ajax_refs or {})
+    page = c.get(url_of(app, endpoint, "create_view"))
+    assert page.status_code == 200, f"{endpoint}: B's create form gave {page.status_code}"
+    assert not leaked(page.get_data(as_text=True)), f"{endpoint}: B's {relation} choices list A's record"
+    if not ajax:
+        assert str(escape(ours_str)) in page.get_data(as_text=True), f"{endpoint}: B's {relation} choices miss B's record (control)"
+        edit = c.get(url_of(app, endpoint, "edit_view", id=mine_id))
+        assert edit.status_code == 200 and not leaked(edit.get_data(as_text=True))
+    else:
+        lookup = url_of(app, endpoint, "ajax_lookup")
+        for query in ["", *theirs_markers, theirs_str]:
+            response = c.get(lookup, query_string={"name": relation, "query": query})
+            assert response.status_code == 200
+            ids = [row[0] for row in json.loads(response.data)]
+            assert theirs_id not in ids, f"{endpoint}: ajax lookup {relation}?query={query!r} returns A's record"
+        response = c.get(lookup, query_string={"name": relation, "query": ""})
+        assert ours_id in [row[0] for row in json.loads(response.data)], f"{endpoint}: ajax lookup misses B's record (control)"
+
+    if prop.direction.name != "MANYTOONE":
+        return
+    fk = next(iter(prop.local_columns)).key
+    with app.app_context():
+        data = form_data(view._create_form_class, record_of(view.model, mine_id))
+    # Crafted create and edit POSTs pointing at A's record are refused.
+    c.post(url_of(app, endpoint, "create_view"), {**data, relation: str(theirs_id)})
+    c.post(url_of(app, endpoint, "edit_view", id=mine_id), {**data, relation: str(theirs_id)})
+    with app.app_context():
+        linked = db.session.query(view.model).filter(getattr(view.model, fk) == theirs_id,
+                                                     view.model.company_id != world.ids["A"]).count()
+        assert linked == 0, f"{endpoint}: a record of B now points at A's {relation}"
+    # Positive control: the same create POST pointing at B's own record works.
+    response = c.post(url_of(app, endpoint, "create_view"), {**data, relation: str(ours_id)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.query(view.model).filter(getattr(view.model, fk) == ours_id).count() == 1, (
+            f"{endpoint}: the generic create POST with B's {relation} saved nothing (control)")
