@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD, Client
+from tests.fixtures import PASSWORD, Client, make_note, set_user
 
 NOTES = "/admin/notes/note/"
 
@@ -18,16 +18,6 @@ def session_of(client):
         return dict(s)
 
 
-def set_user(app, email, **values):
-    from core.extensions import db
-    from core.models import User
-    with app.app_context():
-        user = db.session.query(User).filter_by(email=email).one()
-        for k, v in values.items():
-            setattr(user, k, v)
-        db.session.commit()
-
-
 def user_state(app, email):
     from core.extensions import db
     from core.models import User
@@ -35,20 +25,6 @@ def user_state(app, email):
         user = db.session.query(User).filter_by(email=email).one()
         return dict(failed_logins=user.failed_logins, locked_until=user.locked_until,
                     last_login_at=user.last_login_at, password_hash=user.password_hash)
-
-
-def make_note(app, code, title):
-    from core import tenancy
-    from core.extensions import db
-    from core.models import Company
-    from tests.plugins.notes.models import Note
-    with app.app_context():
-        company = db.session.query(Company).filter_by(code=code).one()
-        with tenancy.acting_as(company, None):
-            note = Note(title=title)
-            db.session.add(note)
-            db.session.commit()
-            return note.id
 
 
 def add_membership(app, email, code, role):
@@ -228,8 +204,8 @@ def test_anonymous_admin_page_redirects_to_login_with_next(world, app):
 
 def test_switching_company_shows_only_that_companys_data(world, client_for, app):
     add_membership(app, "staff@a.test", "B", "readonly")
-    make_note(app, "A", "note-in-A")
-    make_note(app, "B", "note-in-B")
+    make_note(app, "A", title="note-in-A")
+    make_note(app, "B", title="note-in-B")
     c = client_for("staff@a.test")
     home = c.get("/admin/").get_data(as_text=True)
     assert 'id="company-switcher"' in home  # member of two companies: a switcher
@@ -255,7 +231,7 @@ def test_switching_company_shows_only_that_companys_data(world, client_for, app)
 
 
 def test_switching_to_a_company_without_membership_is_refused(world, client_for, app):
-    make_note(app, "B", "note-in-B")
+    make_note(app, "B", title="note-in-B")
     c = client_for("staff@a.test")
     r = c.switch(world.ids["B"])
     assert r.status_code == 302
@@ -278,8 +254,8 @@ def test_inactive_company_cannot_be_switched_to(world, client_for, app):
 
 
 def test_forged_session_company_falls_back_to_a_member_company(world, client_for, app):
-    make_note(app, "A", "note-in-A")
-    make_note(app, "B", "note-in-B")
+    make_note(app, "A", title="note-in-A")
+    make_note(app, "B", title="note-in-B")
     c = client_for("staff@a.test")
     with c.http.session_transaction() as s:
         s["company_id"] = world.ids["B"]
@@ -303,7 +279,7 @@ def test_user_without_company_sees_no_data(world, app):
     with app.app_context():
         db.session.add(User(email="lonely@x.test", name="lonely", password_hash=hash_password(PASSWORD)))
         db.session.commit()
-    make_note(app, "A", "note-in-A")
+    make_note(app, "A", title="note-in-A")
     c = Client(app)
     assert c.login("lonely@x.test").status_code == 302
     home = c.get("/admin/")

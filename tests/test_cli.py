@@ -10,7 +10,7 @@ import re
 import pytest
 
 from core.cli import main
-from tests.conftest import PASSWORD, Client
+from tests.fixtures import PASSWORD, Client
 
 
 @pytest.fixture
@@ -272,7 +272,7 @@ def test_plugin_list_reads_blocked_from_plugins_toml_in_cwd(qdesk, tmp_path, mon
 
 
 def test_plugin_list_reports_a_broken_plugin_instead_of_failing(qdesk, tmp_path, monkeypatch):
-    from tests.conftest import install_entry_points, uninstall_entry_points
+    from tests.fixtures import install_entry_points, uninstall_entry_points
     toml = tmp_path / "plugins.toml"
     toml.write_text("blocked = []\n")
     monkeypatch.setenv("QDESK_PLUGINS_TOML", str(toml))

@@ -23,7 +23,7 @@ from core.models import ROLES, AuditEntry, Company, User
 from core.modules import ModuleError, disable_module, enable_module
 from core.permissions import PermissionRegistry
 from core.plugins import PluginError
-from tests.conftest import install_entry_points, uninstall_entry_points
+from tests.fixtures import install_entry_points, uninstall_entry_points
 from tests.plugins import notes
 from tests.plugins.notes.models import Note, Tag
 from tests.plugins.tasks.models import Task

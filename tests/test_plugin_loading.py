@@ -20,7 +20,7 @@ import pytest
 import core
 from core import builtin
 from core.plugins import BLOCKED, BROKEN, LOADED, PluginError, PluginRegistry, PluginsConfig
-from tests.conftest import install_entry_points
+from tests.fixtures import install_entry_points
 
 DEFAULT_HOOKS = """
 @core.hookimpl

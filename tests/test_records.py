@@ -9,30 +9,14 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from tests.fixtures import make_note
+
 NOTES = "/admin/notes/note/"
 AUDIT = "/admin/core/audit/"
 VERSION = re.compile(r'<input[^>]*name="record_version"[^>]*>')
 
 
 # --- helpers ----------------------------------------------------------------
-
-def make_note(app, code="A", email=None, **fields):
-    """A note of company ``code`` created directly in the database; its id."""
-    from core import tenancy
-    from core.extensions import db
-    from core.models import Company, User
-    from tests.plugins.notes.models import Note
-    email = email or f"staff@{code.lower()}.test"
-    fields.setdefault("title", f"note of {code}")
-    with app.app_context():
-        company = db.session.query(Company).filter_by(code=code).one()
-        user = db.session.query(User).filter_by(email=email).one()
-        with tenancy.acting_as(company, user):
-            note = Note(**fields)
-            db.session.add(note)
-            db.session.commit()
-            return note.id
-
 
 def load_note(app, note_id):
     """A detached snapshot ``dict`` of the note, or None when it is gone."""

@@ -3,31 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Client
+from tests.fixtures import Client, make_note, set_user
 
 NOTES = "/admin/notes/note/"
 TASKS = "/admin/tasks/task/"
 
 
 # --- helpers ----------------------------------------------------------------
-
-def make_note(app, code="A", email=None, **fields):
-    """A note of company ``code`` created directly in the database; its id."""
-    from core import tenancy
-    from core.extensions import db
-    from core.models import Company, User
-    from tests.plugins.notes.models import Note
-    email = email or f"staff@{code.lower()}.test"
-    fields.setdefault("title", f"note of {code}")
-    with app.app_context():
-        company = db.session.query(Company).filter_by(code=code).one()
-        user = db.session.query(User).filter_by(email=email).one()
-        with tenancy.acting_as(company, user):
-            note = Note(**fields)
-            db.session.add(note)
-            db.session.commit()
-            return note.id
-
 
 def note(app, note_id):
     """``(title, pinned, archived_at)`` of a note, or None when it is gone."""
@@ -60,16 +42,6 @@ def company_codes(app):
     from core.models import Company
     with app.app_context():
         return sorted(c for (c,) in db.session.query(Company.code))
-
-
-def set_user(app, email, **values):
-    from core.extensions import db
-    from core.models import User
-    with app.app_context():
-        user = db.session.query(User).filter_by(email=email).one()
-        for k, v in values.items():
-            setattr(user, k, v)
-        db.session.commit()
 
 
 def edit_data(title, priority="3"):
@@ -381,7 +353,7 @@ def test_logout_without_csrf_is_refused(world, client_for, app):
 
 
 def test_login_without_csrf_is_refused(world, app):
-    from tests.conftest import PASSWORD
+    from tests.fixtures import PASSWORD
     c = Client(app)
     c.get("/login")
     r = c.http.post("/login", data={"email": "staff@a.test", "password": PASSWORD})

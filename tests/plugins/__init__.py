@@ -1,7 +1,7 @@
 """Small plugins that prove the kernel, and serve integrators as examples.
 
 They are installed through the ``qdesk.plugins`` entry point by a fixture in
-``tests/conftest.py`` (a throwaway ``.dist-info`` put on ``sys.path``), the
+``tests/fixtures.py`` (a throwaway ``.dist-info`` put on ``sys.path``), the
 same way a pip-installed plugin is found.
 
 * ``notes``: two company-owned models (Tag, Note), a relation dropdown, an

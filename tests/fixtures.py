@@ -182,3 +182,33 @@ def client_for(app):
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
     return make
+
+
+# --- helpers for tests that work on the example plugins' data ----------------
+
+def make_note(app, code="A", email=None, **fields):
+    """A note of company ``code`` created directly in the database; its id."""
+    from core import tenancy
+    from core.extensions import db
+    from core.models import Company, User
+    from tests.plugins.notes.models import Note
+    email = email or f"staff@{code.lower()}.test"
+    fields.setdefault("title", f"note of {code}")
+    with app.app_context():
+        company = db.session.query(Company).filter_by(code=code).one()
+        user = db.session.query(User).filter_by(email=email).one()
+        with tenancy.acting_as(company, user):
+            note = Note(**fields)
+            db.session.add(note)
+            db.session.commit()
+            return note.id
+
+
+def set_user(app, email, **values):
+    from core.extensions import db
+    from core.models import User
+    with app.app_context():
+        user = db.session.query(User).filter_by(email=email).one()
+        for k, v in values.items():
+            setattr(user, k, v)
+        db.session.commit()
