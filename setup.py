@@ -13,7 +13,7 @@ setup(
     packages=find_packages(include=["core", "core.*", "admin", "admin.*", "plugins", "plugins.*", "migrations"]),
     include_package_data=True,
     package_data={
-        "core": ["translations/*/LC_MESSAGES/*"],
+        "core": ["translations/*/LC_MESSAGES/*", "templates/**/*", "static/**/*"],
         "admin": ["templates/**/*", "static/**/*"],
         "plugins": ["*/migrations/versions/*.py", "*/templates/**/*"],
         "migrations": ["script.py.mako", "versions/*.py"],
@@ -33,6 +33,7 @@ setup(
         "alembic>=1.16,<2",
         "psycopg[binary]>=3.2,<4",
         "click>=8.1",
+        "chinesecalendar>=1.11,<2",
     ],
     extras_require={
         "test": [
