@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Flask, current_app, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import LazyString, get_locale, lazy_gettext as _l
 
-from admin import auth
+from admin import auth, printing
 from admin.core_views import core_views
 from admin.modules import ModulesView
 from admin.views import CompanyModelView
 from core import tenancy
+from core.permissions import has_permission
 from core.plugins import PluginRegistry
 
 
@@ -29,7 +31,8 @@ class HomeView(AdminIndexView):
                 continue
             views = [v for v in registry.admin_views if v.plugin_key == info.key and v.is_visible()]
             modules.append(dict(info=info, views=views))
-        return self.render("qdesk/home.html", modules=modules)
+        return self.render("qdesk/home.html", modules=modules,
+                           can_manage_modules=has_permission("core.module.read"))
 
 
 def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
@@ -40,12 +43,13 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     ``<plugin>_<entity>`` and the plugin's name as menu category.
     """
     app.register_blueprint(auth.bp)
+    app.register_blueprint(printing.bp)
     app.before_request(auth.load_current)
     app.context_processor(auth.navbar_context)
     admin = Admin(app, name="qdesk", theme=Bootstrap4Theme(base_template="qdesk/master.html"),
-                  index_view=HomeView(name="Home", url="/admin"))
-    admin.add_view(ModulesView(name="Modules", endpoint="core_modules", url="/admin/modules",
-                               category="Administration"))
+                  index_view=HomeView(name=_l("Home"), url="/admin"))
+    admin.add_view(ModulesView(name=_l("Modules"), endpoint="core_modules", url="/admin/modules",
+                               category=_l("Administration")))
     for view in core_views():
         admin.add_view(view)
     for key, view_classes in registry.call_each("register_admin_views"):
@@ -54,8 +58,11 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
             if not (isinstance(cls, type) and issubclass(cls, CompanyModelView)):
                 raise TypeError(f"plugin {key!r}: register_admin_views returned {cls!r}, "
                                 "which is not a CompanyModelView subclass")
+            # Labels are lazy: the menu follows each request's language. A
+            # plugin's `label` is usually its own lazy_gettext string.
             view = cls(key, name=getattr(cls, "label", None) or cls.entity.replace("_", " ").title(),
-                       category=info.manifest.name_en)
+                       category=LazyString(lambda m=info.manifest: m.name(str(get_locale()))))
+            view.attach_printables(app.extensions["qdesk.printables"].for_model(view.model))
             registry.admin_views.append(view)
             admin.add_view(view)
     return admin

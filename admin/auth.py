@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext
 
 from core import tenancy
 from core.extensions import db
@@ -67,11 +68,28 @@ def switch_company():
     wanted = request.form.get("company_id", type=int)
     company = next((c for c in companies_of(user) if c.id == wanted), None)
     if company is None:
-        flash("You are not a member of that company.", "error")
+        flash(_("You are not a member of that company."), "error")
     else:
         session["company_id"] = company.id
-        flash(f"Now working in {company.name}.", "success")
+        flash(_("Now working in %(name)s.", name=company.name), "success")
     return redirect(url_for("admin.index"))
+
+
+@bp.route("/set-language", methods=["POST"])
+def set_language():
+    """Switch the interface language; kept on the user's profile when logged in."""
+    from core.app import LOCALES
+    locale = request.form.get("locale")
+    if locale in LOCALES:
+        session["locale"] = locale
+        user = tenancy.current_user()
+        if user is not None:
+            user.locale = locale
+            db.session.commit()
+    target = request.referrer or ""
+    if urlsplit(target).netloc not in ("", request.host):
+        target = ""
+    return redirect(_safe_next(urlsplit(target).path or None))
 
 
 @bp.route("/")
@@ -79,11 +97,23 @@ def root():
     return redirect(url_for("admin.index"))
 
 
+ROLE_LABELS = {"admin": lazy_gettext("admin"), "manager": lazy_gettext("manager"),
+               "staff": lazy_gettext("staff"), "readonly": lazy_gettext("read-only")}
+
+
+AUDIT_ACTIONS = {"create": lazy_gettext("created"), "update": lazy_gettext("changed"),
+                 "archive": lazy_gettext("archived"), "restore": lazy_gettext("restored"),
+                 "delete": lazy_gettext("deleted")}
+
+
 def navbar_context() -> dict:
-    """Template globals for the navbar: user, company, switchable companies."""
+    """Template globals: user, company, switchable companies, locale."""
     user = tenancy.current_user()
     return dict(qdesk_user=user, qdesk_company=tenancy.current_company(),
-                qdesk_companies=companies_of(user) if user else [])
+                qdesk_companies=companies_of(user) if user else [],
+                locale=str(get_locale() or "zh_Hans_CN"),
+                role_label=lambda role: ROLE_LABELS.get(role, role or ""),
+                audit_action_label=lambda action: AUDIT_ACTIONS.get(action, action))
 
 
 __all__ = ["bp", "load_current", "navbar_context", "Company"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional
@@ -10,7 +11,7 @@ from wtforms.validators import Optional
 from admin.views import CompanyModelView, format_changes
 from core import tenancy
 from core.extensions import db
-from core.models import ROLES, AuditEntry, Company, Membership, User
+from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
 from core.security import hash_password
 
 
@@ -33,6 +34,8 @@ class SystemAdminView(ModelView):
 class CompanyAdminView(SystemAdminView):
     can_delete = False  # companies hold records: deactivate instead
     column_list = ("code", "name", "province", "city", "active")
+    column_labels = {"code": _l("Code"), "name": _l("Name"), "province": _l("Province"), "city": _l("City"),
+                     "address": _l("Address"), "phone": _l("Phone"), "active": _l("Active")}
     column_searchable_list = ("code", "name")
     form_columns = ("code", "name", "province", "city", "address", "phone", "active")
 
@@ -40,6 +43,9 @@ class CompanyAdminView(SystemAdminView):
 class UserAdminView(SystemAdminView):
     can_delete = False  # users appear in audit trails: deactivate instead
     column_list = ("email", "name", "is_system_admin", "active", "last_login_at")
+    column_labels = {"email": _l("E-mail"), "name": _l("Name"), "is_system_admin": _l("System administrator"),
+                     "active": _l("Active"), "last_login_at": _l("Last login"), "locale": _l("Language"),
+                     "memberships": _l("Memberships"), "new_password": _l("New password")}
     column_searchable_list = ("email", "name")
     form_columns = ("email", "name", "is_system_admin", "active", "locale", "new_password", "memberships")
     form_extra_fields = {"new_password": PasswordField("New password", validators=[Optional()])}
@@ -76,6 +82,8 @@ class AuditLogView(CompanyModelView):
     can_delete = False
     can_export = True
     column_list = ("at", "user", "table_name", "record_id", "action", "changes")
+    column_labels = {"at": _l("When"), "user": _l("Who"), "table_name": _l("Table"),
+                     "record_id": _l("Record"), "action": _l("Action"), "changes": _l("Changes (old → new)")}
     column_default_sort = ("at", True)
     column_filters = ("table_name", "action", "at")
     column_formatters = {"changes": lambda v, c, m, n: format_changes(m.changes or {}),
@@ -89,13 +97,42 @@ class AuditLogView(CompanyModelView):
         return False
 
 
+class PrintLogView(CompanyModelView):
+    """Every print of the company (who, what, which records, when), read-only,
+    for company admins."""
+
+    model = PrintJob
+    entity = "printjob"
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_export = True
+    column_list = ("at", "user", "printable", "record_ids", "pages")
+    column_labels = {"user": _l("Printed by"), "printable": _l("Printable"), "record_ids": _l("Records"),
+                     "at": _l("When"), "pages": _l("Pages")}
+    column_default_sort = ("at", True)
+    column_filters = ("printable", "at")
+    column_formatters = {
+        "user": lambda v, c, m, n: str(m.user) if m.user else "system",
+        "record_ids": lambda v, c, m, n: ", ".join(str(i) for i in (m.record_ids or [])[:20])
+        + (f" … ({len(m.record_ids)})" if len(m.record_ids or []) > 20 else ""),
+        "at": lambda v, c, m, n: m.at.strftime("%Y-%m-%d %H:%M:%S")}
+
+    def get_query(self):
+        return tenancy.scoped_query(self.model)
+
+    def is_action_allowed(self, name: str) -> bool:
+        return False
+
+
 def core_views() -> list:
     """Instances of core's screens, added by ``init_admin``."""
     return [
-        AuditLogView("core", name="Audit log", category="Administration"),
-        CompanyAdminView(Company, name="Companies", category="System", endpoint="core_company",
+        AuditLogView("core", name=_l("Audit log"), category=_l("Administration")),
+        PrintLogView("core", name=_l("Print log"), category=_l("Administration")),
+        CompanyAdminView(Company, name=_l("Companies"), category=_l("System"), endpoint="core_company",
                          url="/admin/system/companies"),
-        UserAdminView(User, name="Users", category="System", endpoint="core_user",
+        UserAdminView(User, name=_l("Users"), category=_l("System"), endpoint="core_user",
                       url="/admin/system/users"),
     ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_babel import gettext as _
 
 from core import tenancy
 from core.modules import ModuleError, disable_module, enable_module
@@ -40,11 +41,14 @@ class ModulesView(BaseView):
         try:
             if verb == "enable":
                 pulled = enable_module(company, key, by=user)
-                extra = f" (also enabled: {', '.join(pulled)})" if pulled else ""
-                flash(f"Module {key} enabled for {company.name}{extra}.", "success")
+                message = _("Module %(key)s enabled for %(company)s.", key=key, company=company.name)
+                if pulled:
+                    message += " " + _("Also enabled: %(keys)s.", keys=", ".join(pulled))
+                flash(message, "success")
             elif verb == "disable":
                 disable_module(company, key, by=user)
-                flash(f"Module {key} disabled for {company.name}. Its data is kept.", "success")
+                flash(_("Module %(key)s disabled for %(company)s. Its data is kept.",
+                        key=key, company=company.name), "success")
             else:
                 abort(404)
         except ModuleError as exc:

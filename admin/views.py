@@ -11,9 +11,11 @@ guarded by optimistic locking; deletes of records with history archive them.
 from __future__ import annotations
 
 import functools
+import types
 from typing import Any, Callable
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import LazyString, get_locale, gettext, lazy_gettext
 from flask_admin.actions import action as _flask_admin_action
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -40,9 +42,12 @@ ENDPOINT_ACTIONS = {
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-CONFLICT_MESSAGE = ("This record was changed by someone else while you were editing it "
-                    "(now version {version}). Your changes were not saved: reopen the record "
-                    "to see the current values and make your change again.")
+def conflict_message(version: Any) -> str:
+    """What the second of two concurrent saves is told (nothing was written)."""
+    return gettext(
+        "This record was changed by someone else while you were editing it (now version "
+        "%(version)s). Your changes were not saved: reopen the record to see the current "
+        "values and make your change again.", version=version)
 
 
 def _is_company_owned(model: type) -> bool:
@@ -55,7 +60,8 @@ def scoped_action(name: str, text: str, confirmation: str | None = None,
 
     The decorated method receives the selected **records**, already limited
     to the current company (ids of other companies are silently dropped),
-    and runs only for users holding ``<plugin>.<entity>.<permission>``::
+    and runs only for users holding ``<plugin>.<entity>.<permission>`` (or
+    ``permission`` itself when it is a full name with dots)::
 
         @scoped_action("close", "Close", "Close the selected tickets?")
         def action_close(self, records):
@@ -125,6 +131,9 @@ class CompanyModelView(ModelView):
     fast_mass_delete = False  # each delete goes through delete_model: audit, archive
     details_template = "qdesk/model/details.html"
     list_template = "qdesk/model/list.html"
+    edit_template = "qdesk/model/edit.html"
+    # core.printing.Printable objects of this model, set by init_admin.
+    printables: tuple = ()
 
     def __init__(self, plugin_key: str, **kwargs: Any) -> None:
         if self.model is None or not self.entity:
@@ -185,7 +194,51 @@ class CompanyModelView(ModelView):
         needed = getattr(handler[0], "_qdesk_permission", None) if handler else None
         # Actions not declared with scoped_action are refused: their ids would
         # not be company-scoped.
-        return needed is not None and self.allowed(needed) and super().is_action_allowed(name)
+        if needed is None:
+            return False
+        allowed = has_permission(needed) if "." in needed else self.allowed(needed)
+        return allowed and super().is_action_allowed(name)
+
+    # --- printing ------------------------------------------------------------
+    def attach_printables(self, printables: list[Any]) -> None:
+        """Add a "Print" bulk action per printable of this view's model
+        (called by ``init_admin``); the selected ids are company-scoped by
+        :func:`scoped_action` before anything is rendered."""
+        self.printables = tuple(printables)
+        for printable in self.printables:
+            name = "print_" + printable.key.replace(".", "_")
+            text = LazyString(lambda p=printable: gettext(
+                "Print: %(title)s",
+                title=p.title_zh if str(get_locale()).startswith("zh") else p.title_en))
+
+            def handler(view: CompanyModelView, records: list[Any], printable: Any = printable) -> Any:
+                return view.print_selected(printable, records)
+
+            action = scoped_action(name, text, permission=printable.needed_permission)(handler)
+            self._actions.append((name, text))
+            self._actions_data[name] = (types.MethodType(action, self), text, None)
+
+    def print_selected(self, printable: Any, records: list[Any]) -> Any:
+        """One PDF of the selected (already scoped) records."""
+        from core import printing
+        printing.get_printable(printable.key)  # module gate
+        printing.check_permission(printable)
+        if not records:
+            flash(gettext("Nothing to print: select records of this company."), "warning")
+            return None
+        limit = printing.max_records()
+        if len(records) > limit:
+            flash(f"Select at most {limit} records to print at once ({len(records)} selected).", "error")
+            return None
+        pdf, _job = printing.print_records(printable, records)
+        return printing.pdf_response(printable, pdf, records)
+
+    def print_links(self, model: Any) -> list[tuple[Any, str]]:
+        """``(printable, url)`` for the printables the user may print (details, edit)."""
+        if model is None or getattr(model, "id", None) is None:
+            return []
+        return [(p, url_for("qdesk_print.print_one", key=p.key, record_id=model.id))
+                for p in self.printables if has_permission(p.needed_permission)]
 
     # --- company scoping ---------------------------------------------------
     @property
@@ -257,7 +310,7 @@ class CompanyModelView(ModelView):
     def update_model(self, form: Any, model: Any) -> bool:
         submitted = form.record_version.data if "record_version" in form else None
         if submitted not in (None, "") and str(submitted) != str(model.version):
-            flash(CONFLICT_MESSAGE.format(version=model.version), "error")
+            flash(conflict_message(model.version), "error")
             return False
         if "record_version" in form:
             del form["record_version"]
@@ -266,7 +319,7 @@ class CompanyModelView(ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, StaleDataError):
             db.session.rollback()
-            flash(CONFLICT_MESSAGE.format(version="newer"), "error")
+            flash(conflict_message("?"), "error")
             return True
         return super().handle_view_exception(exc)
 
@@ -275,7 +328,8 @@ class CompanyModelView(ModelView):
             if model.archived_at is None:
                 model.archived_at = utcnow()
                 db.session.commit()
-            flash(f"{escape(str(model))} has a history and was archived, not deleted.", "info")
+            flash(gettext("%(record)s has a history and was archived, not deleted.",
+                          record=str(model)), "info")
             return True
         return super().delete_model(model)
 
@@ -286,13 +340,13 @@ class CompanyModelView(ModelView):
         # PostgreSQL (psycopg 3) refuses (`integer = varchar`): pass numbers.
         return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
 
-    @scoped_action("restore", "Restore", permission="write")
+    @scoped_action("restore", lazy_gettext("Restore"), permission="write")
     def action_restore(self, records: list[Any]) -> None:
         """Bring archived records back to the list."""
         for record in records:
             record.archived_at = None
         db.session.commit()
-        flash(f"{len(records)} record(s) restored.", "success")
+        flash(gettext("%(n)s record(s) restored.", n=len(records)), "success")
 
     # --- export --------------------------------------------------------------
     def get_export_value(self, model: Any, name: Any) -> Any:

@@ -8,10 +8,11 @@ from core.extensions import db
 from core.hookspecs import hookimpl
 from core.manifest import Manifest
 from core.permissions import Permission, crud_permissions
+from core.printing import Printable
 from core.records import CompanyOwnedMixin
 
 __all__ = ["create_app", "db", "hookimpl", "Manifest", "Permission", "crud_permissions",
-           "CompanyOwnedMixin"]
+           "CompanyOwnedMixin", "Printable"]
 
 
 def create_app(config=None):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 
 from core import builtin
@@ -19,13 +20,17 @@ LOCALES = ("zh_Hans_CN", "en")
 
 
 def select_locale() -> str:
-    """The user's language, else the browser's (Accept-Language), else Chinese."""
+    """The user's language, else the session's choice, else the browser's
+    (Accept-Language); Chinese when nothing says otherwise. Outside a request
+    (CLI) the ``LANG`` environment variable decides."""
+    if not has_request_context():
+        return "zh_Hans_CN" if os.environ.get("LANG", "").startswith("zh") else "en"
     user = tenancy.current_user()
     if user is not None and user.locale in LOCALES:
         return user.locale
     if session.get("locale") in LOCALES:
         return session["locale"]
-    best = request.accept_languages.best_match(["zh", "zh-CN", "en"])
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"])
     return "en" if best == "en" else "zh_Hans_CN"
 
 
@@ -41,18 +46,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
-    # Flask-Babel before Flask-Admin (Flask-Admin looks it up at init).
-    babel.init_app(app, locale_selector=select_locale)
-    csrf.init_app(app)
-
     registry = PluginRegistry.load(PluginsConfig.load(app.config["PLUGINS_TOML"]),
                                    builtins=[("core", builtin)])
     app.extensions["qdesk.plugins"] = registry
+    # One "messages" domain: core's catalog merged with each plugin's own
+    # <plugin>/translations. Flask-Babel before Flask-Admin (KeyError 'babel').
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        [os.path.join(app.root_path, "translations")]
+        + [str(info.path / "translations") for info in registry.loaded()
+           if (info.path / "translations").is_dir()])
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
     _register_models(registry)
     permissions = PermissionRegistry()
     for key, perms in registry.call_each("register_permissions"):
         permissions.add(key, perms or [])
     app.extensions["qdesk.permissions"] = permissions
+    from core.printing import init_printing
+    init_printing(app, registry)  # before the admin shell: views get Print actions
 
     from admin import init_admin  # the shell needs the registry filled
     init_admin(app, registry)

@@ -9,4 +9,5 @@ def register_permissions():
         Permission("core.module.read", frozenset({"admin"}), "See the Modules screen"),
         Permission("core.module.write", frozenset({"admin"}), "Enable and disable modules"),
         Permission("core.audit.read", frozenset({"admin", "manager"}), "Read the audit log"),
+        Permission("core.printjob.read", frozenset({"admin"}), "Read the print log"),
     ]

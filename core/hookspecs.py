@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from admin.views import CompanyModelView
     from core.models import Company, User
     from core.permissions import Permission
+    from core.printing import Printable
 
 PROJECT = "qdesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -67,6 +68,21 @@ def register_permissions() -> list[Permission]:
     ``readonly``) hold the permission by default.
 
     :return: ``core.permissions.Permission`` objects.
+    """
+
+
+@hookspec
+def register_printables() -> list[Printable]:
+    """Return the forms and registers this plugin can print.
+
+    Called once in ``create_app``, after ``register_permissions`` and before
+    the admin screens are built (they get a Print action and buttons for the
+    printables of their model). Keys are ``<plugin>.<name>`` and must start
+    with the plugin's key; each template extends ``print/frame.html``. Core
+    loads the rows through the company-scoped query, checks the module gate
+    and the printable's permission, renders with WeasyPrint and logs the print.
+
+    :return: ``core.printing.Printable`` objects, e.g. ``[Printable("crm.customer", ...)]``.
     """
 
 

@@ -122,3 +122,22 @@ class AuditEntry(db.Model):
     __table_args__ = (db.Index("ix_audit_entries_record", "table_name", "record_id"),)
 
     user: Mapped[User | None] = relationship()
+
+
+class PrintJob(db.Model):
+    """One print: who printed which records of which printable, when, how many pages."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    printable: Mapped[str] = mapped_column(String(80))
+    record_ids: Mapped[list] = mapped_column(JSON, default=list)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.printable} {self.record_ids}"

@@ -7,6 +7,7 @@ on the one being disabled. Data is never deleted.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from core import tenancy
 from core.extensions import db
@@ -35,8 +36,8 @@ def enable_module(company: Company, key: str, by: User | None = None) -> list[st
     try:
         needed = [*registry.dependency_closure(key), key]
     except KeyError:
-        raise ModuleError(f"no installed module named {key!r}; installed: "
-                          f"{', '.join(registry.keys()) or 'none'}") from None
+        raise ModuleError(_("No installed module named %(key)s; installed: %(keys)s.",
+                            key=key, keys=", ".join(registry.keys()) or "-")) from None
     already = tenancy.enabled_modules(company)
     pulled_in = [k for k in needed if k not in already and k != key]
     for k in needed:
@@ -59,12 +60,13 @@ def disable_module(company: Company, key: str, by: User | None = None) -> None:
     """
     registry = _registry()
     if key not in registry.keys():
-        raise ModuleError(f"no installed module named {key!r}")
+        raise ModuleError(_("No installed module named %(key)s; installed: %(keys)s.",
+                            key=key, keys=", ".join(registry.keys()) or "-"))
     enabled = tenancy.enabled_modules(company)
     blockers = [k for k in registry.dependents(key) if k in enabled]
     if blockers:
-        raise ModuleError(f"cannot disable {key!r}: enabled module(s) {', '.join(blockers)} "
-                          f"depend on it; disable them first")
+        raise ModuleError(_("Cannot disable %(key)s: enabled module(s) %(names)s depend on it; "
+                            "disable them first.", key=key, names=", ".join(blockers)))
     row = _row(company, key)
     if row is None or not row.enabled:
         return

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
@@ -22,7 +23,7 @@ class LoginError(Exception):
 def hash_password(password: str) -> str:
     """A scrypt hash of ``password``; ``ValueError`` if it is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValueError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     return generate_password_hash(password, method="scrypt")
 
 
@@ -38,17 +39,18 @@ def authenticate(email: str, password: str) -> User:
     now = utcnow()
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        raise LoginError("Wrong e-mail or password.")
+        raise LoginError(_("Wrong e-mail or password."))
     if user.locked_until and user.locked_until > now:
         minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise LoginError(f"Too many failed logins. Try again in {minutes} minute(s).")
+        raise LoginError(_("Too many failed logins. Try again in %(minutes)s minute(s).",
+                                 minutes=minutes))
     if not check_password_hash(user.password_hash, password) or not user.active:
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             user.failed_logins = 0
         db.session.commit()
-        raise LoginError("Wrong e-mail or password.")
+        raise LoginError(_("Wrong e-mail or password."))
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     db.session.commit()
     return user

@@ -145,6 +145,8 @@ class Client:
     def __init__(self, app):
         self.app = app
         self.http = app.test_client()
+        # Tests read English messages; the zh interface has tests of its own.
+        self.http.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
         self.token = None
 
     def login(self, email, password=PASSWORD):

@@ -74,7 +74,7 @@ def demo(app):
 @pytest.fixture
 def page(browser, live_server, demo, request):
     """A page in a fresh context, only allowed to talk to the live server."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     # No request may leave the machine (CDNs, fonts...): abort anything else.
@@ -215,7 +215,7 @@ def test_sysadmin_switches_company_and_toggles_modules(page, demo, app):
     # Re-enable tasks: notes, its dependency, comes back with it.
     page.goto("/admin/modules/")
     change_module(page, "tasks", "Enable")
-    expect(flash(page)).to_contain_text(f"Module tasks enabled for {cd} (also enabled: notes).")
+    expect(flash(page)).to_contain_text(f"Module tasks enabled for {cd}. Also enabled: notes.")
     expect(module_card(page, "tasks")).to_have_attribute("data-state", "enabled")
     expect(module_card(page, "notes")).to_have_attribute("data-state", "enabled")
     expect_module_menus(page, notes=True, tasks=True)

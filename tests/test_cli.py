@@ -188,7 +188,7 @@ def test_module_changes_are_per_company(qdesk, app, world):
 def test_module_unknown_name_is_an_error(qdesk, app, world, verb):
     result = qdesk("module", verb, "nosuchmodule", "--company", "A")
     assert result.exit_code != 0
-    assert "nosuchmodule" in result.output and "no installed module" in result.output
+    assert "nosuchmodule" in result.output and "no installed module" in result.output.lower()
     assert "Traceback" not in result.output
 
 

@@ -23,7 +23,8 @@ from core.models import ROLES, AuditEntry, Company, User
 from core.modules import ModuleError, disable_module, enable_module
 from core.permissions import PermissionRegistry
 from core.plugins import PluginError
-from tests.fixtures import install_entry_points, uninstall_entry_points
+from core.printing import Printable, PrintableRegistry
+from tests.fixtures import install_entry_points, make_note, uninstall_entry_points
 from tests.plugins import notes
 from tests.plugins.notes.models import Note, Tag
 from tests.plugins.tasks.models import Task
@@ -208,6 +209,45 @@ def test_hook_register_permissions(app, world, client_for, make_app):
             @hookimpl
             def register_permissions():
                 return [Permission("notes.note.read", frozenset({"readonly"}))]
+        """)})
+
+
+def test_hook_register_printables(app, world, client_for, make_app):
+    printables = app.extensions["qdesk.printables"].by_key
+    assert {"notes.note", "notes.register"} <= set(printables)
+    note, register = printables["notes.note"], printables["notes.register"]
+    assert (note.plugin_key, note.model, note.many, note.orientation) == ("notes", Note, False, "portrait")
+    assert (register.many, register.orientation) == (True, "landscape")
+    assert note.needed_permission == "notes.note.read"  # default: <plugin>.<entity>.read
+    # The note screen got a Print action per printable of its model.
+    view = next(v for v in app.extensions["qdesk.plugins"].admin_views if v.endpoint == "notes_note")
+    assert {"print_notes_note", "print_notes_register"} <= {name for name, _ in view._actions}
+
+    # The printables are live: gated per company like the screens.
+    nid = make_note(app, "A", title="打印测试")
+    staff_a = client_for("staff@a.test")
+    assert staff_a.get(f"/print/notes.note/{nid}.pdf").status_code == 200
+    with app.app_context():
+        disable_module(world.company("A"), "tasks")
+        disable_module(world.company("A"), "notes")
+    assert staff_a.get(f"/print/notes.note/{nid}.pdf").status_code == 404
+
+    # A plugin declares only in its own namespace, and only Printables.
+    registry = PrintableRegistry()
+    with pytest.raises(ValueError, match="outside its namespace"):
+        registry.add("tasks", [Printable("notes.x", "便签", "Note", Note, "x.html")])
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.add("notes", [Printable("notes.x", "便签", "Note", Note, "x.html")] * 2)
+    with pytest.raises(ValueError, match="orientation"):
+        Printable("notes.x", "便签", "Note", Note, "x.html", orientation="sideways")
+    with pytest.raises(ValueError, match=r"plugin 'intruder' declares printable 'notes\.note'"):
+        make_app({"intruder": plugin_source("intruder", """
+            from core import Printable
+            from tests.plugins.notes.models import Note
+
+            @hookimpl
+            def register_printables():
+                return [Printable("notes.note", "便签", "Note", Note, "x.html")]
         """)})
 
 

@@ -32,7 +32,7 @@ from sqlalchemy import inspect
 
 from core import tenancy
 from core.extensions import db
-from core.models import Company
+from core.models import Company, PrintJob
 from tests.factories import (company_relations, editable_value, form_data, form_field_names, make,
                              markers, registered_views, related_records, snapshot, view_for,
                              view_urls)
@@ -251,7 +251,15 @@ def test_bulk_actions_refuse_other_company_ids(case, endpoint):
     for name in sorted(actions, key=lambda n: n == "delete"):  # delete last
         http = c.post(case.urls["action"], {
             "action": name, "rowid": [str(case.a_id), str(case.a_archived_id), str(case.b_id)]})
-        assert http.status_code == 302, f"{endpoint}: action {name!r} gave {http.status_code}"
+        if name.startswith("print_"):  # a printable's Print action answers the PDF
+            assert http.status_code == 200 and http.mimetype == "application/pdf", (
+                f"{endpoint}: action {name!r} gave {http.status_code} {http.mimetype}")
+            with case.app.app_context():  # printed B's own record only (control)
+                job = db.session.query(PrintJob).order_by(PrintJob.id.desc()).first()
+                assert (job.company_id, job.record_ids) == (case.b_company, [case.b_id]), (
+                    f"{endpoint}: action {name!r} printed {job.record_ids}")
+        else:
+            assert http.status_code == 302, f"{endpoint}: action {name!r} gave {http.status_code}"
         assert_a_untouched(case, f"bulk action {name!r}")
     if "delete" in actions:  # positive control: the handler ran on B's own record
         with case.app.app_context():

@@ -80,7 +80,7 @@ def test_edit_form_carries_the_version(world, client_for, app):
 
 
 def test_second_save_of_a_stale_form_gets_a_conflict(world, client_for, app):
-    from admin.views import CONFLICT_MESSAGE
+    from admin.views import conflict_message
     nid = make_note(app, title="shared", priority=3)
     first, second = client_for("staff@a.test"), client_for("manager@a.test")
     v1 = record_version(first.get(f"{NOTES}edit/?id={nid}").get_data(as_text=True))
@@ -94,7 +94,8 @@ def test_second_save_of_a_stale_form_gets_a_conflict(world, client_for, app):
     r = second.post(f"{NOTES}edit/?id={nid}", form("second loses", "5", body="x", version=v2))
     page = flashes(r.get_data(as_text=True))
     assert r.status_code == 200  # the form again, not a redirect to the list
-    assert CONFLICT_MESSAGE.format(version=2) in page
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert conflict_message(2) in page
     saved = load_note(app, nid)
     assert (saved["title"], saved["priority"], saved["version"]) == ("first wins", 1, 2)
     assert not saved["body"]
@@ -224,7 +225,7 @@ def test_details_page_shows_the_history(world, client_for, app):
     table = table[:table.index("</table>")]
     assert "audited → audited v2" in table
     assert "2 → 4" in table
-    assert "update" in table and "create" in table
+    assert "changed" in table and "created" in table
     assert "staff A" in table  # who
 
 
@@ -233,7 +234,7 @@ def test_details_page_without_changes_has_no_update_rows(world, client_for, app)
     page = client_for("readonly@a.test").get(f"{NOTES}details/?id={nid}").get_data(as_text=True)
     table = page[page.index('id="audit-log"'):] if 'id="audit-log"' in page else ""
     assert "→ untouched" in table
-    assert ">update<" not in table
+    assert ">changed<" not in table
 
 
 def test_audit_log_screen_lists_own_company_only(world, client_for, app):

@@ -25,6 +25,20 @@ def register_permissions():
 
 
 @hookimpl
+def register_printables():
+    from core import Printable
+    from .models import Note
+    return [
+        Printable("notes.note", title_zh="便签记录单", title_en="Note record", model=Note,
+                  template="note_form.html", filename="note-{record.id}.pdf",
+                  form_code="JL-7.5-02-3", edition="A/0", number="NT-{record.id:05d}"),
+        Printable("notes.register", title_zh="便签登记台账", title_en="Register of notes", model=Note,
+                  template="note_register.html", orientation="landscape", many=True,
+                  filename="notes-register-{date}.pdf", form_code="JL-7.5-02-4", edition="A/0"),
+    ]
+
+
+@hookimpl
 def company_module_enabled(company, module, pulled_in):
     EVENTS.append(("enabled", company.code, module, tuple(pulled_in)))
 

@@ -1,3 +1,5 @@
+from flask_babel import lazy_gettext as _l
+
 from admin.views import CompanyModelView, scoped_action
 from core import db
 
@@ -7,18 +9,18 @@ from .models import Note, Tag
 class TagView(CompanyModelView):
     model = Tag
     entity = "tag"
-    label = "Tags"
+    label = _l("Tags")
 
 
 class NoteView(CompanyModelView):
     model = Note
     entity = "note"
-    label = "Notes"
+    label = _l("Notes")
     column_list = ("title", "tag", "priority", "pinned")
     column_searchable_list = ("title",)
     column_editable_list = ("title",)
 
-    @scoped_action("pin", "Pin", "Pin the selected notes?")
+    @scoped_action("pin", _l("Pin"), _l("Pin the selected notes?"))
     def action_pin(self, records):
         for note in records:
             note.pinned = True

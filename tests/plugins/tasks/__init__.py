@@ -30,3 +30,13 @@ def register_admin_views():
 def register_permissions():
     # Read-only users may not even read tasks: a non-default grant.
     return crud_permissions("tasks", "task", read=("admin", "manager", "staff"))
+
+
+@hookimpl
+def register_printables():
+    # Printed with tasks.task.read, which read-only users do not hold.
+    from core import Printable
+    from .models import Task
+    return [Printable("tasks.task", title_zh="任务单", title_en="Task sheet", model=Task,
+                      template="task_sheet.html", filename="task-{record.id}.pdf",
+                      form_code="JL-7.5-03-1", edition="A/0")]

@@ -1,0 +1,493 @@
+"""The printing service: printables registered by plugins, rendered to PDF.
+
+A plugin declares :class:`Printable` objects through the
+``register_printables`` hook. Core renders the printable's Jinja template
+(which extends ``print/frame.html``, the shared quality-record frame) to HTML
+and WeasyPrint turns it into a PDF:
+
+* the shared CSS (``core/static/print/print.css``) is parsed once per process
+  and one :class:`weasyprint.text.fonts.FontConfiguration` is reused;
+* :class:`StaticOnlyURLFetcher` lets WeasyPrint read ``data:`` URLs and
+  qdesk's own static files, nothing else (no network, no other files, no
+  redirects): a refused fetch raises, WeasyPrint logs it and skips the
+  resource;
+* rows are loaded only through :func:`core.tenancy.scoped_query`, after the
+  module gate (404) and the printable's permission (403): see
+  :func:`load_records`;
+* every print is logged as a :class:`core.models.PrintJob`.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import unquote, urlsplit
+
+from flask import Flask, abort, current_app
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+from core import tenancy
+from core.extensions import db
+from core.models import PrintJob, utcnow
+from core.permissions import has_permission
+
+log = logging.getLogger("qdesk.printing")
+
+CORE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = CORE_DIR / "static"
+TEMPLATES_DIR = CORE_DIR / "templates"
+PRINT_CSS = STATIC_DIR / "print" / "print.css"
+FRAME_TEMPLATE = "print/frame.html"
+
+PAPERS = ("A3", "A4", "A5", "B5", "letter")
+ORIENTATIONS = ("portrait", "landscape")
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
+_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+_FORM_CODE = re.compile(r"^[A-Za-z0-9./ _-]*$")
+
+
+@dataclass(frozen=True)
+class Printable:
+    """A form or register a plugin can print.
+
+    :param key: ``<plugin>.<name>``, e.g. ``notes.note``; must start with the
+        registering plugin's key. Used in URLs: ``/print/notes.note/7.pdf``.
+    :param title_zh: the form's Chinese title (printed large).
+    :param title_en: its English title (screens, buttons).
+    :param model: the company-owned model whose rows are printed.
+    :param template: the Jinja template, relative to the plugin's
+        ``templates`` folder; it extends ``print/frame.html``.
+    :param paper: ``A4`` (default), ``A3``, ``A5``, ``B5`` or ``letter``.
+    :param orientation: ``portrait`` or ``landscape``.
+    :param many: ``False``: one form per record (several records → several
+        forms in one PDF); ``True``: one register listing all records.
+    :param filename: ``str.format`` pattern of the download name, with
+        ``record`` (the first record), ``count`` and ``date``.
+    :param permission: the permission needed to print; default
+        ``<plugin>.<entity>.read`` (entity from the table name).
+    :param form_code: the controlled-document number printed in the header,
+        e.g. ``JL-7.5-02-3``.
+    :param edition: the form's edition/revision, e.g. ``A/0``.
+    :param number: ``str.format`` pattern of the record number, with ``record``.
+    """
+
+    key: str
+    title_zh: str
+    title_en: str
+    model: type
+    template: str
+    paper: str = "A4"
+    orientation: str = "portrait"
+    many: bool = False
+    filename: str = "{record.id}.pdf"
+    permission: str | None = None
+    form_code: str = ""
+    edition: str = ""
+    number: str = "{record.id}"
+    plugin_key: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not _KEY.match(self.key):
+            raise ValueError(f"printable {self.key!r} must look like <plugin>.<name>")
+        if self.paper not in PAPERS:
+            raise ValueError(f"printable {self.key!r}: paper {self.paper!r} is not one of {PAPERS}")
+        if self.orientation not in ORIENTATIONS:
+            raise ValueError(f"printable {self.key!r}: orientation must be portrait or landscape")
+        if not _FORM_CODE.match(self.form_code) or not _FORM_CODE.match(self.edition):
+            raise ValueError(f"printable {self.key!r}: form_code/edition may use letters, "
+                             "digits and . / - _ only")
+        if not hasattr(self.model, "company_id"):
+            raise ValueError(f"printable {self.key!r}: model {self.model!r} is not company-owned")
+
+    @property
+    def module(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def needed_permission(self) -> str:
+        """The permission checked before printing."""
+        if self.permission:
+            return self.permission
+        table = self.model.__tablename__
+        entity = table[len(self.module) + 1:] if table.startswith(f"{self.module}_") else table
+        return f"{self.module}.{entity}.read"
+
+    @property
+    def template_name(self) -> str:
+        """The template's name in the printing environment (``<plugin>/<template>``)."""
+        return f"{self.module}/{self.template}"
+
+    def download_name(self, records: list[Any]) -> str:
+        """The PDF's file name, from :attr:`filename` (falls back to the key)."""
+        try:
+            name = self.filename.format(record=records[0], count=len(records),
+                                        date=utcnow().strftime("%Y%m%d"))
+        except (AttributeError, IndexError, KeyError, ValueError):
+            name = f"{self.key}.pdf"
+        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip() or f"{self.key}.pdf"
+        return name if name.lower().endswith(".pdf") else name + ".pdf"
+
+    def record_number(self, record: Any) -> str:
+        try:
+            return self.number.format(record=record)
+        except (AttributeError, KeyError, ValueError):
+            return str(record.id)
+
+
+class PrintableRegistry:
+    """Every printable of the loaded plugins, by key (``app.extensions["qdesk.printables"]``)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Printable] = {}
+
+    def add(self, owner: str, printables: Iterable[Printable]) -> None:
+        """Register ``owner``'s printables; keys must be in its namespace."""
+        for printable in printables:
+            if not isinstance(printable, Printable):
+                raise TypeError(f"plugin {owner!r}: register_printables returned {printable!r}, "
+                                "which is not a core.printing.Printable")
+            if printable.module != owner:
+                raise ValueError(f"plugin {owner!r} declares printable {printable.key!r} "
+                                 f"outside its namespace {owner}.*")
+            if printable.key in self.by_key:
+                raise ValueError(f"printable {printable.key!r} declared twice")
+            object.__setattr__(printable, "plugin_key", owner)
+            self.by_key[printable.key] = printable
+
+    def for_model(self, model: type) -> list[Printable]:
+        return [p for p in self.by_key.values() if p.model is model]
+
+    def get(self, key: str) -> Printable | None:
+        return self.by_key.get(key)
+
+
+DEFAULT_MAX_RECORDS = 500
+
+
+def max_records() -> int:
+    """Most records one print from a screen may hold (``QDESK_PRINT_MAX_RECORDS``)."""
+    try:
+        return int(current_app.config.get("PRINT_MAX_RECORDS", DEFAULT_MAX_RECORDS))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_RECORDS
+
+
+def printable_registry() -> PrintableRegistry:
+    return current_app.extensions["qdesk.printables"]
+
+
+# --- the URL fetcher ------------------------------------------------------------
+
+class PrintFetchRefused(ValueError):
+    """WeasyPrint asked for a URL the printing service does not allow."""
+
+
+def _make_fetcher_class() -> type:
+    # WeasyPrint is imported on first use, not with core (it takes ~1 s).
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        """A WeasyPrint ``URLFetcher`` that allows ``data:`` URLs and files under
+        qdesk's static folder, nothing else: no network, no ``file:`` outside
+        static, no redirects. A refused URL raises :class:`PrintFetchRefused`,
+        which WeasyPrint logs before skipping the resource."""
+
+        def __init__(self, static_root: str | os.PathLike = STATIC_DIR,
+                     extra_files: Iterable[str | os.PathLike] = (), **kwargs: Any) -> None:
+            kwargs.update(allowed_protocols=("data", "file"), allow_redirects=False,
+                          fail_on_errors=False, timeout=1)
+            super().__init__(**kwargs)
+            self.static_root = Path(static_root).resolve()
+            # Files allowed besides static: the configured font file.
+            self.extra_files = {Path(f).resolve() for f in extra_files}
+
+        def allowed_path(self, url: str) -> Path:
+            """The real path of a ``file:`` URL under the static root, else raise."""
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise PrintFetchRefused(f"printing refuses {url!r}: remote file host")
+            path = Path(unquote(parts.path)).resolve()
+            if path in self.extra_files and path.is_file():
+                return path
+            if not path.is_relative_to(self.static_root) or not path.is_file():
+                raise PrintFetchRefused(f"printing refuses {url!r}: only qdesk's static files "
+                                        "may be read")
+            return path
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = self.allowed_path(url)
+                return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            raise PrintFetchRefused(f"printing refuses {url[:200]!r}: no network access")
+
+    StaticOnlyURLFetcher.__module__ = __name__
+    return StaticOnlyURLFetcher
+
+
+def __getattr__(name: str) -> Any:
+    """``StaticOnlyURLFetcher``, built (and WeasyPrint imported) on first access."""
+    if name == "StaticOnlyURLFetcher":
+        cls = _make_fetcher_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- fonts ----------------------------------------------------------------------
+
+_font_check_done = False
+_lock = threading.Lock()
+_render_lock = threading.Lock()
+
+
+def cjk_fonts() -> list[str] | None:
+    """Families of the installed CJK (Chinese) fonts; None when it cannot be told."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True,
+                             timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+
+
+def check_cjk_font(force: bool = False, font_file: str | None = None) -> bool:
+    """Log ONE warning per process when no CJK font is installed (and no
+    font file is configured).
+
+    :return: whether a CJK font was found (True when it cannot be told).
+    """
+    global _font_check_done
+    with _lock:
+        if _font_check_done and not force:
+            return True
+        _font_check_done = True
+    if font_file:
+        return True
+    families = cjk_fonts()
+    if families is None:
+        log.info("printing: fc-list not found, cannot check for a Chinese font")
+        return True
+    if not families:
+        log.warning("printing: no Chinese (CJK) font is installed, so printed forms will show "
+                    "boxes instead of Chinese text. Install the system package %s "
+                    "(apt-get install %s) and restart qdesk.", CJK_FONT_PACKAGE, CJK_FONT_PACKAGE)
+        return False
+    return True
+
+
+# --- shared WeasyPrint objects (once per process) --------------------------------
+
+_shared: dict[str, Any] = {}
+
+
+def _font_config() -> Any:
+    if "fonts" not in _shared:
+        from weasyprint.text.fonts import FontConfiguration
+        _shared["fonts"] = FontConfiguration()
+    return _shared["fonts"]
+
+
+def _fetcher() -> Any:
+    if "fetcher" not in _shared:
+        cls = globals().get("StaticOnlyURLFetcher") or __getattr__("StaticOnlyURLFetcher")
+        _shared["fetcher"] = cls()
+    return _shared["fetcher"]
+
+
+def _font_file() -> Path | None:
+    """The configured font file (``QDESK_PRINT_FONT_FILE``), if any."""
+    return current_app.extensions.get("qdesk.print_font")
+
+
+def _fetcher_for(font_file: Path | None) -> Any:
+    if font_file is None:
+        return _fetcher()
+    key = f"fetcher:{font_file}"
+    if key not in _shared:
+        cls = globals().get("StaticOnlyURLFetcher") or __getattr__("StaticOnlyURLFetcher")
+        _shared[key] = cls(extra_files=[font_file])
+    return _shared[key]
+
+
+def _stylesheets(paper: str, orientation: str, font_file: Path | None = None) -> list[Any]:
+    """The shared print CSS (parsed once), the page size sheet and, when a
+    font file is configured, the sheet that puts it first."""
+    from weasyprint import CSS
+    sheets = _base_stylesheets(paper, orientation)
+    if font_file is None:
+        return sheets
+    key = f"font:{font_file}"
+    with _lock:
+        if key not in _shared:
+            _shared[key] = CSS(string=(
+                '@font-face { font-family: "qdesk configured font"; '
+                f'src: url("{font_file.as_uri()}"); }}\n'
+                'html, h1, h1 small, .company-name { font-family: "qdesk configured font", '
+                '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; }'),
+                font_config=_font_config(), url_fetcher=_fetcher_for(font_file))
+        return [*sheets, _shared[key]]
+
+
+def _base_stylesheets(paper: str, orientation: str) -> list[Any]:
+    from weasyprint import CSS
+    with _lock:
+        if "css" not in _shared:
+            _shared["css"] = CSS(filename=str(PRINT_CSS), font_config=_font_config(),
+                                 url_fetcher=_fetcher())
+        key = f"page:{paper}:{orientation}"
+        if key not in _shared:  # paper and orientation are validated by Printable
+            _shared[key] = CSS(string=f"@page {{ size: {paper} {orientation}; }}",
+                               font_config=_font_config(), url_fetcher=_fetcher())
+        return [_shared["css"], _shared[key]]
+
+
+# --- templates -------------------------------------------------------------------
+
+def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
+    """Fill the printable registry from ``register_printables``, build the
+    printing Jinja environment, check for a CJK font. Called by ``create_app``."""
+    printables = PrintableRegistry()
+    for key, items in registry.call_each("register_printables"):
+        printables.add(key, items or [])
+    app.extensions["qdesk.printables"] = printables
+    plugin_loaders = {info.key: FileSystemLoader(str(info.path / "templates"))
+                      for info in registry.loaded() if info.path is not None}
+    env = app.jinja_env.overlay(
+        loader=ChoiceLoader([FileSystemLoader(str(TEMPLATES_DIR)), PrefixLoader(plugin_loaders)]),
+        autoescape=True)
+    app.extensions["qdesk.print_env"] = env
+    font_file = app.config.get("PRINT_FONT_FILE")
+    if font_file:
+        path = Path(font_file).resolve()
+        if path.is_file():
+            app.extensions["qdesk.print_font"] = path
+        else:
+            log.warning("printing: PRINT_FONT_FILE %s is not a file; using the system fonts", font_file)
+            font_file = None
+    check_cjk_font(font_file=font_file)
+    return printables
+
+
+def render_html(printable: Printable, records: list[Any], company: Any, user: Any) -> list[str]:
+    """The HTML documents of a print: one per record, or one register."""
+    env = current_app.extensions["qdesk.print_env"]
+    template = env.get_template(printable.template_name)
+    now = utcnow()
+    common = dict(printable=printable, company=company, printed_by=str(user) if user else "system",
+                  printed_at=now.strftime("%Y-%m-%d %H:%M") + " UTC")
+    if printable.many:
+        return [template.render(records=records, record=None, record_number=f"共 {len(records)} 条",
+                                record_date=now.strftime("%Y-%m-%d"), **common)]
+    return [template.render(record=r, records=[r], record_number=printable.record_number(r),
+                            record_date=(r.created_at or now).strftime("%Y-%m-%d"), **common)
+            for r in records]
+
+
+def render_pdf(printable: Printable, records: list[Any], company: Any, user: Any) -> tuple[bytes, int]:
+    """The PDF of ``records`` and its page count. Each form is rendered as its
+    own document (its own page x / y), then the pages are joined."""
+    from weasyprint import HTML
+    font_file = _font_file()
+    sheets = _stylesheets(printable.paper, printable.orientation, font_file)
+    fetcher = _fetcher_for(font_file)
+    htmls = render_html(printable, records, company, user)
+    # The shared FontConfiguration (Pango/fontconfig) is not meant for
+    # concurrent use: one rendering at a time per process; run several worker
+    # processes for parallel prints.
+    with _render_lock:
+        documents = [HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
+                     .render(stylesheets=sheets, font_config=_font_config())
+                     for html in htmls]
+        pages = [page for document in documents for page in document.pages]
+        combined = documents[0].copy(pages)
+        return combined.write_pdf(), len(pages)
+
+
+# --- the gate and the log ----------------------------------------------------------
+
+def get_printable(key: str) -> Printable:
+    """The printable ``key`` if its module is enabled for the current company
+    (404 otherwise, as if it did not exist)."""
+    printable = printable_registry().get(key)
+    if printable is None or tenancy.current_company() is None \
+            or not tenancy.module_enabled(printable.module):
+        abort(404)
+    return printable
+
+
+def check_permission(printable: Printable) -> None:
+    """403 unless the current user holds the printable's permission. A
+    system print (CLI: no user, a current company) is allowed."""
+    if tenancy.current_user() is None and tenancy.current_company() is not None:
+        return
+    if not has_permission(printable.needed_permission):
+        abort(403)
+
+
+def load_records(printable: Printable, ids: Iterable[Any], strict: bool = True) -> list[Any]:
+    """The current company's records among ``ids``, in the order given.
+
+    :param strict: 404 when any id is not one of the company's records (URL,
+        CLI); else other ids are dropped (list action, like ``scoped_action``).
+    """
+    pks: list[int] = []
+    for i in ids:
+        try:
+            pk = int(i)
+        except (TypeError, ValueError):
+            if strict:
+                abort(404)
+            continue
+        if pk not in pks:
+            pks.append(pk)
+    model = printable.model
+    found = {r.id: r for r in tenancy.scoped_query(model).filter(model.id.in_(pks)).all()} if pks else {}
+    if strict and len(found) != len(pks):
+        abort(404)
+    records = [found[pk] for pk in pks if pk in found]
+    if not records:
+        abort(404)
+    return records
+
+
+def print_records(printable: Printable, records: list[Any]) -> tuple[bytes, PrintJob]:
+    """Render ``records`` (already scoped) and log the print."""
+    company, user = tenancy.require_company(), tenancy.current_user()
+    pdf, pages = render_pdf(printable, records, company, user)
+    job = PrintJob(company_id=company.id, user_id=user.id if user else None,
+                   printable=printable.key, record_ids=[r.id for r in records], pages=pages)
+    db.session.add(job)
+    db.session.commit()
+    log.info("printed %s %s for %s by %s: %d page(s)", printable.key, job.record_ids,
+             company.code, user or "system", pages)
+    return pdf, job
+
+
+def print_ids(key: str, ids: Iterable[Any], strict: bool = True) -> tuple[Printable, bytes, list[Any]]:
+    """The gate, the permission, the scoped load and the print, in that order."""
+    printable = get_printable(key)
+    check_permission(printable)
+    records = load_records(printable, ids, strict=strict)
+    pdf, _job = print_records(printable, records)
+    return printable, pdf, records
+
+
+def pdf_response(printable: Printable, pdf: bytes, records: list[Any]) -> Any:
+    from flask import send_file
+    response = send_file(io.BytesIO(pdf), mimetype="application/pdf",
+                         download_name=printable.download_name(records), as_attachment=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
