@@ -1,5 +1,5 @@
 # qdesk developer entry points (GNU make).
-#   make run    install system deps + venv, migrate, load demo data, serve
+#   make run    install system deps + venv (+ vendored Chart.js), migrate, load demo data, serve
 #   make test   scripts/run-tests.sh (SQLite + PostgreSQL); PYTEST_ARGS=... to pass through
 #   make clean  remove the venv and build artefacts (keeps instance/)
 
@@ -7,9 +7,15 @@ PYTHON ?= python3
 VENV   := .venv
 PYTEST_ARGS ?=
 
-.PHONY: venv run test clean
+.PHONY: venv vendor run test clean
 
+# The venv, plus Chart.js for the dashboard (scripts/vendor.sh: npm registry,
+# idempotent). Without it the dashboard shows its tiles but no charts.
 venv: $(VENV)/bin/qdesk
+	@scripts/vendor.sh || echo "make: Chart.js not vendored; the dashboard will show no charts" >&2
+
+vendor:
+	scripts/vendor.sh
 
 $(VENV)/bin/qdesk: setup.py
 	$(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install -q --upgrade pip && $(VENV)/bin/pip install -q -e .

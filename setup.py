@@ -29,6 +29,7 @@ setup(
         "WTForms>=3.2,<3.4",
         "pluggy>=1.5,<2",
         "marshmallow>=4,<5",
+        "openpyxl>=3.1,<4",  # XLSX export and import (admin/imports.py, core/imports.py)
         "WeasyPrint==70.0",
         "alembic>=1.16,<2",
         "psycopg[binary]>=3.2,<4",

@@ -17,12 +17,24 @@ from core.plugins import PluginRegistry
 
 
 class HomeView(AdminIndexView):
-    """Home: the current company's enabled modules and their screens."""
+    """Home: the current company's dashboard widgets (``dashboard_widgets``
+    hook, enabled modules only), then its enabled modules and their screens."""
+
+    def create_blueprint(self, admin: Admin):
+        # qdesk's own static files (vendored Chart.js, dashboard.js), served
+        # at /static/qdesk/ by the "qdesk_static" blueprint.
+        from pathlib import Path
+
+        from core import dashboard
+        if admin.app is not None and dashboard.STATIC_ENDPOINT not in admin.app.blueprints:
+            admin.app.register_blueprint(dashboard.static_blueprint(Path(__file__).parent / "static"))
+        return super().create_blueprint(admin)
 
     @expose("/")
     def index(self):
         if tenancy.current_user() is None:
             return redirect(url_for("qdesk_auth.login", next=request.full_path))
+        from core import dashboard
         registry = current_app.extensions["qdesk.plugins"]
         enabled = tenancy.enabled_modules()
         modules = []
@@ -31,7 +43,10 @@ class HomeView(AdminIndexView):
                 continue
             views = [v for v in registry.admin_views if v.plugin_key == info.key and v.is_visible()]
             modules.append(dict(info=info, views=views))
-        return self.render("qdesk/home.html", modules=modules,
+        company = tenancy.current_company()
+        widgets = (dashboard.home_context(company, tenancy.current_user())
+                   if company is not None else dict(tiles=[], charts=[], chartjs=False))
+        return self.render("qdesk/home.html", modules=modules, dashboard=widgets,
                            can_manage_modules=has_permission("core.module.read"))
 
 
@@ -52,6 +67,8 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
                                category=_l("Administration")))
     for view in core_views():
         admin.add_view(view)
+    from admin.settings import init_settings_admin  # settings registry, Settings and Calendar screens
+    init_settings_admin(app, admin, registry)
     for key, view_classes in registry.call_each("register_admin_views"):
         info = registry.get(key)
         for cls in view_classes or []:

@@ -27,6 +27,7 @@ from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
+from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa: F401
 from core import tenancy
 from core.extensions import db
 from core.models import AuditEntry, utcnow
@@ -38,9 +39,9 @@ ENDPOINT_ACTIONS = {
     "index_view": "read", "details_view": "read", "export": "read", "ajax_lookup": "read",
     "create_view": "create", "edit_view": "write", "ajax_update": "write",
     "delete_view": "delete", "action_view": None,  # checked per action
+    "import_view": "create", "import_preview_view": "create",
 }
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def conflict_message(version: Any) -> str:
     """What the second of two concurrent saves is told (nothing was written)."""
@@ -107,7 +108,7 @@ class ScopedModelConverter(AdminModelConverter):
         return super()._model_select_field(prop, multiple, remote_model, **kwargs)
 
 
-class CompanyModelView(ModelView):
+class CompanyModelView(ImportExportMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
     ``plugin_key`` is filled in by core from the plugin that registered the
@@ -127,10 +128,12 @@ class CompanyModelView(ModelView):
     can_view_details = True
     can_export = True
     export_max_rows = 5000
+    # export_types (csv, xlsx), import_schema and the import limits: admin.imports
     page_size = 50
     fast_mass_delete = False  # each delete goes through delete_model: audit, archive
     details_template = "qdesk/model/details.html"
-    list_template = "qdesk/model/list.html"
+    # qdesk/model/list.html plus the Import tab and the export-cap note.
+    list_template = "qdesk/import_list.html"
     edit_template = "qdesk/model/edit.html"
     # core.printing.Printable objects of this model, set by init_admin.
     printables: tuple = ()
@@ -352,10 +355,9 @@ class CompanyModelView(ModelView):
     def get_export_value(self, model: Any, name: Any) -> Any:
         # A cell starting with = + - @ (or a tab/CR) is a formula to
         # spreadsheet programs: prefix it with ' so it stays text.
-        value = super().get_export_value(model, name)
-        if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-            return "'" + value
-        return value
+        # Related records and other objects are turned into text first, so a
+        # related name like "=cmd" is neutralised too.
+        return neutralise(super().get_export_value(model, name))
 
     # --- audit on the details page -----------------------------------------
     def audit_entries(self, model: Any, limit: int = 100) -> list[AuditEntry]:

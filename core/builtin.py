@@ -1,6 +1,6 @@
 """Core's own hook implementations, registered like a plugin named "core"."""
 from core.hookspecs import hookimpl
-from core.permissions import Permission
+from core.permissions import Permission, crud_permissions
 
 
 @hookimpl
@@ -10,4 +10,29 @@ def register_permissions():
         Permission("core.module.write", frozenset({"admin"}), "Enable and disable modules"),
         Permission("core.audit.read", frozenset({"admin", "manager"}), "Read the audit log"),
         Permission("core.printjob.read", frozenset({"admin"}), "Read the print log"),
+        Permission("core.setting.read", frozenset({"admin", "manager"}), "See the company settings"),
+        Permission("core.setting.write", frozenset({"admin"}), "Change the company settings"),
+        # The company calendar: company admins change it, managers may look.
+        *crud_permissions("core", "calendar_day", read=("admin", "manager"), create=("admin",),
+                          write=("admin",), delete=("admin",)),
+    ]
+
+
+@hookimpl
+def register_settings():
+    from core.settings import Setting
+    return [
+        Setting("core.calendar.weekdays", "weekdays", default=[0, 1, 2, 3, 4],
+                label_zh="工作日", label_en="Working weekdays",
+                help_zh="每周的工作日；法定节假日和调休另计。",
+                help_en="The working days of a normal week; public holidays and make-up days come on top."),
+        Setting("core.calendar.hours", "periods", default="08:30-12:00, 13:30-17:30",
+                label_zh="工作时间", label_en="Working hours",
+                help_zh="每个工作日的工作时段，例如 08:30-12:00, 13:30-17:30（按工作小时计算时限）。",
+                help_en="The working periods of each working day, e.g. 08:30-12:00, 13:30-17:30 "
+                        "(deadlines in working hours count only these)."),
+        Setting("core.calendar.china_holidays", "bool", default=True,
+                label_zh="采用国家法定节假日和调休", label_en="Use China's public holidays and make-up days",
+                help_zh="关闭后只按上面的工作日计算，公司自己的休息日和工作日仍然有效。",
+                help_en="When off, only the weekdays above count; the company's own days still apply."),
     ]

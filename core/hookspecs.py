@@ -19,9 +19,11 @@ import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from admin.views import CompanyModelView
+    from core.dashboard import Widget
     from core.models import Company, User
     from core.permissions import Permission
     from core.printing import Printable
+    from core.settings import Setting
 
 PROJECT = "qdesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -86,6 +88,24 @@ def register_printables() -> list[Printable]:
     """
 
 
+@hookspec
+def register_settings() -> list[Setting]:
+    """Return the company-level settings this plugin declares.
+
+    Called once in ``create_app``, while the admin shell is built. Keys are
+    ``<plugin>.<name>`` and must start with the plugin's key; the default is
+    the manifest's ``settings[<name>]`` when present (a deployment may
+    override it in ``plugins.toml``), else the declaration's ``default``,
+    and must be valid. Each company's values live in the database; company
+    admins change them on Administration → Settings (only the settings of
+    modules enabled for the company). Read them with
+    ``core.settings.get_setting(key)``.
+
+    :return: ``core.settings.Setting`` objects, e.g.
+        ``[Setting("crm.reply_hours", "hours", default=24, ...)]``.
+    """
+
+
 # --- Company events: per company ------------------------------------------
 
 @hookspec
@@ -139,4 +159,22 @@ def load_demo_data(company: Company, users: dict[str, User]) -> None:
 
     :param company: the demo company being filled.
     :param users: the company's demo users by role (``admin``, ``staff``).
+    """
+
+
+@hookspec
+def dashboard_widgets(company: Company, user: User) -> list[Widget]:
+    """Return the tiles and charts this plugin shows on ``company``'s home page.
+
+    Per company: called on every home page view, for core and the plugins
+    enabled in ``company``, plugin by plugin in dependency order, inside
+    ``core.tenancy.acting_as(company, user)`` (so ``scoped_query`` reads this
+    company's rows). Core validates each result: a plugin that raises or
+    returns anything but valid widgets is named in a logged error and all its
+    widgets are skipped; the page still renders. Not firstresult.
+
+    :param company: the company whose home page is shown.
+    :param user: the user looking at it (hide what they may not read).
+    :return: ``core.dashboard.Tile`` and ``core.dashboard.Chart`` objects, or
+        ``None``/``[]`` for nothing.
     """

@@ -1,13 +1,14 @@
-"""Core tables: companies, their modules, users, memberships and the audit log.
+"""Core tables: companies, their modules, users, memberships, the audit log,
+company settings and company calendar days.
 
 Plugin models live in their plugins; company-owned ones inherit
 :class:`core.records.CompanyOwnedMixin`.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -141,3 +142,49 @@ class PrintJob(db.Model):
 
     def __str__(self) -> str:
         return f"{self.printable} {self.record_ids}"
+
+
+class CompanySetting(db.Model):
+    """A company's value of one declared setting (``core.settings``); a
+    setting without a row has its default. Changes are audited as
+    ``AuditEntry(table_name="company_settings")``."""
+
+    __tablename__ = "company_settings"
+    __table_args__ = (UniqueConstraint("company_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    value: Mapped[object] = mapped_column(JSON, nullable=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value!r}"
+
+
+# Imported here (not at the top): core.records imports this module.
+from core.records import CompanyOwnedMixin  # noqa: E402
+
+
+class CompanyCalendarDay(CompanyOwnedMixin, db.Model):
+    """A company's own exception to the working calendar: a day ``off``
+    (company holiday) or an extra ``work`` day, over the China public
+    holidays and make-up days (``core.calendar.company_calendar``)."""
+
+    __tablename__ = "company_calendar_days"
+    __table_args__ = (UniqueConstraint("company_id", "day"),)
+
+    KINDS = ("off", "work")
+
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10), default="off")
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    def has_history(self) -> bool:
+        # Deleting a day really deletes it (the audit log keeps the trail),
+        # so the same day can be added again.
+        return False
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.kind}"

@@ -31,6 +31,7 @@ from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, current_app
+from flask_babel import gettext
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from core import tenancy
@@ -105,6 +106,10 @@ class Printable:
                              "digits and . / - _ only")
         if not hasattr(self.model, "company_id"):
             raise ValueError(f"printable {self.key!r}: model {self.model!r} is not company-owned")
+
+    def title(self, locale: str | None = None) -> str:
+        """The title in ``locale`` (``zh...`` → Chinese, else English)."""
+        return self.title_zh if (locale or "").startswith("zh") else self.title_en
 
     @property
     def module(self) -> str:
@@ -351,7 +356,28 @@ def _base_stylesheets(paper: str, orientation: str) -> list[Any]:
         if key not in _shared:  # paper and orientation are validated by Printable
             _shared[key] = CSS(string=f"@page {{ size: {paper} {orientation}; }}",
                                font_config=_font_config(), url_fetcher=_fetcher())
-        return [_shared["css"], _shared[key]]
+        language = "zh" if _print_locale().startswith("zh") else "en"
+        margins = f"margins:{language}"
+        if margins not in _shared:
+            _shared[margins] = CSS(string=PAGE_MARGINS[language], font_config=_font_config(),
+                                   url_fetcher=_fetcher())
+        return [_shared["css"], _shared[key], _shared[margins]]
+
+
+# The page-margin texts of the two interface languages (CSS counters cannot
+# go through gettext).
+PAGE_MARGINS = {
+    "zh": '@page { @top-right { content: "表单编号 " string(formcode) "  版次 " string(edition); }'
+          ' @bottom-right { content: "第 " counter(page) " / " counter(pages) " 页"; } }',
+    "en": '@page { @top-right { content: "Form " string(formcode) "  Edition " string(edition); }'
+          ' @bottom-right { content: "Page " counter(page) " / " counter(pages); } }',
+}
+
+
+def _print_locale() -> str:
+    """The language a print follows: the user's interface language."""
+    from flask_babel import get_locale
+    return str(get_locale() or "zh_Hans_CN")
 
 
 # --- templates -------------------------------------------------------------------
@@ -386,10 +412,12 @@ def render_html(printable: Printable, records: list[Any], company: Any, user: An
     env = current_app.extensions["qdesk.print_env"]
     template = env.get_template(printable.template_name)
     now = utcnow()
-    common = dict(printable=printable, company=company, printed_by=str(user) if user else "system",
+    common = dict(printable=printable, company=company, print_locale=_print_locale(),
+                  printed_by=str(user) if user else gettext("system"),
                   printed_at=now.strftime("%Y-%m-%d %H:%M") + " UTC")
     if printable.many:
-        return [template.render(records=records, record=None, record_number=f"共 {len(records)} 条",
+        return [template.render(records=records, record=None,
+                                record_number=gettext("%(n)s records", n=len(records)),
                                 record_date=now.strftime("%Y-%m-%d"), **common)]
     return [template.render(record=r, records=[r], record_number=printable.record_number(r),
                             record_date=(r.created_at or now).strftime("%Y-%m-%d"), **common)

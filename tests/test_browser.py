@@ -266,3 +266,35 @@ def test_wrong_password_is_refused(page, demo):
     expect(page.locator("#password")).to_have_value("")
     assert status_of(page, "/admin/") == 200  # the login page again, not home
     expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_dashboard_chart_is_drawn_from_local_chartjs(page, demo, live_server):
+    if not (ROOT / "admin/static/vendor/chartjs/chart.umd.js").is_file():
+        pytest.skip("Chart.js not vendored (scripts/vendor.sh)")
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, "admin@hz.demo", demo["password"])
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.locator("[data-widget=tile][data-plugin=notes]")).to_have_count(2)
+    expect(page.locator("[data-widget=tile][data-plugin=tasks]")).to_have_count(1)
+    canvas = page.locator("[data-widget=chart][data-plugin=notes] canvas.qdesk-chart")
+    expect(canvas).to_have_count(1)
+    page.wait_for_function("window.qdeskCharts && window.qdeskCharts.length === 1")
+    drawn = page.evaluate("""() => {
+        const canvas = document.querySelector('canvas.qdesk-chart');
+        const chart = window.Chart.getChart(canvas);
+        return {version: window.Chart.version, type: chart && chart.config.type,
+                labels: chart && chart.data.labels, width: canvas.width, height: canvas.height,
+                box: canvas.getBoundingClientRect().height};
+    }""")
+    assert drawn["version"] == "4.6.1" and drawn["type"] == "bar"
+    assert drawn["labels"] == ["P1", "P2", "P3", "P4", "P5"]
+    assert drawn["width"] > 0 and drawn["height"] > 0 and drawn["box"] > 100
+    assert not errors, errors
+    outside = [u for u in requested if not u.startswith(live_server) and not u.startswith("data:")]
+    assert not outside, f"requests outside the live server: {outside}"
+    assert any(u.endswith("/static/qdesk/vendor/chartjs/chart.umd.js") for u in requested)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)

@@ -251,6 +251,42 @@ def test_hook_register_printables(app, world, client_for, make_app):
         """)})
 
 
+def test_hook_register_settings(app, world, client_for, make_app):
+    from core.settings import get_setting, settings_registry
+    with app.app_context():
+        registry = settings_registry()
+        assert {"notes.max_pinned", "notes.reply_hours"} <= set(registry.by_key)
+        assert "core.calendar.weekdays" in registry.by_key  # core declares through the same hook
+        assert registry.get("notes.max_pinned").plugin_key == "notes"
+        assert get_setting("notes.max_pinned", world.company("A")) == 5  # the manifest's default
+
+    # The declarations are live: the Settings screen shows them per enabled module.
+    admin = client_for("admin@a.test")
+    assert "Most pinned notes" in admin.get("/admin/settings/").get_data(as_text=True)
+    with app.app_context():
+        disable_module(world.company("A"), "tasks")
+        disable_module(world.company("A"), "notes")
+    assert "Most pinned notes" not in admin.get("/admin/settings/").get_data(as_text=True)
+
+    # A plugin declares only in its own namespace, with a valid default.
+    with pytest.raises(ValueError, match=r"plugin 'intruder' declares setting 'notes\.max_pinned'"):
+        make_app({"intruder": plugin_source("intruder", """
+            from core.settings import Setting
+
+            @hookimpl
+            def register_settings():
+                return [Setting("notes.max_pinned", "int", default=1)]
+        """)})
+    with pytest.raises(ValueError, match=r"default 'often' of setting 'sloppy\.days' is invalid"):
+        make_app({"sloppy": plugin_source("sloppy", """
+            from core.settings import Setting
+
+            @hookimpl
+            def register_settings():
+                return [Setting("sloppy.days", "days", default="often")]
+        """)})
+
+
 # --- per company ---------------------------------------------------------------
 
 def test_hook_company_module_enabled(app, world):
@@ -352,6 +388,23 @@ def test_hook_load_demo_data(app):
             author = db.session.get(User, demo_notes[0].created_by_id)
             assert author.email == f"admin@{company.code.lower()}.demo"
         assert ("record", "HZ", "Note", "create") in [e[:4] for e in notes.EVENTS]
+
+
+def test_hook_dashboard_widgets(app, world):
+    # Per company: only the enabled plugins are asked, as the acting user.
+    # More in tests/test_dashboard.py (home page, broken plugins, Chart.js).
+    from core.dashboard import Chart, Tile, collect_widgets
+    with app.app_context():
+        a, b = world.company("A"), world.company("B")
+        notes.DASHBOARD_CALLS.clear()
+        placed = collect_widgets(a, world.user("admin@a.test"))
+        assert [(p.plugin, type(p.widget)) for p in placed] == [
+            ("notes", Tile), ("notes", Tile), ("notes", Chart), ("tasks", Tile)]
+        disable_module(a, "tasks")
+        disable_module(a, "notes")
+        assert collect_widgets(a, world.user("admin@a.test")) == []
+        assert [p.plugin for p in collect_widgets(b, world.user("admin@b.test"))] == ["notes"] * 3 + ["tasks"]
+        assert notes.DASHBOARD_CALLS == ["A", "B"]
 
 
 def test_load_demo_data_runs_in_dependency_order(make_app):

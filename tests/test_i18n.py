@@ -11,8 +11,9 @@ from core.models import User
 from tests.fixtures import PASSWORD, Client
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGS = [ROOT / "core/translations/zh_Hans_CN/LC_MESSAGES/messages.po",
-            ROOT / "tests/plugins/notes/translations/zh_Hans_CN/LC_MESSAGES/messages.po"]
+CATALOGS = sorted([ROOT / "core/translations/zh_Hans_CN/LC_MESSAGES/messages.po",
+                   *ROOT.glob("tests/plugins/*/translations/zh_Hans_CN/LC_MESSAGES/messages.po"),
+                   *ROOT.glob("plugins/*/translations/zh_Hans_CN/LC_MESSAGES/messages.po")])
 
 
 def client_in(app, email, language):
@@ -86,7 +87,7 @@ def test_language_switch_needs_csrf(world, app):
     assert client.post("/set-language", {"locale": "zh_Hans_CN"}, csrf=False).status_code == 400
 
 
-@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: p.parts[-5])
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT).parts[:-3]))
 def test_catalogs_are_complete_and_compiled(po_path):
     """Every message has a Chinese translation and the .mo the app reads
     matches the .po (run scripts/i18n.sh compile after editing)."""

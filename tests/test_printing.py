@@ -60,19 +60,32 @@ def jobs(app) -> list[PrintJob]:
 
 # --- a printed form ------------------------------------------------------------
 
-def test_printed_note_has_chinese_text_and_embeds_a_cjk_font(app, world, client_for, tmp_path):
+LABELS = {
+    "zh_Hans_CN": ("便签记录单", "经办人", "审核", "批准", "第 1 / 1 页", "标题", "记录编号", "打印人"),
+    "en": ("Note record", "Prepared by", "Checked by", "Approved by", "Page 1 / 1", "Title",
+           "Record No.", "Printed by"),
+}
+
+
+@pytest.mark.parametrize("language", ["zh_Hans_CN", "en"])
+def test_printed_note_has_chinese_text_and_embeds_a_cjk_font(app, world, client_for, tmp_path, language):
+    """The form follows the user's language; Chinese record text prints in
+    both, with the CJK font embedded."""
     nid = make_note(app, "A", title="客户回访：空调维修", body="顾客对维修结果满意。")
-    response = client_for("staff@a.test").get(f"/print/notes.note/{nid}.pdf")
+    client = client_for("staff@a.test")
+    client.post("/set-language", {"locale": language})
+    response = client.get(f"/print/notes.note/{nid}.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert f'filename=note-{nid}.pdf' in response.headers["Content-Disposition"]
     pdf = response.data
     assert pdf.startswith(b"%PDF")
     text = poppler("pdftotext", pdf, tmp_path)
-    for expected in ("客户回访：空调维修", "顾客对维修结果满意。", "便签记录单", "Company A",
-                     "JL-7.5-02-3", "A/0", f"NT-{nid:05d}", "经办人", "审核", "批准",
-                     "第 1 / 1 页", "staff A"):
+    for expected in ("客户回访：空调维修", "顾客对维修结果满意。", "Company A",
+                     "JL-7.5-02-3", "A/0", f"NT-{nid:05d}", "staff A", *LABELS[language]):
         assert flat(expected) in flat(text), f"{expected!r} not in the printed form:\n{text}"
+    other = LABELS["en" if language != "en" else "zh_Hans_CN"]
+    assert not [label for label in other if flat(label) in flat(text)], text
     fonts = poppler("pdffonts", pdf, tmp_path)
     cjk = [line for line in fonts.splitlines() if re.search(r"Noto.*CJK", line)]
     assert cjk, fonts
@@ -221,7 +234,7 @@ def test_batch_print_of_200_notes_is_one_pdf(app, world, client_for, tmp_path):
     assert 1 < pages < 40  # one register, many rows a page
     assert re.search(r"Page size:\s+841\.89 x 595\.2", info), info  # A4 landscape
     text = poppler("pdftotext", response.data, tmp_path)
-    for expected in ("第199号便签", "共 200 条记录", f"第 {pages} / {pages} 页"):
+    for expected in ("第199号便签", "200 records", f"Page {pages} / {pages}"):
         assert flat(expected) in flat(text), expected
 
     forms, register = jobs(app)

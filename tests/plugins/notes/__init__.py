@@ -39,6 +39,29 @@ def register_printables():
 
 
 @hookimpl
+def register_settings():
+    from core.settings import Setting
+    return [
+        # Default from the manifest (settings={"max_pinned": 5}).
+        Setting("notes.max_pinned", "int", min=0, max=50,
+                label_zh="最多置顶便签数", label_en="Most pinned notes"),
+        Setting("notes.reply_hours", "hours", default=24,
+                label_zh="答复时限", label_en="Reply within", help_en="Working hours after receipt."),
+        Setting("notes.review_days", "days", default=3, max=10,
+                label_zh="复核时限（工作日）", label_en="Review within"),
+        Setting("notes.bonus_rate", "decimal", default="0.05", min=0, max=1,
+                label_zh="奖励比例", label_en="Bonus rate"),
+        Setting("notes.color", "choice", default="yellow",
+                choices=[("yellow", ("黄色", "Yellow")), ("blue", ("蓝色", "Blue"))],
+                label_zh="颜色", label_en="Colour"),
+        Setting("notes.signature", "str", default="", max_length=40,
+                label_zh="签名", label_en="Signature"),
+        Setting("notes.autoarchive", "bool", default=False,
+                label_zh="自动归档", label_en="Archive automatically"),
+    ]
+
+
+@hookimpl
 def company_module_enabled(company, module, pulled_in):
     EVENTS.append(("enabled", company.code, module, tuple(pulled_in)))
 
@@ -59,3 +82,35 @@ def load_demo_data(company, users):
     from .models import Note, Tag
     tag = Tag(name="客户回访")
     db.session.add_all([tag, Note(title=f"{company.code} 示例便签", tag=tag, body="demo")])
+
+
+# Companies (by code) whose dashboard_widgets calls were received, for the tests.
+DASHBOARD_CALLS: list[str] = []
+
+
+@hookimpl
+def dashboard_widgets(company, user):
+    import datetime as dt
+
+    from sqlalchemy import func
+
+    from core.dashboard import Chart, Tile
+    from core.models import utcnow
+    from core.tenancy import scoped_query
+    from .models import Note
+    DASHBOARD_CALLS.append(company.code)
+    notes = scoped_query(Note, company).filter(Note.archived_at.is_(None))
+    now = utcnow()
+    week, fortnight = now - dt.timedelta(days=7), now - dt.timedelta(days=14)
+    this_week = notes.filter(Note.created_at >= week).count()
+    last_week = notes.filter(Note.created_at >= fortnight, Note.created_at < week).count()
+    per_priority = dict(notes.with_entities(Note.priority, func.count(Note.id)).group_by(Note.priority).all())
+    priorities = sorted({1, 2, 3, 4, 5} | set(per_priority))
+    return [
+        Tile(label=("便签", "Notes"), value=notes.count(), unit=("条", "notes"),
+             trend=this_week - last_week, period=("较上周", "vs. last week"), link="/admin/notes/note/"),
+        Tile(label=("置顶便签", "Pinned notes"), value=notes.filter(Note.pinned.is_(True)).count()),
+        Chart(title=("各优先级便签数", "Notes per priority"), kind="bar",
+              labels=[f"P{p}" for p in priorities],
+              series=[{"name": ("便签", "Notes"), "data": [per_priority.get(p, 0) for p in priorities]}]),
+    ]

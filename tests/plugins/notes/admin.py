@@ -4,6 +4,7 @@ from admin.views import CompanyModelView, scoped_action
 from core import db
 
 from .models import Note, Tag
+from .schemas import NoteSchema
 
 
 class TagView(CompanyModelView):
@@ -19,6 +20,7 @@ class NoteView(CompanyModelView):
     column_list = ("title", "tag", "priority", "pinned")
     column_searchable_list = ("title",)
     column_editable_list = ("title",)
+    import_schema = NoteSchema
 
     @scoped_action("pin", _l("Pin"), _l("Pin the selected notes?"))
     def action_pin(self, records):

@@ -40,3 +40,16 @@ def register_printables():
     return [Printable("tasks.task", title_zh="任务单", title_en="Task sheet", model=Task,
                       template="task_sheet.html", filename="task-{record.id}.pdf",
                       form_code="JL-7.5-03-1", edition="A/0")]
+
+
+@hookimpl
+def dashboard_widgets(company, user):
+    # Read-only users may not read tasks: no tile for them either.
+    from core.dashboard import Tile
+    from core.permissions import has_permission
+    from core.tenancy import scoped_query
+    from .models import Task
+    if not has_permission("tasks.task.read", user, company):
+        return []
+    open_tasks = scoped_query(Task, company).filter(Task.archived_at.is_(None)).count()
+    return [Tile(label=("任务", "Tasks"), value=open_tasks, link="/admin/tasks/task/")]

@@ -1,0 +1,76 @@
+"""A company's working calendar (core public API).
+
+:func:`company_calendar` builds the :class:`core.workcal.WorkingCalendar`
+every plugin uses for deadlines::
+
+    from core.calendar import company_calendar
+    due = company_calendar().add_working_days(received_at, 3)
+
+It is mainland China's public holidays and 调休 make-up working days (from the
+``chinesecalendar`` package, see :meth:`WorkingCalendar.china`), then the
+company's own days (:class:`core.models.CompanyCalendarDay`: ``off`` days are
+added to the holidays, ``work`` days to the working days), with the working
+weekdays and daily working periods of the company's settings
+``core.calendar.weekdays`` and ``core.calendar.hours``. A company can switch
+the public holidays off (``core.calendar.china_holidays``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Iterable
+
+from core import tenancy
+from core.models import Company, CompanyCalendarDay
+from core.settings import get_setting, periods_as_times
+from core.workcal import WorkingCalendar
+
+__all__ = ["company_calendar", "company_days", "default_years"]
+
+
+def default_years(today: dt.date | None = None) -> range:
+    """The years a calendar covers unless told otherwise: last year to
+    two years ahead (deadlines of old items and of items due next year)."""
+    year = (today or dt.date.today()).year
+    return range(year - 1, year + 3)
+
+
+@functools.lru_cache(maxsize=64)
+def _base(years: tuple[int, ...], china: bool, weekdays: frozenset[int],
+          hours: tuple[tuple[dt.time, dt.time], ...]) -> WorkingCalendar:
+    # Built once per process per combination: the holiday library is read
+    # (and a missing year warned about) once, not per request.
+    if china:
+        return WorkingCalendar.china(years, weekdays=weekdays, hours=hours)
+    return WorkingCalendar(weekdays=weekdays, hours=hours)
+
+
+def company_days(company: Company | None = None) -> list[CompanyCalendarDay]:
+    """The company's own calendar days (not archived), by date."""
+    return (tenancy.scoped_query(CompanyCalendarDay, company)
+            .filter(CompanyCalendarDay.archived_at.is_(None))
+            .order_by(CompanyCalendarDay.day).all())
+
+
+def company_calendar(company: Company | None = None,
+                     years: Iterable[int] | None = None) -> WorkingCalendar:
+    """The working calendar of ``company`` (default: the current company).
+
+    China's public holidays and make-up days for ``years`` (default
+    :func:`default_years`; dates outside them count as plain weekends, see
+    :meth:`WorkingCalendar.china`), then the company's own days off and extra
+    working days, with its working weekdays and hours from its settings.
+    A company day always wins over the public calendar.
+
+    :raises core.tenancy.NoCurrentCompany: no ``company`` and none current.
+    """
+    company = company or tenancy.require_company()
+    days = company_days(company)
+    years_set = set(years if years is not None else default_years())
+    years_set.update(d.day.year for d in days)
+    base = _base(tuple(sorted(years_set)),
+                 bool(get_setting("core.calendar.china_holidays", company)),
+                 frozenset(get_setting("core.calendar.weekdays", company)),
+                 periods_as_times(get_setting("core.calendar.hours", company)))
+    return (base.with_days_off(d.day for d in days if d.kind == "off")
+                .with_working_days(d.day for d in days if d.kind == "work"))

@@ -1,0 +1,131 @@
+"""Export of list screens: CSV and XLSX, company rows only, formula cells
+neutralised in both formats, the row cap respected and announced, read
+permission, sensible file names."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from tests.fixtures import make_note
+from tests.plugins.notes.admin import NoteView
+
+URL = "/admin/notes/note/export/{}/"
+
+
+def csv_rows(response):
+    text = response.get_data().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def xlsx_book(response):
+    return openpyxl.load_workbook(io.BytesIO(response.get_data()))
+
+
+def tag(app, name, code="A"):
+    from core import tenancy
+    from core.extensions import db
+    from core.models import Company
+    from tests.plugins.notes.models import Tag
+    with app.app_context():
+        company = db.session.query(Company).filter_by(code=code).one()
+        with tenancy.acting_as(company):
+            t = Tag(name=name)
+            db.session.add(t)
+            db.session.commit()
+            return t.id
+
+
+@pytest.fixture
+def notes(world, app):
+    hostile = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+2", "-3+4", "@SUM(A1)", "plain 便签"]
+    for title in hostile:
+        make_note(app, "A", title=title)
+    make_note(app, "B", title="secret of B")
+    return hostile
+
+
+def test_csv_export_neutralises_formulas_and_keeps_to_the_company(notes, client_for):
+    response = client_for("staff@a.test").get(URL.format("csv"))
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert f"notes_note_{dt.date.today().isoformat()}.csv" in disposition
+    rows = csv_rows(response)
+    assert rows[0][0] == "Title"
+    titles = {r[0] for r in rows[1:]}
+    assert "secret of B" not in titles
+    assert titles == {"'" + t if t[0] in "=+-@" else t for t in notes}
+    assert "X-Qdesk-Export-Truncated" not in response.headers
+
+
+def test_xlsx_export_neutralises_formulas_and_keeps_to_the_company(notes, client_for, app):
+    make_note(app, "A", title="tagged", tag_id=tag(app, "=cmd|' /C calc'!A0"))
+    notes = notes + ["tagged"]
+    response = client_for("staff@a.test").get(URL.format("xlsx"))
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert f"notes_note_{dt.date.today().isoformat()}.xlsx" in response.headers["Content-Disposition"]
+    sheet = xlsx_book(response).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Title", "Tag", "Priority", "Pinned")
+    titles = {r[0] for r in rows[1:]}
+    assert "secret of B" not in titles
+    assert titles == {"'" + t if t[0] in "=+-@" else t for t in notes}
+    # Related values are neutralised too, and no cell is a formula.
+    assert "'=cmd|' /C calc'!A0" in {r[1] for r in rows[1:]}
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            assert cell.data_type != "f"
+
+
+def test_export_row_cap_is_respected_and_said(world, app, client_for, monkeypatch):
+    monkeypatch.setattr(NoteView, "export_max_rows", 3)
+    for i in range(5):
+        make_note(app, "A", title=f"n{i}")
+    client = client_for("staff@a.test")
+    page = client.get("/admin/notes/note/").get_data(as_text=True)
+    assert "Export: first 3 of 5 rows" in page
+    response = client.get(URL.format("csv"))
+    assert len(csv_rows(response)) == 1 + 3
+    assert response.headers["X-Qdesk-Export-Truncated"] == "3/5"
+    assert "first-3-of-5" in response.headers["Content-Disposition"]
+    assert "limited to the first 3 of 5 rows" in client.get("/admin/notes/note/").get_data(as_text=True)
+    response = client.get(URL.format("xlsx"))
+    book = xlsx_book(response)
+    assert book.worksheets[0].max_row == 1 + 3
+    info = {r[0]: r[1] for r in book["Export info"].iter_rows(values_only=True)}
+    assert info["Rows exported"] == 3 and info["Rows in the list"] == 5
+    assert "first 3 rows" in info["Note"]
+
+
+def test_export_follows_the_search(notes, client_for):
+    rows = csv_rows(client_for("staff@a.test").get(URL.format("csv") + "?search=plain"))
+    assert [r[0] for r in rows[1:]] == ["plain 便签"]
+
+
+def test_readonly_user_may_export_anonymous_may_not(world, app, client_for):
+    # readonly users read: they may export
+    assert client_for("readonly@a.test").get(URL.format("csv")).status_code == 200
+    # without a session: to the login page
+    assert app.test_client().get(URL.format("csv")).status_code == 302
+
+
+def test_export_without_read_permission_is_refused(world, app, client_for, monkeypatch):
+    from core.permissions import permission_registry
+    with app.app_context():
+        registry = permission_registry()
+        perm = registry.by_name["notes.note.read"]
+        monkeypatch.setitem(registry.by_name, "notes.note.read",
+                            type(perm)(perm.name, frozenset({"admin"})))
+    client = client_for("staff@a.test")
+    assert client.get(URL.format("csv")).status_code == 403
+    assert client.get(URL.format("xlsx")).status_code == 403
+
+
+def test_unknown_export_type_is_refused(notes, client_for):
+    response = client_for("staff@a.test").get(URL.format("json"))
+    assert response.status_code in (302, 404)
