@@ -15,7 +15,7 @@ fi
 .venv/bin/pip install -q -e ".[test]"
 
 # Chart.js for the dashboard (tests check it is served); idempotent.
-scripts/vendor.sh || echo "run-tests: Chart.js not vendored; its tests will fail or skip" >&2
+scripts/vendor.sh || echo "run-tests: Chart.js could not be vendored; the dashboard tests will fail" >&2
 
 PGDIR="$(mktemp -d "${TMPDIR:-/tmp}/qdesk-pgtest.XXXXXX")"
 cleanup() { scripts/pgcluster.sh stop "$PGDIR" || true; }

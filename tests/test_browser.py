@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+import playwright.sync_api as playwright_sync  # noqa: E402  (a test dependency: never skipped)
 expect = playwright_sync.expect
 
 pytestmark = pytest.mark.browser
@@ -48,8 +48,7 @@ def live_server(app):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: apt-get install chromium (make test does)"
     with playwright_sync.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -269,8 +268,8 @@ def test_wrong_password_is_refused(page, demo):
 
 
 def test_dashboard_chart_is_drawn_from_local_chartjs(page, demo, live_server):
-    if not (ROOT / "admin/static/vendor/chartjs/chart.umd.js").is_file():
-        pytest.skip("Chart.js not vendored (scripts/vendor.sh)")
+    assert (ROOT / "admin/static/vendor/chartjs/chart.umd.js").is_file(), \
+        "Chart.js not vendored: run scripts/vendor.sh (make test does)"
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     errors: list[str] = []

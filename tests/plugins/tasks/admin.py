@@ -1,3 +1,5 @@
+from flask_babel import lazy_gettext as _l
+
 from admin.views import CompanyModelView
 
 from .models import Task
@@ -6,5 +8,5 @@ from .models import Task
 class TaskView(CompanyModelView):
     model = Task
     entity = "task"
-    label = "Tasks"
+    label = _l("Tasks")
     form_ajax_refs = {"note": {"fields": ["title"]}}
