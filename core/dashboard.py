@@ -100,6 +100,8 @@ class Tile:
         ``"down"`` when it is bad news (overdue items: a rise is red).
     :param period: what the trend compares with (default "vs. previous period").
     :param link: a path or http(s) URL the tile links to.
+    :param permission: shown only to users holding it (e.g.
+        ``"crm.contact.read"``); core checks it, the plugin does not.
     """
 
     label: Text
@@ -109,6 +111,7 @@ class Tile:
     trend_good: str = "up"
     period: Text | None = None
     link: str | None = None
+    permission: str | None = None
 
     kind = "tile"
 
@@ -170,12 +173,14 @@ class Chart:
     :param labels: the x-axis labels (line, bar) or the slices (pie, doughnut).
     :param series: ``[{"name": Text, "data": [number, ...]}, ...]``, one
         number per label (``None`` for a gap in a line).
+    :param permission: shown only to users holding it; core checks it.
     """
 
     title: Text
     kind: str
     labels: Sequence[Any]
     series: Sequence[Mapping[str, Any]] = field(default_factory=list)
+    permission: str | None = None
 
     def validate(self) -> None:
         _check_text(self.title, "chart title")
@@ -260,9 +265,11 @@ def collect_widgets(company: Any, user: Any) -> list[PlacedWidget]:
     ``company`` (dependencies first) and return the valid widgets.
 
     A plugin that raises or returns anything invalid is named in an error on
-    the ``qdesk.dashboard`` logger and all its widgets are skipped.
+    the ``qdesk.dashboard`` logger and all its widgets are skipped. A widget
+    with a ``permission`` the user lacks is left out (the check is core's).
     """
     from core import tenancy
+    from core.permissions import has_permission
     registry = current_app.extensions["qdesk.plugins"]
     enabled = tenancy.enabled_modules(company)
     placed: list[PlacedWidget] = []
@@ -286,7 +293,14 @@ def collect_widgets(company: Any, user: Any) -> list[PlacedWidget]:
                     log.error("dashboard: plugin %r returned invalid dashboard widgets (%s); "
                               "its widgets are skipped", key, exc)
                     continue
-                placed.extend(PlacedWidget(key, w) for w in widgets)
+                foreign = [w.permission for w in widgets
+                           if w.permission and w.permission.split(".", 1)[0] not in (key, "core")]
+                if foreign:
+                    log.error("dashboard: plugin %r gated widgets on permissions outside its "
+                              "namespace (%s); its widgets are skipped", key, ", ".join(foreign))
+                    continue
+                placed.extend(PlacedWidget(key, w) for w in widgets
+                              if not w.permission or has_permission(w.permission, user, company))
     return placed
 
 

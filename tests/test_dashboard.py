@@ -154,6 +154,12 @@ def odd_app(make_app):  # noqa: F811
                         Chart(title={HOSTILE!r}, kind="pie", labels=[{HOSTILE!r}, "ok"],
                               series=[{{"name": {HOSTILE!r}, "data": [1, 2]}}])]
         """),
+        "snoop": plugin_source("snoop", """
+            @hookimpl
+            def dashboard_widgets():
+                from core.dashboard import Tile
+                return [Tile(label="Snoop", value=1, permission="notes.note.read")]
+        """),
         "good": plugin_source("good", """
             @hookimpl
             def dashboard_widgets(company):
@@ -185,6 +191,9 @@ def test_broken_widget_plugins_do_not_break_the_page(odd_app, caplog):
     assert any("'garbage'" in m and "not" in m and "skipped" in m for m in errors), errors
     assert any("'notalist'" in m and "got str" in m for m in errors), errors
     assert any("'raiser'" in m and "raised" in m for m in errors), errors
+    # A widget may only be gated on its own plugin's permissions.
+    assert "Snoop" not in found
+    assert any("'snoop'" in m and "notes.note.read" in m for m in errors), errors
     raiser = next(r for r in caplog.records if "'raiser'" in r.getMessage())
     assert raiser.exc_info and "database on fire" in str(raiser.exc_info[1])
     # A falling figure that should fall is good news: green, arrow down.
