@@ -11,6 +11,7 @@ Run: ``.venv/bin/python -m pytest -q -m browser tests/test_browser.py``
 from __future__ import annotations
 
 import re
+import subprocess
 import threading
 from pathlib import Path
 
@@ -297,3 +298,41 @@ def test_dashboard_chart_is_drawn_from_local_chartjs(page, demo, live_server):
     assert any(u.endswith("/static/qdesk/vendor/chartjs/chart.umd.js") for u in requested)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+
+def test_switch_language_then_print_from_the_list(page, demo, tmp_path):
+    """A clerk switches the interface to Chinese, ticks a note on the list
+    screen, picks the Print action and receives one PDF in Chinese."""
+    login(page, "staff@hz.demo", demo["password"])
+    expect(page.locator("#language-switcher")).to_be_visible()
+    expect(menu_category(page, "Notes")).to_have_count(1)
+    with page.expect_navigation():
+        page.locator("#language-switcher button[value='zh_Hans_CN']").click()
+    expect(menu_category(page, "便签")).to_have_count(1)
+    expect(page.locator("#language-switcher button[value='zh_Hans_CN']")).to_have_class(re.compile("font-weight-bold"))
+
+    page.goto("/admin/notes/note/")
+    expect(page.locator("table.model-list")).to_contain_text("HZ 示例便签")
+    page.locator("input.action-checkbox").first.check()
+    page.get_by_role("button", name=re.compile("选中")).or_(
+        page.locator("a.dropdown-toggle", has_text=re.compile("选中"))).first.click()
+    # Chromium opens the PDF in its viewer: keep a copy of the bytes on the way.
+    captured = {}
+
+    def keep_pdf(route):
+        response = route.fetch()
+        captured.update(status=response.status, type=response.headers.get("content-type"),
+                        body=response.body())
+        route.fulfill(response=response)
+
+    page.route("**/admin/notes/note/action/", keep_pdf)
+    with page.expect_request_finished(lambda r: r.url.endswith("/admin/notes/note/action/")):
+        page.get_by_text("打印：便签记录单").click()
+    assert captured["status"] == 200 and captured["type"] == "application/pdf"
+    pdf_path = tmp_path / "printed.pdf"
+    pdf_path.write_bytes(captured["body"])
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "便签记录单" in text and "HZ 示例便签" in text and "经办人" in text
+    assert demo["names"]["HZ"] in text and demo["names"]["CD"] not in text
