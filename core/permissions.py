@@ -14,6 +14,7 @@ from typing import Iterable
 from flask import current_app
 
 from core import tenancy
+from core.declarations import NamespacedRegistry
 from core.models import ROLES
 
 ACTIONS = ("read", "create", "write", "delete")
@@ -56,21 +57,14 @@ def crud_permissions(
     return [Permission(f"{plugin}.{entity}.{action}", frozenset(grants[action])) for action in ACTIONS]
 
 
-class PermissionRegistry:
+class PermissionRegistry(NamespacedRegistry[Permission]):
     """All permissions of the loaded plugins, by name."""
 
-    def __init__(self) -> None:
-        self.by_name: dict[str, Permission] = {}
+    kind, item_type, hook, key_attr = "permission", Permission, "register_permissions", "name"
 
-    def add(self, owner: str, permissions: Iterable[Permission]) -> None:
-        """Register ``owner``'s permissions; each must be in its namespace."""
-        for perm in permissions:
-            if perm.module != owner:
-                raise ValueError(f"plugin {owner!r} declares permission {perm.name!r} "
-                                 f"outside its namespace {owner}.*")
-            if perm.name in self.by_name:
-                raise ValueError(f"permission {perm.name!r} declared twice")
-            self.by_name[perm.name] = perm
+    @property
+    def by_name(self) -> dict[str, Permission]:
+        return self.by_key
 
 
 def permission_registry() -> PermissionRegistry:

@@ -37,6 +37,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from core import tenancy
 from core.extensions import db
 from core.models import PrintJob, utcnow
+from core.declarations import NamespacedRegistry, mark_owner
 from core.permissions import has_permission
 
 log = logging.getLogger("qdesk.printing")
@@ -146,25 +147,13 @@ class Printable:
             return str(record.id)
 
 
-class PrintableRegistry:
+class PrintableRegistry(NamespacedRegistry[Printable]):
     """Every printable of the loaded plugins, by key (``app.extensions["qdesk.printables"]``)."""
 
-    def __init__(self) -> None:
-        self.by_key: dict[str, Printable] = {}
+    kind, item_type, hook = "printable", Printable, "register_printables"
 
-    def add(self, owner: str, printables: Iterable[Printable]) -> None:
-        """Register ``owner``'s printables; keys must be in its namespace."""
-        for printable in printables:
-            if not isinstance(printable, Printable):
-                raise TypeError(f"plugin {owner!r}: register_printables returned {printable!r}, "
-                                "which is not a core.printing.Printable")
-            if printable.module != owner:
-                raise ValueError(f"plugin {owner!r} declares printable {printable.key!r} "
-                                 f"outside its namespace {owner}.*")
-            if printable.key in self.by_key:
-                raise ValueError(f"printable {printable.key!r} declared twice")
-            object.__setattr__(printable, "plugin_key", owner)
-            self.by_key[printable.key] = printable
+    def accept(self, owner: str, printable: Printable) -> None:
+        mark_owner(printable, owner)
 
     def for_model(self, model: type) -> list[Printable]:
         return [p for p in self.by_key.values() if p.model is model]

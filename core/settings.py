@@ -30,6 +30,7 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate as mv
 
 from core import tenancy
+from core.declarations import NamespacedRegistry, mark_owner
 from core.extensions import db
 from core.models import AuditEntry, Company, CompanySetting, User, utcnow
 
@@ -289,40 +290,36 @@ class _PeriodsField(fields.Field):
 
 # --- the registry ---------------------------------------------------------
 
-class SettingsRegistry:
+class SettingsRegistry(NamespacedRegistry[Setting]):
     """Every declared setting, by key (``app.extensions["qdesk.settings"]``)."""
 
+    kind, item_type, hook = "setting", Setting, "register_settings"
+
     def __init__(self) -> None:
-        self.by_key: dict[str, Setting] = {}
+        super().__init__()
         self.defaults: dict[str, Any] = {}
+        self._manifest_settings: Mapping[str, Any] = {}
 
     def add(self, owner: str, settings: Iterable[Setting],
             manifest_settings: Mapping[str, Any] | None = None) -> None:
         """Register ``owner``'s settings: each in its namespace, declared
         once, with a valid default (from ``manifest_settings`` when it has
         the setting's name, else the declaration's)."""
-        manifest_settings = manifest_settings or {}
-        for setting in settings:
-            if not isinstance(setting, Setting):
-                raise TypeError(f"plugin {owner!r}: register_settings returned {setting!r}, "
-                                "which is not a core.settings.Setting")
-            if setting.module != owner:
-                raise ValueError(f"plugin {owner!r} declares setting {setting.key!r} "
-                                 f"outside its namespace {owner}.*")
-            if setting.key in self.by_key:
-                raise ValueError(f"setting {setting.key!r} declared twice")
-            default = manifest_settings.get(setting.name, setting.default)
-            if default is _MISSING:
-                raise ValueError(f"plugin {owner!r}: setting {setting.key!r} has no default "
-                                 f"(give default=... or put {setting.name!r} in the manifest's settings)")
-            try:
-                value = setting.check(default)
-            except ValidationError as exc:
-                raise ValueError(f"plugin {owner!r}: default {default!r} of setting {setting.key!r} "
-                                 f"is invalid: {_messages(exc, setting.key)}") from None
-            object.__setattr__(setting, "plugin_key", owner)
-            self.by_key[setting.key] = setting
-            self.defaults[setting.key] = setting.to_json(value)
+        self._manifest_settings = manifest_settings or {}
+        super().add(owner, settings)
+
+    def accept(self, owner: str, setting: Setting) -> None:
+        default = self._manifest_settings.get(setting.name, setting.default)
+        if default is _MISSING:
+            raise ValueError(f"plugin {owner!r}: setting {setting.key!r} has no default "
+                             f"(give default=... or put {setting.name!r} in the manifest's settings)")
+        try:
+            value = setting.check(default)
+        except ValidationError as exc:
+            raise ValueError(f"plugin {owner!r}: default {default!r} of setting {setting.key!r} "
+                             f"is invalid: {_messages(exc, setting.key)}") from None
+        mark_owner(setting, owner)
+        self.defaults[setting.key] = setting.to_json(value)
 
     def get(self, key: str) -> Setting:
         """The declaration of ``key``; :class:`UnknownSetting` when none."""
@@ -334,7 +331,8 @@ class SettingsRegistry:
             raise UnknownSetting(f"unknown setting {key!r}: no loaded plugin declares it{hint}") from None
 
     def for_module(self, module: str) -> list[Setting]:
-        return [s for s in self.by_key.values() if s.module == module]
+        """The settings declared by plugin ``module``."""
+        return self.owned_by(module)
 
     def default(self, key: str) -> Any:
         """The default of ``key`` as plugins receive it."""

@@ -1,0 +1,53 @@
+"""What plugins declare under their own key: permissions, printables, settings.
+
+Each is named ``<plugin>.<name>`` and collected from a ``register_*`` hook
+into a registry that refuses, naming the plugin, anything of the wrong
+type, outside the plugin's namespace, or declared twice. The three
+registries share this one class.
+"""
+from __future__ import annotations
+
+from typing import Any, Generic, Iterable, TypeVar
+
+T = TypeVar("T")
+
+
+class NamespacedRegistry(Generic[T]):
+    """Declarations by key. Subclasses set ``kind`` (used in messages),
+    ``item_type``, ``hook`` (the hook that returns them) and ``key_attr``,
+    and may refine each accepted item in :meth:`accept`."""
+
+    kind = "declaration"
+    item_type: type = object
+    hook = ""
+    key_attr = "key"
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, T] = {}
+
+    def add(self, owner: str, items: Iterable[T]) -> None:
+        """Register ``owner``'s declarations; each must be in its namespace."""
+        for item in items:
+            if not isinstance(item, self.item_type):
+                raise TypeError(f"plugin {owner!r}: {self.hook} returned {item!r}, which is not a "
+                                f"{self.item_type.__module__}.{self.item_type.__qualname__}")
+            key = getattr(item, self.key_attr)
+            if key.split(".", 1)[0] != owner:
+                raise ValueError(f"plugin {owner!r} declares {self.kind} {key!r} "
+                                 f"outside its namespace {owner}.*")
+            if key in self.by_key:
+                raise ValueError(f"{self.kind} {key!r} declared twice")
+            self.accept(owner, item)
+            self.by_key[key] = item
+
+    def accept(self, owner: str, item: T) -> None:
+        """Check or complete ``item`` before it is registered (default: nothing)."""
+
+    def owned_by(self, owner: str) -> list[T]:
+        """The declarations of plugin ``owner``."""
+        return [item for key, item in self.by_key.items() if key.split(".", 1)[0] == owner]
+
+
+def mark_owner(item: Any, owner: str) -> None:
+    """Record the declaring plugin on a frozen dataclass declaration."""
+    object.__setattr__(item, "plugin_key", owner)
