@@ -10,17 +10,21 @@ guarded by optimistic locking; deletes of records with history archive them.
 """
 from __future__ import annotations
 
+import datetime
+import decimal
 import functools
 import types
 from typing import Any, Callable
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import LazyString, get_locale, gettext, lazy_gettext
+from flask_babel import (LazyString, format_date, format_datetime, format_decimal, get_locale,
+                         gettext, lazy_gettext)
 from flask_admin.actions import action as _flask_admin_action
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext  # Flask-Admin's own catalog
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model import typefmt
 from flask_admin.model.form import converts  # noqa: F401  (re-exported for plugins)
 from markupsafe import Markup, escape
 from sqlalchemy import func
@@ -108,6 +112,18 @@ class ScopedModelConverter(AdminModelConverter):
         return super()._model_select_field(prop, multiple, remote_model, **kwargs)
 
 
+# Dates, times and decimals on screens follow the user's language (exports
+# keep Flask-Admin's plain values, for spreadsheets).
+LOCALE_FORMATTERS = {
+    **typefmt.BASE_FORMATTERS,
+    datetime.datetime: lambda view, value, name: format_datetime(value, "medium"),
+    datetime.date: lambda view, value, name: format_date(value, "medium"),
+    decimal.Decimal: lambda view, value, name: format_decimal(value),
+}
+LOCALE_DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS,
+                            **{t: LOCALE_FORMATTERS[t] for t in (datetime.datetime, datetime.date, decimal.Decimal)}}
+
+
 class CompanyModelView(ImportExportMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
@@ -121,6 +137,8 @@ class CompanyModelView(ImportExportMixin, ModelView):
     plugin_key: str = ""
 
     model_form_converter = ScopedModelConverter
+    column_type_formatters = LOCALE_FORMATTERS
+    column_type_formatters_detail = LOCALE_DETAIL_FORMATTERS
     form_excluded_columns = (*SYSTEM_COLUMNS, "archived_at")
     column_exclude_list = ("company_id", "version", "created_by_id", "updated_by_id", "archived_at")
     column_details_exclude_list = ("company_id",)
@@ -336,8 +354,8 @@ class CompanyModelView(ImportExportMixin, ModelView):
             return True
         return super().delete_model(model)
 
-    @_flask_admin_action("delete", lazy_gettext("Delete"),
-                         lazy_gettext("Are you sure you want to delete selected records?"))
+    @_flask_admin_action("delete", admin_lazy_gettext("Delete"),
+                         admin_lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids: list[str]) -> Any:
         # Flask-Admin's bulk delete filters `id IN (<the ids as text>)`, which
         # PostgreSQL (psycopg 3) refuses (`integer = varchar`): pass numbers.

@@ -112,3 +112,16 @@ def test_core_catalog_covers_every_marked_message():
         for _, _, message, _, _ in extract_from_dir(str(ROOT / folder), method_map, keywords=keywords):
             marked.add(message if isinstance(message, str) else message[0])
     assert sorted(marked - known) == [], "run scripts/i18n.sh update and translate"
+
+
+def test_dates_on_screens_follow_the_language(world, app):
+    """The same record's creation time, formatted per locale on its details page."""
+    from tests.fixtures import make_note
+    nid = make_note(app, "A", title="dated")
+    with app.app_context():
+        from tests.plugins.notes.models import Note
+        created = db.session.get(Note, nid).created_at
+    zh = client_in(app, "staff@a.test", "zh-CN").get(f"/admin/notes/note/details/?id={nid}").get_data(as_text=True)
+    en = client_in(app, "staff@a.test", "en").get(f"/admin/notes/note/details/?id={nid}").get_data(as_text=True)
+    assert f"{created.year}年{created.month}月{created.day}日" in zh
+    assert created.strftime("%b") in en and f"{created.year}年" not in en
