@@ -18,6 +18,8 @@ and WeasyPrint turns it into a PDF:
 """
 from __future__ import annotations
 
+import atexit
+import gc
 import io
 import logging
 import os
@@ -242,6 +244,15 @@ def __getattr__(name: str) -> Any:
 _font_check_done = False
 _lock = threading.Lock()
 _render_lock = threading.Lock()
+
+
+@atexit.register
+def _release_engine() -> None:
+    # Free the shared Pango/fontconfig objects while the interpreter is
+    # whole: made in a server's request threads and left to the finalizers,
+    # they crash the process with SIGSEGV on exit.
+    _shared.clear()
+    gc.collect()
 
 
 def cjk_fonts() -> list[str] | None:
