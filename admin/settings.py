@@ -19,7 +19,7 @@ from core.calendar import company_calendar, company_days
 from core.extensions import db
 from core.models import CompanyCalendarDay
 from core.permissions import has_permission
-from core.settings import SettingsError, get_setting, init_settings, set_settings, settings_registry
+from core.settings import SettingsError, get_setting, set_settings, settings_registry
 
 WEEKDAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
                  _l("Saturday"), _l("Sunday"))
@@ -184,9 +184,8 @@ class CalendarDayView(CompanyModelView):
 
 
 def init_settings_admin(app: Flask, admin: Admin, registry: Any) -> None:
-    """Collect the declared settings (``register_settings``) and add the
-    Settings and Calendar screens under Administration."""
-    init_settings(app, registry)
+    """Add the Settings and Calendar screens under Administration (the
+    settings registry itself is built by ``create_app``)."""
     admin.add_view(SettingsView(name=_l("Settings"), endpoint="core_settings", url="/admin/settings",
                                 category=_l("Administration")))
     admin.add_view(CalendarDayView("core", name=_l("Calendar"), category=_l("Administration")))
