@@ -46,6 +46,6 @@ setup(
         "console_scripts": ["qdesk = core.cli:main"],
         # Built-in plugins are listed here as they are added, e.g.
         # "crm = plugins.crm". Third-party plugins add their own.
-        "qdesk.plugins": [],
+        "qdesk.plugins": ["crm = plugins.crm"],
     },
 )

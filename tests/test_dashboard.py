@@ -53,6 +53,23 @@ def home(client) -> str:
 
 # --- widgets of the enabled modules, per company ---------------------------------
 
+EXAMPLES = ("notes", "tasks")
+
+
+@pytest.fixture
+def world(world, app):
+    """The shared world with only the example plugins' widgets: the built-in
+    plugins (crm, ...) are disabled in A and B, dependents first."""
+    registry = app.extensions["qdesk.plugins"]
+    with app.app_context():
+        for code in ("A", "B"):
+            company = world.company(code)
+            for key in reversed(list(registry.keys())):
+                if key not in EXAMPLES:
+                    disable_module(company, key)
+    return world
+
+
 def test_home_shows_the_widgets_of_enabled_modules_only(app, world, client_for):
     a, b = client_for("admin@a.test"), client_for("admin@b.test")
     page = home(a)

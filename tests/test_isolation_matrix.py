@@ -28,7 +28,7 @@ from types import SimpleNamespace
 import pytest
 from flask import url_for
 from markupsafe import escape
-from sqlalchemy import inspect
+from sqlalchemy import String, inspect
 
 from core import tenancy
 from core.extensions import db
@@ -288,6 +288,9 @@ def test_relation_choices_and_links_stay_in_company(app, world, client_for, endp
     def leaked(text):
         return [m for m in theirs_markers + [str(escape(theirs_str))] if len(m) >= 8 and m in text]
 
+    if _is_inline(view, relation):
+        return _check_inline(app, c, view, endpoint, relation, target, theirs_id, mine_id, leaked)
+
     ajax = relation in (view._form_ajax_refs or {})
     page = c.get(url_of(app, endpoint, "create_view"))
     assert page.status_code == 200, f"{endpoint}: B's create form gave {page.status_code}"
@@ -324,3 +327,31 @@ def test_relation_choices_and_links_stay_in_company(app, world, client_for, endp
     with app.app_context():
         assert db.session.query(view.model).filter(getattr(view.model, fk) == ours_id).count() == 1, (
             f"{endpoint}: the generic create POST with B's {relation} saved nothing (control)")
+
+
+def _is_inline(view, relation):
+    from flask_admin.contrib.sqla.fields import InlineModelFormList
+    unbound = getattr(view._create_form_class, relation)
+    return isinstance(unbound.field_class, type) and issubclass(unbound.field_class, InlineModelFormList)
+
+
+def _check_inline(app, c, view, endpoint, relation, target, theirs_id, mine_id, leaked):
+    """Inline rows (``inline_models``) have no choices: the create and edit
+    pages must not show A's rows, and a crafted inline row carrying the id
+    of A's record must not touch it (Flask-Admin matches inline ids against
+    the parent's own rows only)."""
+    for page in (c.get(url_of(app, endpoint, "create_view")), c.get(url_of(app, endpoint, "edit_view", id=mine_id))):
+        assert page.status_code == 200, f"{endpoint}: B's form gave {page.status_code}"
+        assert not leaked(page.get_data(as_text=True)), f"{endpoint}: B's inline {relation} shows A's record"
+    strings = [a.key for a in inspect(target).column_attrs
+               if isinstance(a.columns[0].type, String) and not a.columns[0].foreign_keys
+               and a.key not in ("id", "company_id", "version")]
+    with app.app_context():
+        before = snapshot(target, theirs_id)
+        data = form_data(view._edit_form_class, record_of(view.model, mine_id))
+    crafted = {**data, f"{relation}-0-id": str(theirs_id),
+               **{f"{relation}-0-{key}": "qcrafted-inline" for key in strings}}
+    response = c.post(url_of(app, endpoint, "edit_view", id=mine_id), crafted)
+    assert response.status_code == 302, f"{endpoint}: B's edit with an inline {relation} row was not saved (control)"
+    with app.app_context():
+        assert snapshot(target, theirs_id) == before, f"{endpoint}: B's inline {relation} POST changed A's record"

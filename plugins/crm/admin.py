@@ -1,0 +1,226 @@
+"""CRM screens: customers (contacts inline), contact persons, contact log."""
+from __future__ import annotations
+
+from flask import flash, request
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_admin.model.form import InlineFormAdmin
+from flask_babel import get_locale, gettext, lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import and_, cast, not_, or_, Unicode
+
+from admin.views import CompanyModelView, scoped_action
+from core import db, tenancy
+from core.models import Membership, User
+
+from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
+from .schemas import CustomerSchema
+
+
+def _pick(pair) -> str:
+    return pair[0] if str(get_locale() or "").startswith("zh") else pair[1]
+
+
+def _choices(values: dict) -> list:
+    from flask_babel import LazyString
+    return [(code, LazyString(lambda pair=pair: _pick(pair))) for code, pair in values.items()]
+
+
+def _label_formatter(values: dict):
+    def fmt(view, context, model, name):
+        code = getattr(model, name)
+        return _pick(values[code]) if code in values else (code or "")
+    return fmt
+
+
+def company_users():
+    """Users with a membership in the current company (dropdowns of people)."""
+    company = tenancy.require_company()
+    return (db.session.query(User).join(Membership, Membership.user_id == User.id)
+            .filter(Membership.company_id == company.id).order_by(User.name))
+
+
+def _user_field():
+    return {"query_factory": company_users, "allow_blank": True}
+
+
+class ContactInline(InlineFormAdmin):
+    form_columns = ("id", "name", "title", "phone", "email", "is_primary")
+    form_label = _l("Contact persons")
+    column_labels = {"name": _l("Contact name"), "title": _l("Position"), "phone": _l("Phone"),
+                     "email": _l("E-mail"), "is_primary": _l("Primary contact")}
+
+
+def _latest_logs_formatter(view, context, model, name):
+    """The customer's last 20 contact-log entries, escaped, one per line."""
+    locale = str(get_locale() or "zh")
+    lines = []
+    for log in model.recent_logs(20):
+        when = log.occurred_at.strftime("%Y-%m-%d %H:%M") if log.occurred_at else ""
+        text = f"{when} · {log.label('channel', locale)} · {log.subject} · {log.label('state', locale)}"
+        if log.is_overdue():
+            text += f" · {gettext('overdue')}"
+        lines.append(escape(text))
+    return Markup("<br>").join(lines)
+
+
+CUSTOMER_LABELS = {
+    "code": _l("Customer code"), "name": _l("Customer name"), "short_name": _l("Short name"),
+    "kind": _l("Customer kind"), "province": _l("Province"), "city": _l("City"), "address": _l("Address"),
+    "phone": _l("Phone"), "email": _l("E-mail"), "business_format": _l("Business format"),
+    "market_type": _l("Market type"), "is_key": _l("Key customer"), "responsible": _l("Responsible"),
+    "notes": _l("Customer notes"), "class_code": _l("Classification"), "class_period": _l("Classification period"),
+    "contacts": _l("Contact persons"), "in_province": _l("In province"),
+    "responsible.name": _l("Responsible"), "latest_logs": _l("Contact log"),
+}
+
+
+class CustomerView(CompanyModelView):
+    model = Customer
+    entity = "customer"
+    label = _l("Customers")
+    column_list = ("code", "name", "province", "city", "business_format", "is_key", "responsible",
+                   "class_code", "phone")
+    column_labels = CUSTOMER_LABELS
+    column_searchable_list = ("code", "name", "phone")  # + contact names: see _apply_search
+    column_filters = ("province", "is_key", "responsible.name", "class_code", "business_format", "market_type")
+    column_sortable_list = ("code", "name", "province", "city", "is_key", "class_code")
+    column_default_sort = "code"
+    column_formatters = {"kind": _label_formatter(KINDS), "market_type": _label_formatter(MARKET_TYPES)}
+    column_formatters_detail = {**column_formatters, "latest_logs": _latest_logs_formatter}
+    column_details_list = ("code", "name", "short_name", "kind", "province", "city", "in_province", "address",
+                           "phone", "email", "business_format", "market_type", "is_key", "responsible",
+                           "class_code", "class_period", "contacts", "latest_logs", "notes", "created_at",
+                           "updated_at")
+    form_columns = ("code", "name", "short_name", "kind", "province", "city", "address", "phone", "email",
+                    "business_format", "market_type", "is_key", "responsible", "notes", "contacts")
+    form_choices = {"kind": _choices(KINDS), "market_type": _choices(MARKET_TYPES)}
+    form_args = {"responsible": _user_field()}
+    inline_models = (ContactInline(ContactPerson),)
+    import_schema = CustomerSchema
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # Code, name, short name, phone or a contact person's name/phone;
+        # contacts through EXISTS, so a customer is listed (and counted) once.
+        from flask_admin.contrib.sqla import tools
+        for term in search.split(" "):
+            if not term:
+                continue
+            like = tools.parse_like_term(term)
+            where = or_(*(cast(c, Unicode).ilike(like) for c in
+                          (Customer.code, Customer.name, Customer.short_name, Customer.phone)),
+                        Customer.contacts.any(and_(ContactPerson.archived_at.is_(None),
+                                                   or_(ContactPerson.name.ilike(like),
+                                                       ContactPerson.phone.ilike(like)))))
+            query = query.filter(where)
+            if count_query is not None:
+                count_query = count_query.filter(where)
+        return query, count_query, joins, count_joins
+
+    @scoped_action("mark_key", _l("Mark as key customer"), _l("Mark the selected customers as key customers?"))
+    def action_mark_key(self, records):
+        for customer in records:
+            customer.is_key = True
+        db.session.commit()
+        flash(gettext("%(n)s customer(s) marked as key customers.", n=len(records)), "success")
+
+    @scoped_action("unmark_key", _l("Unmark key customer"))
+    def action_unmark_key(self, records):
+        for customer in records:
+            customer.is_key = False
+        db.session.commit()
+
+
+class ContactPersonView(CompanyModelView):
+    model = ContactPerson
+    entity = "contact"
+    label = _l("Contact persons")
+    column_list = ("customer", "name", "title", "phone", "email", "is_primary")
+    column_labels = {"customer": _l("Customer"), "name": _l("Contact name"), "title": _l("Position"),
+                     "phone": _l("Phone"), "email": _l("E-mail"), "is_primary": _l("Primary contact")}
+    column_searchable_list = ("name", "phone", "email")
+    form_columns = ("customer", "name", "title", "phone", "email", "is_primary")
+
+
+class OverdueFilter(BaseSQLAFilter):
+    """Open entries past their reply due time (or the others)."""
+
+    def apply(self, query, value, alias=None):
+        clause = overdue_clause()
+        return query.filter(clause if value == "1" else not_(clause))
+
+    def operation(self):
+        return _l("is")
+
+
+def overdue_clause():
+    return and_(ContactLog.state == "open", ContactLog.reply_due.isnot(None),
+                ContactLog.reply_due < local_now())
+
+
+def _reply_due_formatter(view, context, model, name):
+    value = model.reply_due
+    text = escape(value.strftime("%Y-%m-%d %H:%M")) if value else ""
+    if model.is_overdue():
+        return Markup('<span class="badge badge-danger bg-danger text-white qdesk-overdue">{} · {}</span>').format(
+            text, gettext("overdue"))
+    return text
+
+
+class ContactLogView(CompanyModelView):
+    model = ContactLog
+    entity = "contactlog"
+    label = _l("Contact log")
+    column_list = ("occurred_at", "customer", "channel", "direction", "subject", "follow_up_owner",
+                   "reply_due", "replied_at", "state")
+    column_labels = {"occurred_at": _l("Occurred at"), "customer": _l("Customer"), "channel": _l("Channel"),
+                     "direction": _l("Direction"), "subject": _l("Subject"), "content": _l("Content"),
+                     "handled_by": _l("Handled by"), "follow_up_owner": _l("Follow-up owner"),
+                     "reply_due": _l("Reply due"), "replied_at": _l("Replied at"), "state": _l("State"),
+                     "follow_up_owner.name": _l("Follow-up owner")}
+    column_searchable_list = ("subject", "content")
+    column_default_sort = ("occurred_at", True)
+    column_formatters = {"channel": _label_formatter(CHANNELS), "direction": _label_formatter(DIRECTIONS),
+                         "state": _label_formatter(STATES), "reply_due": _reply_due_formatter}
+    column_formatters_detail = column_formatters
+    column_formatters_export = {"channel": _label_formatter(CHANNELS), "direction": _label_formatter(DIRECTIONS),
+                                "state": _label_formatter(STATES)}
+    column_filters = ("channel", "state", "occurred_at", "reply_due", "follow_up_owner.name",
+                      OverdueFilter(ContactLog.reply_due, _l("Overdue"),
+                                    options=(("1", _l("Yes")), ("0", _l("No")))))
+    form_columns = ("customer", "channel", "direction", "occurred_at", "subject", "content", "handled_by",
+                    "follow_up_owner", "reply_due", "replied_at", "state")
+    form_choices = {"channel": _choices(CHANNELS), "direction": _choices(DIRECTIONS), "state": _choices(STATES)}
+    form_args = {"handled_by": _user_field(), "follow_up_owner": _user_field(),
+                 "reply_due": {"description": _l("Left empty: computed from the company's reply time limit "
+                                                 "and working calendar.")}}
+    form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
+
+    def _overdue_arg(self, query):
+        if request.args.get("overdue") == "1":
+            query = query.filter(overdue_clause())
+        return query
+
+    def get_query(self):
+        return self._overdue_arg(super().get_query())
+
+    def get_count_query(self):
+        return self._overdue_arg(super().get_count_query())
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if model.state == "replied" and model.replied_at is None:
+            model.replied_at = local_now()
+
+    @scoped_action("mark_replied", _l("Mark as replied"), _l("Mark the selected entries as replied?"))
+    def action_mark_replied(self, records):
+        now = local_now()
+        for log in records:
+            if log.state == "open":
+                log.state, log.replied_at = "replied", log.replied_at or now
+        db.session.commit()
+
+    @scoped_action("close", _l("Close"), _l("Close the selected entries?"))
+    def action_close(self, records):
+        for log in records:
+            log.state = "closed"
+        db.session.commit()

@@ -1,0 +1,78 @@
+"""Demonstration data: customers, contacts and contact-log entries
+(some overdue) for each demo company."""
+from __future__ import annotations
+
+import datetime as dt
+
+from core import db
+
+from .models import ContactLog, ContactPerson, Customer, local_now
+
+# code suffix, name, short name, province, city, business format, market, key, kind
+CUSTOMERS = [
+    ("001", "西湖国宾馆", "国宾馆", "浙江", "杭州", "酒店", "urban", True, "organisation"),
+    ("002", "宁波港集团物流有限公司", "宁波港物流", "浙江", "宁波", "物流", "urban", True, "organisation"),
+    ("003", "安吉县递铺镇联华超市", "联华超市", "浙江", "湖州", "超市", "rural", False, "organisation"),
+    ("004", "锦江宾馆", "锦江", "四川", "成都", "酒店", "urban", True, "organisation"),
+    ("005", "郫都区红光镇便民店", "红光便民店", "四川", "成都", "便利店", "rural", False, "organisation"),
+    ("006", "苏州工业园区第一人民医院", "园区一院", "江苏", "苏州", "医疗机构", "urban", True, "organisation"),
+    ("007", "合肥万达广场物业服务中心", "万达物业", "安徽", "合肥", "商业综合体", "urban", False, "organisation"),
+    ("008", "王建国", None, "浙江", "绍兴", "个体零售", "rural", False, "person"),
+    ("009", "重庆解放碑百货有限公司", "解放碑百货", "重庆", "重庆", "百货", "urban", False, "organisation"),
+    ("010", "上海浦东国际会展中心", "浦东会展", "上海", "上海", "会展", "urban", True, "organisation"),
+    ("011", "李秀英", None, "四川", "绵阳", "个体零售", "rural", False, "person"),
+]
+
+CONTACTS = {
+    "001": [("周文斌", "工程部经理", "0571-87979888", True), ("陈丽华", "采购主管", "13857100231", False)],
+    "002": [("郑海涛", "设备科科长", "0574-27686000", True)],
+    "003": [("沈国强", "店长", "13905726611", True)],
+    "004": [("刘德明", "总经理助理", "028-85506666", True), ("杨雪梅", "前厅经理", "13608012277", False)],
+    "005": [("赵小红", "店主", "13880045512", True)],
+    "006": [("孙志远", "后勤保障处处长", "0512-67780000", True)],
+    "007": [("吴敏", "客服主管", "0551-63556677", True)],
+    "009": [("黄俊", "运营部经理", "023-63830000", True)],
+    "010": [("徐静", "场馆运营总监", "021-68882888", True), ("马超", "设备工程师", "13917645520", False)],
+}
+
+# customer, channel, subject, content, days ago, state
+LOGS = [
+    ("001", "phone", "中央空调噪音大", "客房楼层空调外机夜间噪音明显，要求派人检查。", 1, "open"),
+    ("001", "visit", "来访参观生产线", "工程部一行4人来访，询问备件供应周期与保修条款。", 20, "closed"),
+    ("002", "email", "询问年度维保合同续签", "要求提供下一年度维保报价及服务内容清单。", 9, "open"),
+    ("003", "phone", "冷柜不制冷", "门店立式冷柜不制冷，已过保修期，询问有偿维修费用。", 12, "open"),
+    ("004", "letter", "客房热水供应不稳定", "来函反映高峰时段热水温度波动，要求书面答复整改措施。", 15, "open"),
+    ("004", "phone", "回访：热水系统维修后运行正常", "回访确认维修后运行稳定，客户满意。", 3, "replied"),
+    ("006", "fax", "设备巡检报告索取", "医院后勤处传真索取第三季度设备巡检报告。", 6, "replied"),
+    ("007", "web", "网站留言：报修响应慢", "客户在官网留言，反映上次报修等待时间过长。", 8, "open"),
+    ("009", "phone", "扶梯异响", "商场二楼扶梯运行异响，要求尽快安排检修。", 0, "open"),
+    ("010", "email", "展会期间保障方案", "要求在大型展会期间安排驻场工程师。", 4, "open"),
+    ("008", "visit", "上门咨询产品", "客户到店咨询新款设备价格及安装服务。", 2, "closed"),
+]
+
+
+def load(company, users) -> None:
+    prefix = f"{company.code}-KH"
+    staff, manager = users.get("staff"), users.get("manager") or users.get("admin")
+    by_code: dict[str, Customer] = {}
+    for suffix, name, short, province, city, fmt, market, key, kind in CUSTOMERS:
+        customer = Customer(code=f"{prefix}{suffix}", name=name, short_name=short, province=province,
+                            city=city, business_format=fmt, market_type=market, is_key=key, kind=kind,
+                            address=f"{province}省{city}市" if province not in ("上海", "重庆") else f"{city}市",
+                            responsible=staff if key else manager)
+        db.session.add(customer)
+        by_code[suffix] = customer
+        for contact_name, title, phone, primary in CONTACTS.get(suffix, []):
+            db.session.add(ContactPerson(customer=customer, name=contact_name, title=title, phone=phone,
+                                         is_primary=primary))
+    now = local_now().replace(hour=10, minute=0, second=0)
+    for suffix, channel, subject, content, days_ago, state in LOGS:
+        occurred = now - dt.timedelta(days=days_ago)
+        log = ContactLog(customer=by_code[suffix], channel=channel, subject=subject, content=content,
+                         occurred_at=occurred, direction="in", handled_by=staff, follow_up_owner=staff,
+                         state="open")
+        db.session.add(log)
+        db.session.flush()  # reply_due from the company's settings and calendar
+        if state != "open":
+            log.state = state
+            log.replied_at = min(log.reply_due, occurred + dt.timedelta(days=1))

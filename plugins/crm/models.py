@@ -1,0 +1,200 @@
+"""CRM models: customers 客户档案, their contact persons and the contact log
+来电/来函/来访登记 (tables ``crm_*``, all company-owned: audited, versioned,
+archived by core)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from core import CompanyOwnedMixin, db
+from core.models import Company, User
+
+# Stored codes → (中文, English) labels. Codes are stored, labels shown.
+KINDS = {"organisation": ("单位", "Organisation"), "person": ("个人", "Person")}
+MARKET_TYPES = {"urban": ("城镇", "Urban"), "rural": ("乡村", "Rural")}
+CHANNELS = {"phone": ("电话", "Phone"), "letter": ("信函", "Letter"), "fax": ("传真", "Fax"),
+            "email": ("电子邮件", "E-mail"), "visit": ("来访", "Visit"), "web": ("网站", "Website")}
+DIRECTIONS = {"in": ("来", "Incoming"), "out": ("往", "Outgoing")}
+STATES = {"open": ("待答复", "Open"), "replied": ("已答复", "Replied"), "closed": ("已关闭", "Closed")}
+
+
+def choice_label(values: dict, code: str | None, locale: str | None = None) -> str:
+    """The label of a stored code in ``locale`` (Chinese unless English)."""
+    if code not in values:
+        return code or ""
+    zh, en = values[code]
+    return en if (locale or "zh").startswith("en") else zh
+
+
+class _Labels:
+    CHOICES: dict[str, dict] = {}
+
+    def label(self, field: str, locale: str | None = None) -> str:
+        """``customer.label("kind", "en")`` → ``"Organisation"``."""
+        return choice_label(self.CHOICES[field], getattr(self, field), locale)
+
+
+def _enum(values: dict, name: str) -> Enum:
+    # VARCHAR + CHECK on every database (no native enum type to migrate).
+    return Enum(*values, name=name, native_enum=False, create_constraint=True, length=20)
+
+
+def local_now() -> dt.datetime:
+    """Now as naive local wall-clock time: contact times and deadlines are
+    the company's office hours, as the working calendar counts them."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def normalise_province(name: str | None) -> str:
+    """``浙江省`` → ``浙江``, ``上海市`` → ``上海``; blanks → ``""``."""
+    text = (name or "").strip()
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+class Customer(_Labels, CompanyOwnedMixin, db.Model):
+    """客户档案. ``class_code``/``class_period`` are written by the
+    classification (plugins/crm/classification.py)."""
+
+    __tablename__ = "crm_customer"
+    CHOICES = {"kind": KINDS, "market_type": MARKET_TYPES}
+    __table_args__ = (UniqueConstraint("company_id", "code", name="uq_crm_customer_company_code"),)
+
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(_enum(KINDS, "crm_customer_kind"), default="organisation")
+    province: Mapped[str | None] = mapped_column(String(50))
+    city: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(120))
+    business_format: Mapped[str | None] = mapped_column(String(50))
+    market_type: Mapped[str | None] = mapped_column(_enum(MARKET_TYPES, "crm_customer_market_type"))
+    is_key: Mapped[bool] = mapped_column(Boolean, default=False)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
+    notes: Mapped[str | None] = mapped_column(Text)
+    class_code: Mapped[str | None] = mapped_column(String(20))
+    class_period: Mapped[str | None] = mapped_column(String(20))
+
+    contacts: Mapped[list[ContactPerson]] = relationship(
+        back_populates="customer", order_by="ContactPerson.id")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}" if self.code else (self.name or "")
+
+    @property
+    def owner_company(self) -> Company | None:
+        from core import tenancy
+        if self.company_id is not None:
+            return db.session.get(Company, self.company_id)
+        return tenancy.current_company()
+
+    @property
+    def in_province(self) -> bool | None:
+        """省内: the customer's province is the company's. Derived, never
+        stored; ``None`` when either province is unknown."""
+        company = self.owner_company
+        mine, theirs = normalise_province(company and company.province), normalise_province(self.province)
+        if not mine or not theirs:
+            return None
+        return mine == theirs
+
+    @property
+    def active_contacts(self) -> list[ContactPerson]:
+        return [c for c in self.contacts if c.archived_at is None]
+
+    @property
+    def primary_contact(self) -> ContactPerson | None:
+        contacts = self.active_contacts
+        return next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
+
+    def recent_logs(self, limit: int = 20) -> list[ContactLog]:
+        from core import tenancy
+        return (tenancy.scoped_query(ContactLog, self.owner_company)
+                .filter(ContactLog.customer_id == self.id, ContactLog.archived_at.is_(None))
+                .order_by(ContactLog.occurred_at.desc(), ContactLog.id.desc()).limit(limit).all())
+
+
+class ContactPerson(CompanyOwnedMixin, db.Model):
+    """A customer's contact person (edited inline on the customer form)."""
+
+    __tablename__ = "crm_contact_person"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+    name: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str | None] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(120))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __str__(self) -> str:
+        return self.name or ""
+
+
+class ContactLog(_Labels, CompanyOwnedMixin, db.Model):
+    """来电/来函/来访登记: one call, letter, e-mail, fax, visit or web message."""
+
+    __tablename__ = "crm_contact_log"
+    CHOICES = {"channel": CHANNELS, "direction": DIRECTIONS, "state": STATES}
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
+    customer: Mapped[Customer] = relationship()
+    channel: Mapped[str] = mapped_column(_enum(CHANNELS, "crm_contact_log_channel"), default="phone")
+    direction: Mapped[str] = mapped_column(_enum(DIRECTIONS, "crm_contact_log_direction"), default="in")
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now)
+    subject: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str | None] = mapped_column(Text)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+    follow_up_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    follow_up_owner: Mapped[User | None] = relationship(foreign_keys=[follow_up_owner_id])
+    reply_due: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(_enum(STATES, "crm_contact_log_state"), default="open", index=True)
+
+    def __str__(self) -> str:
+        when = self.occurred_at.strftime("%Y-%m-%d") if self.occurred_at else ""
+        return f"{when} {self.subject or ''}".strip()
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        """Still open after its reply due time."""
+        return (self.state == "open" and self.reply_due is not None
+                and (now or local_now()) > self.reply_due)
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    def default_reply_due(self, company: Company | None = None) -> dt.datetime:
+        """``occurred_at`` + the company's reply days (in- or out-of-province,
+        settings ``crm.reply_days_*``) in working days of its calendar. A
+        customer whose province is unknown gets the in-province time limit."""
+        from core.calendar import company_calendar
+        from core.settings import get_setting
+        customer = self.customer
+        if customer is None and self.customer_id is not None:
+            customer = db.session.get(Customer, self.customer_id)
+        company = company or (customer.owner_company if customer else None)
+        in_province = customer.in_province if customer else None
+        key = "crm.reply_days_out_of_province" if in_province is False else "crm.reply_days_in_province"
+        days = get_setting(key, company)
+        return company_calendar(company).add_working_days(self.occurred_at or local_now(), days)
+
+
+@event.listens_for(Session, "before_flush")
+def _fill_reply_due(session, flush_context, instances):
+    """A new log entry without a reply due time gets the default one,
+    whoever creates it (screen, import, demo data, code)."""
+    for obj in list(session.new):
+        if isinstance(obj, ContactLog):
+            if obj.occurred_at is None:
+                obj.occurred_at = local_now()
+            if obj.reply_due is None and obj.state in (None, "open"):
+                obj.reply_due = obj.default_reply_due()

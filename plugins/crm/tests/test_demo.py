@@ -1,0 +1,22 @@
+"""Demo data of the CRM for both demo companies."""
+from core import db, tenancy
+from core.demo import load_demo
+from core.models import Company
+from plugins.crm.models import ContactLog, ContactPerson, Customer
+
+
+def test_demo_data_for_both_companies(app):
+    with app.app_context():
+        load_demo()
+        for company in db.session.query(Company).all():
+            customers = tenancy.scoped_query(Customer, company).all()
+            assert len(customers) >= 10
+            assert all(c.code.startswith(f"{company.code}-KH") for c in customers)
+            assert any(c.is_key for c in customers) and not all(c.is_key for c in customers)
+            assert {c.in_province for c in customers} == {True, False}
+            assert len({c.business_format for c in customers}) >= 5
+            assert tenancy.scoped_query(ContactPerson, company).count() >= 10
+            logs = tenancy.scoped_query(ContactLog, company).all()
+            assert len(logs) >= 10 and all(log.reply_due for log in logs)
+            assert any(log.overdue for log in logs) and not all(log.overdue for log in logs)
+            assert {log.customer.company_id for log in logs} == {company.id}
