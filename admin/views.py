@@ -34,7 +34,7 @@ from wtforms import HiddenField
 from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa: F401
 from core import tenancy
 from core.extensions import db
-from core.models import AuditEntry, utcnow
+from core.models import AuditEntry, User, utcnow
 from core.permissions import has_permission
 from core.records import SYSTEM_COLUMNS, CompanyOwnedMixin
 
@@ -107,8 +107,11 @@ class ScopedModelConverter(AdminModelConverter):
         # Ajax relations (form_ajax_refs) use the scoped ajax loader instead;
         # their fields take no query_factory.
         ajax = (getattr(self.view, "_form_ajax_refs", None) or {}).get(prop.key)
-        if ajax is None and "query_factory" not in kwargs and _is_company_owned(remote_model):
-            kwargs["query_factory"] = lambda: tenancy.scoped_query(remote_model)
+        if ajax is None and "query_factory" not in kwargs:
+            if _is_company_owned(remote_model):
+                kwargs["query_factory"] = lambda: tenancy.scoped_query(remote_model)
+            elif remote_model is User:  # people pickers: the company's members only
+                kwargs["query_factory"] = tenancy.company_members
         return super()._model_select_field(prop, multiple, remote_model, **kwargs)
 
 

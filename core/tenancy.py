@@ -99,3 +99,12 @@ def module_enabled(key: str, company: Company | None = None) -> bool:
 def company_hooks(company: Company) -> Any:
     """Hook relay calling only core and the plugins enabled for ``company``."""
     return current_app.extensions["qdesk.plugins"].hook_for(enabled_modules(company))
+
+
+def company_members(company: Company | None = None) -> Any:
+    """Query of the users who are members of ``company`` (default: current),
+    by name: the choices of every "person" dropdown (responsible, handled by)."""
+    from core.models import Membership
+    company = company or require_company()
+    return (db.session.query(User).join(Membership, Membership.user_id == User.id)
+            .filter(Membership.company_id == company.id).order_by(User.name))

@@ -16,3 +16,27 @@ def test_export_neutralises_formula_cells(world, client_for):
     csv = c.get("/admin/notes/note/export/csv/").get_data(as_text=True)
     assert "'=HYPERLINK" in csv and "'@SUM(1)" in csv
     assert "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
+
+
+def test_people_pickers_list_only_the_companys_members(world, client_for, app):
+    """Every relation to a user (responsible, handled by...) offers only the
+    current company's members: core scopes it, for every view that has one."""
+    from sqlalchemy import inspect
+
+    from core.models import User
+    registry = app.extensions["qdesk.plugins"]
+    client = client_for("admin@b.test")
+    checked = 0
+    for view in registry.admin_views:
+        people = [r.key for r in inspect(view.model).relationships if r.mapper.class_ is User]
+        with app.test_request_context():
+            from flask import url_for
+            create_url = url_for(f"{view.endpoint}.create_view")
+        page = client.get(create_url).get_data(as_text=True)
+        for key in people:
+            if f'name="{key}"' not in page:
+                continue
+            checked += 1
+            assert "staff B" in page, f"{view.endpoint}.{key}: B's members missing"
+            assert "staff A" not in page and "admin A" not in page, f"{view.endpoint}.{key} lists A's users"
+    assert checked, "no view with a people picker was found to check"

@@ -10,7 +10,6 @@ from sqlalchemy import and_, cast, not_, or_, Unicode
 
 from admin.views import CompanyModelView, scoped_action
 from core import db, tenancy
-from core.models import Membership, User
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
 from .schemas import CustomerSchema
@@ -30,17 +29,6 @@ def _label_formatter(values: dict):
         code = getattr(model, name)
         return _pick(values[code]) if code in values else (code or "")
     return fmt
-
-
-def company_users():
-    """Users with a membership in the current company (dropdowns of people)."""
-    company = tenancy.require_company()
-    return (db.session.query(User).join(Membership, Membership.user_id == User.id)
-            .filter(Membership.company_id == company.id).order_by(User.name))
-
-
-def _user_field():
-    return {"query_factory": company_users, "allow_blank": True}
 
 
 class ContactInline(InlineFormAdmin):
@@ -94,7 +82,6 @@ class CustomerView(CompanyModelView):
     form_columns = ("code", "name", "short_name", "kind", "province", "city", "address", "phone", "email",
                     "business_format", "market_type", "is_key", "responsible", "notes", "contacts")
     form_choices = {"kind": _choices(KINDS), "market_type": _choices(MARKET_TYPES)}
-    form_args = {"responsible": _user_field()}
     inline_models = (ContactInline(ContactPerson),)
     import_schema = CustomerSchema
 
@@ -190,8 +177,7 @@ class ContactLogView(CompanyModelView):
     form_columns = ("customer", "channel", "direction", "occurred_at", "subject", "content", "handled_by",
                     "follow_up_owner", "reply_due", "replied_at", "state")
     form_choices = {"channel": _choices(CHANNELS), "direction": _choices(DIRECTIONS), "state": _choices(STATES)}
-    form_args = {"handled_by": _user_field(), "follow_up_owner": _user_field(),
-                 "reply_due": {"description": _l("Left empty: computed from the company's reply time limit "
+    form_args = {"reply_due": {"description": _l("Left empty: computed from the company's reply time limit "
                                                  "and working calendar.")}}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
 
