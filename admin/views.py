@@ -230,6 +230,11 @@ class CompanyModelView(ImportExportMixin, ModelView):
         :func:`scoped_action` before anything is rendered."""
         self.printables = tuple(printables)
         for printable in self.printables:
+            if printable.permission is None and printable.module == self.plugin_key:
+                # Permissions are named after the screen's entity, which the
+                # table name need not match (crm_contact_log → crm.contactlog).
+                object.__setattr__(printable, "permission", self.permission("read"))
+        for printable in self.printables:
             name = "print_" + printable.key.replace(".", "_")
             text = LazyString(lambda p=printable: gettext(
                 "Print: %(title)s",

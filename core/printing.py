@@ -74,8 +74,9 @@ class Printable:
         forms in one PDF); ``True``: one register listing all records.
     :param filename: ``str.format`` pattern of the download name, with
         ``record`` (the first record), ``count`` and ``date``.
-    :param permission: the permission needed to print; default
-        ``<plugin>.<entity>.read`` (entity from the table name).
+    :param permission: the permission needed to print; default: the read
+        permission of the plugin's screen for the model (set by the admin
+        shell), else ``<plugin>.<entity>.read`` with the entity from the table name.
     :param form_code: the controlled-document number printed in the header,
         e.g. ``JL-7.5-02-3``.
     :param edition: the form's edition/revision, e.g. ``A/0``.

@@ -12,8 +12,5 @@ def printables() -> list[Printable]:
         Printable("crm.contact_register", title_zh="来电来函来访登记表",
                   title_en="Register of calls, letters and visits", model=ContactLog,
                   template="print/contact_register.html", many=True, orientation="landscape",
-                  # the entity of the screen is "contactlog" (the default would
-                  # derive "contact_log" from the table name)
-                  permission="crm.contactlog.read",
                   filename="contact-register-{date}.pdf", form_code="JL-8.2-01-2", edition="A/0"),
     ]
