@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.models import Company, User
     from core.permissions import Permission
     from core.printing import Printable
+    from core.kpis import Kpi
     from core.settings import Setting
 
 PROJECT = "qdesk"
@@ -103,6 +104,21 @@ def register_settings() -> list[Setting]:
 
     :return: ``core.settings.Setting`` objects, e.g.
         ``[Setting("crm.reply_hours", "hours", default=24, ...)]``.
+    """
+
+
+@hookspec
+def register_kpis() -> list[Kpi]:
+    """Return the key performance indicators this plugin publishes.
+
+    Called once in ``create_app``. Keys are ``<plugin>.<name>`` and must
+    start with the plugin's key. Other plugins (appraisal, reports) read a
+    value with ``core.kpis.kpi_value(key, company, start, end)`` without
+    importing this plugin; core refuses KPIs of modules the company has not
+    enabled and runs ``compute`` inside ``acting_as(company)``.
+
+    :return: ``core.kpis.Kpi`` objects, e.g.
+        ``[Kpi("crm.csi", "顾客满意度指数", "CSI", compute=csi_between, unit="分")]``.
     """
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import inspect as sa_inspect
 from core import Permission, crud_permissions, hookimpl, hookspecs, tenancy
 from core.demo import load_demo
 from core.extensions import db
-from core.models import ROLES, AuditEntry, Company, User
+from core.models import ROLES, AuditEntry, Company, User, utcnow
 from core.modules import ModuleError, disable_module, enable_module
 from core.permissions import PermissionRegistry
 from core.plugins import PluginError
@@ -284,6 +284,46 @@ def test_hook_register_settings(app, world, client_for, make_app):
             @hookimpl
             def register_settings():
                 return [Setting("sloppy.days", "days", default="often")]
+        """)})
+
+
+def test_hook_register_kpis(app, world, make_app):
+    import datetime as dt
+
+    from core.kpis import KpiUnavailable, available_kpis, kpi_value
+    from tests.fixtures import make_note
+    make_note(app, "A", title="one")
+    make_note(app, "A", title="two")
+    today = utcnow().date()  # notes are stamped in UTC
+    with app.app_context():
+        a, b = world.company("A"), world.company("B")
+        assert "notes.created" in {k.key for k in available_kpis(a)}
+        # compute runs as the company asked for: A's notes, not B's.
+        assert kpi_value("notes.created", a, today, today) == 2
+        assert kpi_value("notes.created", b, today, today) is None  # nothing to measure
+        with pytest.raises(ValueError, match="after end"):
+            kpi_value("notes.created", a, today, today - dt.timedelta(days=1))
+        with pytest.raises(KpiUnavailable, match="no enabled module declares it"):
+            kpi_value("notes.nonexistent", a, today, today)
+        disable_module(a, "tasks")
+        disable_module(a, "notes")
+        assert "notes.created" not in {k.key for k in available_kpis(a)}
+        with pytest.raises(KpiUnavailable, match="'notes.created'"):
+            kpi_value("notes.created", a, today, today)
+
+    with pytest.raises(ValueError, match=r"plugin 'intruder' declares KPI 'notes\.created'"):
+        make_app({"intruder": plugin_source("intruder", """
+            from core.kpis import Kpi
+
+            @hookimpl
+            def register_kpis():
+                return [Kpi("notes.created", "x", "x", compute=lambda c, s, e: 1)]
+        """)})
+    with pytest.raises(TypeError, match="plugin 'sloppy': register_kpis returned"):
+        make_app({"sloppy": plugin_source("sloppy", """
+            @hookimpl
+            def register_kpis():
+                return ["crm.csi"]
         """)})
 
 

@@ -7,8 +7,8 @@ from .manifest import MANIFEST  # noqa: F401  (read by the plugin registry)
 
 @hookimpl
 def register_models():
-    from .models import ContactLog, ContactPerson, Customer
-    return [Customer, ContactPerson, ContactLog]
+    from .models import ALL_MODELS
+    return ALL_MODELS
 
 
 @hookimpl
@@ -33,6 +33,12 @@ def register_printables():
 def register_settings():
     from .settings import settings
     return settings()
+
+
+@hookimpl
+def register_kpis():
+    from .kpis import kpis
+    return kpis()
 
 
 @hookimpl

@@ -114,3 +114,20 @@ def dashboard_widgets(company, user):
               labels=[f"P{p}" for p in priorities],
               series=[{"name": ("便签", "Notes"), "data": [per_priority.get(p, 0) for p in priorities]}]),
     ]
+
+
+def _notes_created(company, start, end):
+    """Notes created from ``start`` to ``end`` (None when there are none)."""
+    import datetime as dt
+
+    from core.tenancy import scoped_query
+    from .models import Note
+    count = scoped_query(Note).filter(Note.created_at >= dt.datetime.combine(start, dt.time.min),
+                                      Note.created_at <= dt.datetime.combine(end, dt.time.max)).count()
+    return count or None
+
+
+@hookimpl
+def register_kpis():
+    from core.kpis import Kpi
+    return [Kpi("notes.created", "新建便签数", "Notes created", compute=_notes_created, unit="条")]

@@ -1,4 +1,4 @@
-"""CRM models: customers 客户档案, their contact persons and the contact log
+"""Customers 客户档案, their contact persons and the contact log
 来电/来函/来访登记 (tables ``crm_*``, all company-owned: audited, versioned,
 archived by core)."""
 from __future__ import annotations
@@ -28,7 +28,7 @@ def choice_label(values: dict, code: str | None, locale: str | None = None) -> s
     return en if (locale or "zh").startswith("en") else zh
 
 
-class _Labels:
+class Labelled:
     CHOICES: dict[str, dict] = {}
 
     def label(self, field: str, locale: str | None = None) -> str:
@@ -36,7 +36,7 @@ class _Labels:
         return choice_label(self.CHOICES[field], getattr(self, field), locale)
 
 
-def _enum(values: dict, name: str) -> Enum:
+def enum_column(values: dict, name: str) -> Enum:
     # VARCHAR + CHECK on every database (no native enum type to migrate).
     return Enum(*values, name=name, native_enum=False, create_constraint=True, length=20)
 
@@ -56,7 +56,7 @@ def normalise_province(name: str | None) -> str:
     return text
 
 
-class Customer(_Labels, CompanyOwnedMixin, db.Model):
+class Customer(Labelled, CompanyOwnedMixin, db.Model):
     """客户档案. ``class_code``/``class_period`` are written by the
     classification (plugins/crm/classification.py)."""
 
@@ -67,14 +67,14 @@ class Customer(_Labels, CompanyOwnedMixin, db.Model):
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str | None] = mapped_column(String(60))
-    kind: Mapped[str] = mapped_column(_enum(KINDS, "crm_customer_kind"), default="organisation")
+    kind: Mapped[str] = mapped_column(enum_column(KINDS, "crm_customer_kind"), default="organisation")
     province: Mapped[str | None] = mapped_column(String(50))
     city: Mapped[str | None] = mapped_column(String(50))
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(120))
     business_format: Mapped[str | None] = mapped_column(String(50))
-    market_type: Mapped[str | None] = mapped_column(_enum(MARKET_TYPES, "crm_customer_market_type"))
+    market_type: Mapped[str | None] = mapped_column(enum_column(MARKET_TYPES, "crm_customer_market_type"))
     is_key: Mapped[bool] = mapped_column(Boolean, default=False)
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
@@ -138,7 +138,7 @@ class ContactPerson(CompanyOwnedMixin, db.Model):
         return self.name or ""
 
 
-class ContactLog(_Labels, CompanyOwnedMixin, db.Model):
+class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
     """来电/来函/来访登记: one call, letter, e-mail, fax, visit or web message."""
 
     __tablename__ = "crm_contact_log"
@@ -146,8 +146,8 @@ class ContactLog(_Labels, CompanyOwnedMixin, db.Model):
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
     customer: Mapped[Customer] = relationship()
-    channel: Mapped[str] = mapped_column(_enum(CHANNELS, "crm_contact_log_channel"), default="phone")
-    direction: Mapped[str] = mapped_column(_enum(DIRECTIONS, "crm_contact_log_direction"), default="in")
+    channel: Mapped[str] = mapped_column(enum_column(CHANNELS, "crm_contact_log_channel"), default="phone")
+    direction: Mapped[str] = mapped_column(enum_column(DIRECTIONS, "crm_contact_log_direction"), default="in")
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now)
     subject: Mapped[str] = mapped_column(String(200))
     content: Mapped[str | None] = mapped_column(Text)
@@ -157,7 +157,7 @@ class ContactLog(_Labels, CompanyOwnedMixin, db.Model):
     follow_up_owner: Mapped[User | None] = relationship(foreign_keys=[follow_up_owner_id])
     reply_due: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    state: Mapped[str] = mapped_column(_enum(STATES, "crm_contact_log_state"), default="open", index=True)
+    state: Mapped[str] = mapped_column(enum_column(STATES, "crm_contact_log_state"), default="open", index=True)
 
     def __str__(self) -> str:
         when = self.occurred_at.strftime("%Y-%m-%d") if self.occurred_at else ""

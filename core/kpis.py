@@ -1,0 +1,114 @@
+"""Key performance indicators plugins publish for others to read.
+
+A plugin declares :class:`Kpi` objects in ``register_kpis``; any code (the
+appraisal plugin, a report, a dashboard widget) reads one with
+:func:`kpi_value`, without importing the declaring plugin::
+
+    kpi_value("crm.contact_overdue_rate", company, date(2026, 7, 1), date(2026, 9, 30))
+
+Core checks the module gate: a KPI of a module the company has not enabled
+is :class:`KpiUnavailable`, like a missing key. The computation runs inside
+``acting_as(company)`` so it reads only that company's rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import current_app
+
+from core import tenancy
+from core.declarations import NamespacedRegistry, mark_owner
+
+Number = decimal.Decimal | int | None
+
+
+class KpiUnavailable(LookupError):
+    """No loaded plugin declares the KPI, or its module is disabled for the company."""
+
+    def __str__(self) -> str:  # KeyError-like quoting would hide the message
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One indicator: ``compute(company, start, end)`` returns its value over
+    the days ``start``..``end`` (both inclusive) as a ``Decimal`` or ``int``,
+    or ``None`` when there is nothing to measure (no data is not zero).
+
+    :param key: ``<plugin>.<name>``.
+    :param label_zh: Chinese name, e.g. ``"来电来函逾期答复率"``.
+    :param label_en: English name.
+    :param unit: ``"%"``, ``"分"``, ``"次"``... (shown after the value).
+    :param better: ``"up"`` or ``"down"``: which way is good (for appraisal
+        scoring and trend colours).
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    compute: Callable[[Any, dt.date, dt.date], Number]
+    unit: str = ""
+    better: str = "up"
+
+    def __post_init__(self) -> None:
+        if "." not in self.key:
+            raise ValueError(f"KPI key {self.key!r} must be '<plugin>.<name>'")
+        if not callable(self.compute):
+            raise TypeError(f"KPI {self.key!r}: compute must be callable")
+        if self.better not in ("up", "down"):
+            raise ValueError(f"KPI {self.key!r}: better must be 'up' or 'down', not {self.better!r}")
+
+    @property
+    def module(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    def label(self, locale: str | None = None) -> str:
+        return self.label_en if (locale or "zh").startswith("en") else self.label_zh
+
+
+class KpiRegistry(NamespacedRegistry[Kpi]):
+    """Every declared KPI, by key (``app.extensions["qdesk.kpis"]``)."""
+
+    kind, item_type, hook = "KPI", Kpi, "register_kpis"
+
+    def accept(self, owner: str, item: Kpi) -> None:
+        mark_owner(item, owner)
+
+
+def init_kpis(app: Any, registry: Any) -> KpiRegistry:
+    """Collect every plugin's ``register_kpis``; called once by ``create_app``."""
+    kpis = KpiRegistry()
+    for key, items in registry.call_each("register_kpis"):
+        kpis.add(key, items or [])
+    app.extensions["qdesk.kpis"] = kpis
+    return kpis
+
+
+def available_kpis(company: Any) -> list[Kpi]:
+    """The KPIs of the modules enabled for ``company``, in key order."""
+    enabled = tenancy.enabled_modules(company)
+    return [k for key, k in sorted(current_app.extensions["qdesk.kpis"].by_key.items()) if k.module in enabled]
+
+
+def get_kpi(key: str, company: Any) -> Kpi:
+    """The declaration of ``key`` if its module is enabled for ``company``."""
+    kpi = current_app.extensions["qdesk.kpis"].by_key.get(key)
+    if kpi is None or not tenancy.module_enabled(kpi.module, company):
+        raise KpiUnavailable(f"KPI {key!r} is not available for company {getattr(company, 'code', company)!r}: "
+                             "no enabled module declares it")
+    return kpi
+
+
+def kpi_value(key: str, company: Any, start: dt.date, end: dt.date) -> Number:
+    """The value of KPI ``key`` for ``company`` over ``start``..``end``."""
+    if start > end:
+        raise ValueError(f"KPI {key!r}: start {start} is after end {end}")
+    kpi = get_kpi(key, company)
+    with tenancy.acting_as(company, tenancy.current_user()):
+        value = kpi.compute(company, start, end)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (decimal.Decimal, int))):
+        raise TypeError(f"KPI {key!r} of plugin {kpi.module!r} returned {value!r}: expected a Decimal, int or None")
+    return value
