@@ -21,7 +21,9 @@ from flask_babel import (LazyString, format_date, format_datetime, format_decima
                          gettext, lazy_gettext)
 from flask_admin.actions import action as _flask_admin_action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext  # Flask-Admin's own catalog
+from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.helpers import get_form_data
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
@@ -44,6 +46,7 @@ ENDPOINT_ACTIONS = {
     "create_view": "create", "edit_view": "write", "ajax_update": "write",
     "delete_view": "delete", "action_view": None,  # checked per action
     "import_view": "create", "import_preview_view": "create",
+    "bulk_assign_view": "write",
 }
 
 
@@ -79,6 +82,21 @@ def scoped_action(name: str, text: str, confirmation: str | None = None,
             return method(self, self.records_for_ids(ids))
         wrapper._qdesk_permission = permission
         return _flask_admin_action(name, text, confirmation)(wrapper)
+    return decorator
+
+
+def scoped_expose(url: str, permission: str = "read", methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """Expose an extra page on a :class:`CompanyModelView`, guarded like the
+    built-in ones: the module gate, then ``<plugin>.<entity>.<permission>``
+    (or ``permission`` itself when it has dots). CSRF applies to POSTs::
+
+        @scoped_expose("/plan/", "create", methods=("POST",))
+        def plan_view(self):
+            ...
+    """
+    def decorator(method: Callable) -> Callable:
+        method._qdesk_permission = permission
+        return expose(url, methods=methods)(method)
     return decorator
 
 
@@ -127,7 +145,67 @@ LOCALE_DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS,
                             **{t: LOCALE_FORMATTERS[t] for t in (datetime.datetime, datetime.date, decimal.Decimal)}}
 
 
-class CompanyModelView(ImportExportMixin, ModelView):
+class BulkAssignMixin:
+    """Bulk "Assign …" actions for relations to users.
+
+    A view lists relation names in ``column_bulk_assign`` (e.g.
+    ``("responsible",)``); each gets a bulk action that asks for one of the
+    company's members and sets it on the selected records (company-scoped,
+    ``write`` permission, audited like any save).
+    """
+
+    column_bulk_assign: tuple[str, ...] = ()
+
+    def _add_bulk_assign_actions(self) -> None:
+        for field in self.column_bulk_assign:
+            prop = getattr(self.model, field).property
+            if prop.mapper.class_ is not User:
+                raise TypeError(f"{type(self).__name__}.column_bulk_assign: {field!r} is not a relation to User")
+            name = f"assign_{field}"
+            text = LazyString(lambda f=field: gettext("Assign %(field)s…", field=self._field_label(f)))
+
+            def handler(view: Any, records: list[Any], field: str = field) -> Any:
+                return view.render_bulk_assign(field, records)
+
+            action = scoped_action(name, text)(handler)
+            self._actions.append((name, text))
+            self._actions_data[name] = (types.MethodType(action, self), text, None)
+
+    def _field_label(self, field: str) -> str:
+        return str((self.column_labels or {}).get(field) or field.replace("_", " ").capitalize())
+
+    def render_bulk_assign(self, field: str, records: list[Any]) -> Any:
+        if not records:
+            flash(gettext("Select records of this company first."), "warning")
+            return redirect(self.get_url(".index_view"))
+        return self.render("qdesk/model/bulk_assign.html", field=field, field_label=self._field_label(field),
+                           records=records, members=tenancy.company_members().all(),
+                           return_url=self.get_url(".index_view"))
+
+    @scoped_expose("/bulk-assign/", "write", methods=("POST",))
+    def bulk_assign_view(self) -> Any:
+        field = request.form.get("field", "")
+        back = redirect(self.get_url(".index_view"))
+        if field not in self.column_bulk_assign:
+            abort(400)
+        records = self.records_for_ids(request.form.getlist("rowid"))
+        person_id = request.form.get("user_id", "")
+        person = None
+        if person_id:  # empty = clear the field
+            person = tenancy.company_members().filter(User.id == int(person_id)).one_or_none() \
+                if person_id.isdigit() else None
+            if person is None:
+                flash(gettext("Choose a member of this company."), "error")
+                return self.render_bulk_assign(field, records)
+        for record in records:
+            setattr(record, field, person)
+        db.session.commit()
+        flash(gettext("%(field)s set on %(n)s record(s).", field=self._field_label(field), n=len(records)),
+              "success")
+        return back
+
+
+class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
     ``plugin_key`` is filled in by core from the plugin that registered the
@@ -166,6 +244,7 @@ class CompanyModelView(ImportExportMixin, ModelView):
         kwargs.setdefault("endpoint", f"{plugin_key}_{self.entity}")
         kwargs.setdefault("url", f"/admin/{plugin_key}/{self.entity}")
         super().__init__(self.model, db, **kwargs)
+        self._add_bulk_assign_actions()
 
     # --- permissions and the module gate ----------------------------------
     def permission(self, action: str) -> str:
@@ -206,8 +285,11 @@ class CompanyModelView(ImportExportMixin, ModelView):
         refused = super()._handle_view(name, **kwargs)
         if refused is not None:
             return refused
-        needed = ENDPOINT_ACTIONS.get(name, "read")
-        if needed and not self.allowed(needed):
+        if name in ENDPOINT_ACTIONS:
+            needed = ENDPOINT_ACTIONS[name]
+        else:  # pages added with scoped_expose say what they need; others read
+            needed = getattr(getattr(self, name, None), "_qdesk_permission", "read")
+        if needed and not (has_permission(needed) if "." in needed else self.allowed(needed)):
             abort(403)
         return None
 
@@ -222,6 +304,12 @@ class CompanyModelView(ImportExportMixin, ModelView):
             return False
         allowed = has_permission(needed) if "." in needed else self.allowed(needed)
         return allowed and super().is_action_allowed(name)
+
+    def list_tabs(self) -> list[tuple[Any, str]]:
+        """Extra ``(label, url)`` tabs on the list screen, beside Import: the
+        pages a view adds with :func:`scoped_expose` (list only those the
+        user may open, e.g. ``if self.allowed("write")``). Default: none."""
+        return []
 
     # --- printing ------------------------------------------------------------
     def attach_printables(self, printables: list[Any]) -> None:
@@ -320,14 +408,20 @@ class CompanyModelView(ImportExportMixin, ModelView):
         form_class.record_version = HiddenField()
         return form_class
 
+    def form_class_for(self, form_class: type, obj: Any = None) -> type:
+        """The form class to instantiate for ``obj`` (``None`` on create).
+        Override to add fields that depend on the record (e.g. one field per
+        question of a survey); default: ``form_class`` unchanged."""
+        return form_class
+
     def edit_form(self, obj: Any = None) -> Any:
-        form = super().edit_form(obj)
+        form = self.form_class_for(self._edit_form_class, obj)(get_form_data(), obj=obj)
         if request.method == "GET" and obj is not None and "record_version" in form:
             form.record_version.data = obj.version
         return form
 
     def create_form(self, obj: Any = None) -> Any:
-        form = super().create_form(obj)
+        form = self.form_class_for(self._create_form_class, None)(get_form_data(), obj=obj)
         if "record_version" in form:
             del form["record_version"]
         return form

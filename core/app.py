@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from core import builtin
 from core.config import configure, instance_path
@@ -56,6 +57,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         + [str(info.path / "translations") for info in registry.loaded()
            if (info.path / "translations").is_dir()])
     babel.init_app(app, locale_selector=select_locale)
+    # Plugin screens render "<plugin>/<name>.html" from <plugin>/templates/.
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(
+        {info.key: FileSystemLoader(str(info.path / "templates"))
+         for info in registry.loaded() if info.path is not None and (info.path / "templates").is_dir()})])
     csrf.init_app(app)
     _register_models(registry)
     permissions = PermissionRegistry()

@@ -8,6 +8,8 @@ without a line of test code:
 * every string/text column gets a fresh unique token (``q`` + hex), so a
   record's values can be searched for in another company's pages
   (:func:`markers`);
+* a column whose values have a format declares valid ones in
+  ``info={"examples": (...)}``; they are used instead;
 * other required columns (no default, not nullable) are filled by type:
   ints, numerics, floats, bools (``False``), dates, datetimes, times,
   intervals, enums, JSON, binary, UUIDs;
@@ -65,6 +67,9 @@ def value_for(column: Any) -> Any:
     """A valid value for ``column`` (a SQLAlchemy ``Column``), by its type."""
     ctype = _base_type(column.type)
     n = next(_counter)
+    examples = column.info.get("examples")
+    if examples:  # a column with a format (a period, a code) lists valid values
+        return examples[n % len(examples)]
     if isinstance(ctype, satypes.Enum):
         if ctype.enum_class is not None:
             return next(iter(ctype.enum_class))
@@ -271,7 +276,9 @@ def form_data(form_class: type, record: Any, change: bool = True) -> dict[str, s
         if name in mapper.column_attrs:
             column = mapper.column_attrs[name].columns[0]
             value = getattr(record, name)
-            if change and _is_string(column):
+            if change and column.info.get("examples"):
+                value = next(v for v in iter(lambda: value_for(column), None) if v != value)
+            elif change and _is_string(column):
                 value = token(getattr(_base_type(column.type), "length", None))
         elif name in mapper.relationships:
             value = getattr(record, name)

@@ -191,7 +191,8 @@ def test_company_is_stamped_not_taken_from_the_form(case, endpoint):
     with case.app.app_context():
         data = form_data(case.view._create_form_class, record_of(case.model, case.b_id))
     response = c.post(url(case, "create_view"), {**data, "company_id": case.a_company})
-    assert response.status_code == 302, f"{endpoint}: B's create POST gave {response.status_code}"
+    assert response.status_code == 302, f"{endpoint}: B's create POST gave {response.status_code}: " \
+        + " ".join(re.findall(r'class="(?:alert[^"]*|invalid-feedback)"[^>]*>\s*([^<]+)', response.get_data(as_text=True)))
     with case.app.app_context():
         a, b = db.session.get(Company, case.a_company), db.session.get(Company, case.b_company)
         assert active_count(case.view, a) == case.a_count, f"{endpoint}: B created a record in A"
@@ -258,6 +259,16 @@ def test_bulk_actions_refuse_other_company_ids(case, endpoint):
                 job = db.session.query(PrintJob).order_by(PrintJob.id.desc()).first()
                 assert (job.company_id, job.record_ids) == (case.b_company, [case.b_id]), (
                     f"{endpoint}: action {name!r} printed {job.record_ids}")
+        elif name.startswith("assign_"):  # asks for the person first: B's own record only
+            page = http.get_data(as_text=True)
+            assert http.status_code == 200 and f'name="rowid" value="{case.b_id}"' in page, (
+                f"{endpoint}: action {name!r} gave {http.status_code}")
+            for other in (case.a_id, case.a_archived_id):
+                assert f'name="rowid" value="{other}"' not in page, f"{endpoint}: {name!r} offers A's record"
+            http = c.post(url(case, "bulk_assign_view"), {
+                "field": name[len("assign_"):], "user_id": "",
+                "rowid": [str(case.a_id), str(case.a_archived_id), str(case.b_id)]})
+            assert http.status_code == 302, f"{endpoint}: bulk assign gave {http.status_code}"
         else:
             assert http.status_code == 302, f"{endpoint}: action {name!r} gave {http.status_code}"
         assert_a_untouched(case, f"bulk action {name!r}")

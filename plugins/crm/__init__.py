@@ -14,13 +14,17 @@ def register_models():
 @hookimpl
 def register_admin_views():
     from .admin import ContactLogView, ContactPersonView, CustomerView
-    return [CustomerView, ContactPersonView, ContactLogView]
+    from .admin_classification import PurchaseFigureView
+    from .admin_surveys import SurveyResponseView, SurveyTemplateView
+    from .admin_visits import ReturnVisitView
+    return [CustomerView, ContactPersonView, ContactLogView, ReturnVisitView, SurveyResponseView,
+            SurveyTemplateView, PurchaseFigureView]
 
 
 @hookimpl
 def register_permissions():
-    return (crud_permissions("crm", "customer") + crud_permissions("crm", "contact")
-            + crud_permissions("crm", "contactlog"))
+    entities = ("customer", "contact", "contactlog", "visit", "survey", "surveytemplate", "purchase")
+    return [permission for entity in entities for permission in crud_permissions("crm", entity)]
 
 
 @hookimpl

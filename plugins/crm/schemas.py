@@ -1,8 +1,10 @@
 """Marshmallow schemas of the CRM (the Import tab of the customer list;
 the API to come)."""
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates
 
-from .models import KINDS, MARKET_TYPES
+from core.imports import CompanyRecord
+
+from .models import KINDS, MARKET_TYPES, Customer
 
 TRUTHY = {"true", "True", "TRUE", "1", "yes", "y", "是", "Y"}
 FALSY = {"false", "False", "FALSE", "0", "no", "n", "否", "N", ""}
@@ -66,10 +68,51 @@ class CustomerSchema(Schema):
     @validates("code")
     def _code_is_new(self, value, **kwargs):
         from core.tenancy import scoped_query
-        from .models import Customer
         code = value.strip()
         if code in self._codes_seen:
             raise ValidationError(f"Customer code {code!r} appears more than once in the file.")
         self._codes_seen.add(code)
         if scoped_query(Customer).filter(Customer.code == code).first() is not None:
             raise ValidationError(f"Customer code {code!r} already exists.")
+
+
+class PurchaseFigureSchema(Schema):
+    """One customer's purchases in one period per row (the Import tab of
+    Purchase figures). The customer is given by its code."""
+
+    customer = CompanyRecord(Customer, by="code", required=True,
+                             metadata={"label": "客户编码 / Customer code", "what": "customer code"})
+    period = fields.String(required=True, metadata={"label": "期间 / Period"})
+    quantity = fields.Decimal(required=True, places=2, validate=validate.Range(min=0),
+                              metadata={"label": "购进数量 / Quantity"})
+    amount = fields.Decimal(required=True, places=2, validate=validate.Range(min=0),
+                            metadata={"label": "购进金额 / Amount"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._seen: set[tuple[int, str]] = set()
+
+    @validates("period")
+    def _period_is_known(self, value, **kwargs):
+        from .periods import parse_period
+        try:
+            parse_period(value.strip().upper())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    @post_load
+    def _one_figure_per_customer_and_period(self, data, **kwargs):
+        from core.tenancy import scoped_query
+        from .models import PurchaseFigure
+        data["period"] = data["period"].strip().upper()
+        key = (data["customer"].id, data["period"])
+        if key in self._seen:
+            raise ValidationError(f"{data['customer'].code} already has a figure for {key[1]} in this file.",
+                                  "period")
+        self._seen.add(key)
+        exists = scoped_query(PurchaseFigure).filter(PurchaseFigure.customer_id == key[0],
+                                                     PurchaseFigure.period == key[1]).first()
+        if exists is not None:
+            raise ValidationError(f"{data['customer'].code} already has a figure for {key[1]}; "
+                                  "edit it on the list instead.", "period")
+        return data

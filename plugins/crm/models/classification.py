@@ -22,7 +22,10 @@ class PurchaseFigure(CompanyOwnedMixin, db.Model):
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
     customer: Mapped[Customer] = relationship()
-    period: Mapped[str] = mapped_column(String(10), index=True)
+    # "2026", "2026-Q3" or "2026-10" (plugins/crm/periods.py); the examples
+    # are for the generated test matrices (tests/factories.py).
+    period: Mapped[str] = mapped_column(String(10), index=True,
+                                        info={"examples": ("2026-Q1", "2026-Q2", "2026-Q3", "2025", "2026-10")})
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(0))
     # Written by the classification, not by hand.

@@ -121,6 +121,21 @@ class Customer(Labelled, CompanyOwnedMixin, db.Model):
                 .order_by(ContactLog.occurred_at.desc(), ContactLog.id.desc()).limit(limit).all())
 
 
+    def recent_visits(self, limit: int = 10) -> list:
+        from core import tenancy
+        from .visits import ReturnVisit
+        return (tenancy.scoped_query(ReturnVisit, self.owner_company)
+                .filter(ReturnVisit.customer_id == self.id, ReturnVisit.archived_at.is_(None))
+                .order_by(ReturnVisit.planned_date.desc(), ReturnVisit.id.desc()).limit(limit).all())
+
+    def recent_surveys(self, limit: int = 10) -> list:
+        from core import tenancy
+        from .surveys import SurveyResponse
+        return (tenancy.scoped_query(SurveyResponse, self.owner_company)
+                .filter(SurveyResponse.customer_id == self.id, SurveyResponse.archived_at.is_(None))
+                .order_by(SurveyResponse.surveyed_on.desc(), SurveyResponse.id.desc()).limit(limit).all())
+
+
 class ContactPerson(CompanyOwnedMixin, db.Model):
     """A customer's contact person (edited inline on the customer form)."""
 
