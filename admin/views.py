@@ -420,8 +420,16 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
             form.record_version.data = obj.version
         return form
 
+    #: Values a new record's form starts with, computed when the form is
+    #: shown: ``{"occurred_at": local_now, "handled_by": tenancy.current_user}``.
+    form_create_defaults: dict[str, Callable[[], Any]] = {}
+
     def create_form(self, obj: Any = None) -> Any:
         form = self.form_class_for(self._create_form_class, None)(get_form_data(), obj=obj)
+        if request.method == "GET":
+            for name, default in self.form_create_defaults.items():
+                if name in form and not form[name].data:
+                    form[name].data = default()
         if "record_version" in form:
             del form["record_version"]
         return form

@@ -11,14 +11,14 @@ from core import db, tenancy
 from .models import PurchaseFigure
 from .periods import normalise_period
 from .schemas import PurchaseFigureSchema
-from .services import CrmError, classify_period
+from .services import CrmError, classify_period, period_error
 
 
 def _valid_period(form, field):
     try:
         field.data = normalise_period(field.data)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
+    except ValueError:
+        raise ValidationError(period_error(field.data)) from None
 
 
 class PurchaseFigureView(CompanyModelView):

@@ -11,7 +11,7 @@ from wtforms.validators import NumberRange, Optional
 from admin.views import CompanyModelView
 from core import tenancy
 
-from .models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate
+from .models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate, local_now
 from .services import recompute_csi
 
 SCALE5_LABELS = {1: ("很不满意", "Very dissatisfied"), 2: ("不满意", "Dissatisfied"), 3: ("一般", "Neutral"),
@@ -67,6 +67,7 @@ class SurveyResponseView(CompanyModelView):
     form_columns = ("customer", "surveyed_on", "surveyed_by", "respondent", "remarks")
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
     create_template = "crm/survey_response_create.html"
+    form_create_defaults = {"surveyed_on": lambda: local_now().date(), "surveyed_by": tenancy.current_user}
 
     # --- one score field per question of the survey's template --------------
     def chosen_template(self, obj=None) -> SurveyTemplate | None:

@@ -73,6 +73,7 @@ class ReturnVisitView(CompanyModelView):
                                   "description": _l("1 very dissatisfied … 5 very satisfied")},
                  "done_at": {"description": _l("Fill in when the visit took place.")}}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
+    form_create_defaults = {"planned_date": lambda: local_now().date(), "visited_by": tenancy.current_user}
 
     def list_tabs(self):
         if not self.allowed("create"):

@@ -1,26 +1,31 @@
-"""Demonstration data: customers, contacts and contact-log entries
-(some overdue) for each demo company."""
+"""Demonstration data for each demo company: customers with contacts,
+contact-log entries (some overdue), last quarter's purchase figures and
+classification, a satisfaction survey with a year of responses, and return
+visits (done, planned and overdue)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from core import db
 
-from .models import ContactLog, ContactPerson, Customer, local_now
+from .models import (ContactLog, ContactPerson, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,
+                     SurveyQuestion, SurveyResponse, SurveyTemplate, local_now)
+from .periods import parse_period
+from .services import classify_period, plan_key_customer_visits, recompute_csi
 
 # code suffix, name, short name, province, city, business format, market, key, kind
 CUSTOMERS = [
-    ("001", "西湖国宾馆", "国宾馆", "浙江", "杭州", "酒店", "urban", True, "organisation"),
-    ("002", "宁波港集团物流有限公司", "宁波港物流", "浙江", "宁波", "物流", "urban", True, "organisation"),
-    ("003", "安吉县递铺镇联华超市", "联华超市", "浙江", "湖州", "超市", "rural", False, "organisation"),
-    ("004", "锦江宾馆", "锦江", "四川", "成都", "酒店", "urban", True, "organisation"),
-    ("005", "郫都区红光镇便民店", "红光便民店", "四川", "成都", "便利店", "rural", False, "organisation"),
-    ("006", "苏州工业园区第一人民医院", "园区一院", "江苏", "苏州", "医疗机构", "urban", True, "organisation"),
-    ("007", "合肥万达广场物业服务中心", "万达物业", "安徽", "合肥", "商业综合体", "urban", False, "organisation"),
-    ("008", "王建国", None, "浙江", "绍兴", "个体零售", "rural", False, "person"),
-    ("009", "重庆解放碑百货有限公司", "解放碑百货", "重庆", "重庆", "百货", "urban", False, "organisation"),
-    ("010", "上海浦东国际会展中心", "浦东会展", "上海", "上海", "会展", "urban", True, "organisation"),
-    ("011", "李秀英", None, "四川", "绵阳", "个体零售", "rural", False, "person"),
+    ("001", "西湖国宾馆", "国宾馆", "浙江", "杭州", "服务业", "urban", True, "organisation"),
+    ("002", "宁波港集团物流有限公司", "宁波港物流", "浙江", "宁波", "机构", "urban", True, "organisation"),
+    ("003", "安吉县递铺镇联华超市", "联华超市", "浙江", "湖州", "零售", "rural", False, "organisation"),
+    ("004", "锦江宾馆", "锦江", "四川", "成都", "服务业", "urban", True, "organisation"),
+    ("005", "郫都区红光镇便民店", "红光便民店", "四川", "成都", "零售", "rural", False, "organisation"),
+    ("006", "苏州工业园区第一人民医院", "园区一院", "江苏", "苏州", "机构", "urban", True, "organisation"),
+    ("007", "合肥万达广场物业服务中心", "万达物业", "安徽", "合肥", "服务业", "urban", False, "organisation"),
+    ("008", "王建国", None, "浙江", "绍兴", "零售", "rural", False, "person"),
+    ("009", "重庆解放碑百货有限公司", "解放碑百货", "重庆", "重庆", "零售", "urban", False, "organisation"),
+    ("010", "上海浦东国际会展中心", "浦东会展", "上海", "上海", "服务业", "urban", True, "organisation"),
+    ("011", "李秀英", None, "四川", "绵阳", "零售", "rural", False, "person"),
 ]
 
 CONTACTS = {
@@ -76,3 +81,63 @@ def load(company, users) -> None:
         if state != "open":
             log.state = state
             log.replied_at = min(log.reply_due, occurred + dt.timedelta(days=1))
+    load_records(company, users, by_code)
+
+
+# suffix → (quantity 条, amount 元) bought in the last full quarter
+PURCHASES = {"001": (1200, 186000), "002": (860, 121000), "003": (240, 30500), "004": (1500, 232000),
+             "005": (90, 10800), "006": (700, 98000), "007": (300, 45500), "008": (40, 5200),
+             "009": (520, 70400), "010": (980, 150000), "011": (35, 4100)}
+
+QUESTIONS = [("售后服务响应速度", 3), ("维修人员技术水平", 3), ("服务态度与礼仪", 2),
+             ("备件供应及时性", 1), ("收费合理性", 1)]
+
+# suffix, quarters ago, scores per question (None: not answered)
+RESPONSES = [("001", 0, (5, 4, 5, 4, 4)), ("004", 0, (4, 4, 5, 3, None)), ("010", 0, (3, 4, 4, 3, 3)),
+             ("002", 1, (4, 5, 5, 4, 4)), ("006", 1, (3, 3, 4, 2, 3)), ("001", 2, (4, 4, 4, 4, 3)),
+             ("009", 2, (5, 5, 5, 4, 5)), ("004", 3, (3, 4, 3, 3, 4))]
+
+
+def _quarter_label(day: dt.date, back: int) -> str:
+    index = day.year * 4 + (day.month - 1) // 3 - back
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def load_records(company, users, by_code: dict[str, Customer]) -> None:
+    """Purchase figures and classification, a survey and visits."""
+    staff, manager = users.get("staff"), users.get("manager") or users.get("admin")
+    today = local_now().date()
+    period = _quarter_label(today, 1)
+    for suffix, (quantity, amount) in PURCHASES.items():
+        db.session.add(PurchaseFigure(customer=by_code[suffix], period=period, quantity=quantity, amount=amount))
+    db.session.flush()
+    classify_period(company, period)
+
+    template = SurveyTemplate(name="售后服务顾客满意度调查表", scale_max=5,
+                              description="每季度对重点客户及随机抽取的客户进行调查。")
+    db.session.add(template)
+    for position, (text, weight) in enumerate(QUESTIONS, start=1):
+        db.session.add(SurveyQuestion(template=template, position=position, text=text, weight=weight))
+    db.session.flush()
+    for suffix, back, scores in RESPONSES:
+        start = parse_period(_quarter_label(today, back))[0]
+        response = SurveyResponse(template=template, customer=by_code[suffix], surveyed_by=staff,
+                                  surveyed_on=min(today, start + dt.timedelta(days=20)),
+                                  respondent=(CONTACTS.get(suffix) or [("", "", "", True)])[0][0] or None)
+        for question, score in zip(template.questions, scores):
+            response.answers.append(SurveyAnswer(question=question, score=score))
+        db.session.add(response)
+        db.session.flush()
+        recompute_csi(response)
+
+    # Done visits (one long ago, so that customer falls due) and an overdue one.
+    for suffix, days_ago, satisfaction, outcome in [
+            ("001", 10, 5, "空调噪音问题已解决，客户满意。"), ("004", 45, 4, "热水系统运行正常，建议增加夜间巡检。"),
+            ("006", 12, 4, "巡检报告已送达后勤处。")]:
+        done = local_now() - dt.timedelta(days=days_ago)
+        db.session.add(ReturnVisit(customer=by_code[suffix], kind="visit", planned_date=done.date(),
+                                   done_at=done, visited_by=staff, satisfaction=satisfaction, outcome=outcome))
+    db.session.add(ReturnVisit(customer=by_code["009"], kind="phone", planned_date=today - dt.timedelta(days=3),
+                               visited_by=staff, outcome=None))
+    db.session.flush()
+    plan_key_customer_visits(company, today)

@@ -1,5 +1,6 @@
 """Marshmallow schemas of the CRM (the Import tab of the customer list;
 the API to come)."""
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates
 
 from core.imports import CompanyRecord
@@ -95,10 +96,11 @@ class PurchaseFigureSchema(Schema):
     @validates("period")
     def _period_is_known(self, value, **kwargs):
         from .periods import parse_period
+        from .services import period_error
         try:
             parse_period(value.strip().upper())
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        except ValueError:
+            raise ValidationError(period_error(value)) from None
 
     @post_load
     def _one_figure_per_customer_and_period(self, data, **kwargs):
@@ -107,12 +109,12 @@ class PurchaseFigureSchema(Schema):
         data["period"] = data["period"].strip().upper()
         key = (data["customer"].id, data["period"])
         if key in self._seen:
-            raise ValidationError(f"{data['customer'].code} already has a figure for {key[1]} in this file.",
-                                  "period")
+            raise ValidationError(gettext("%(code)s already has a figure for %(period)s in this file.",
+                                          code=data["customer"].code, period=key[1]), "period")
         self._seen.add(key)
         exists = scoped_query(PurchaseFigure).filter(PurchaseFigure.customer_id == key[0],
                                                      PurchaseFigure.period == key[1]).first()
         if exists is not None:
-            raise ValidationError(f"{data['customer'].code} already has a figure for {key[1]}; "
-                                  "edit it on the list instead.", "period")
+            raise ValidationError(gettext("%(code)s already has a figure for %(period)s; edit it on the list instead.",
+                                          code=data["customer"].code, period=key[1]), "period")
         return data

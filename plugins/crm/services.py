@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import func
 
 from core import db
@@ -50,12 +51,12 @@ def classify_period(company, period: str) -> ClassificationRun:
                .filter(PurchaseFigure.period == period, PurchaseFigure.archived_at.is_(None))
                .order_by(PurchaseFigure.id).all())
     if not figures:
-        raise CrmError(f"No purchase figures for {period}: enter or import them first.")
+        raise CrmError(gettext("No purchase figures for %(period)s: enter or import them first.", period=period))
     incomplete = [f.customer.code for f in figures
                   if not (f.customer.business_format or "").strip() or f.customer.market_type not in MARKET_CODES]
     if incomplete:
-        raise CrmError("Cannot classify %s: these customers have no business format or market type: %s."
-                       % (period, ", ".join(incomplete)))
+        raise CrmError(gettext("Cannot classify %(period)s: these customers have no business format or market "
+                               "type: %(codes)s.", period=period, codes=", ".join(incomplete)))
     try:
         results = classification.classify(
             classification.PurchaseFigure(f.id, f.customer.business_format.strip().replace("-", "·"),
@@ -82,8 +83,14 @@ def classify_period(company, period: str) -> ClassificationRun:
 def _period(label: str) -> str:
     try:
         return normalise_period(label)
-    except ValueError as exc:
-        raise CrmError(str(exc)) from exc
+    except ValueError:
+        raise CrmError(period_error(label)) from None
+
+
+def period_error(label: str) -> str:
+    """The clerk's message for a period that is not a year, quarter or month."""
+    return gettext("Unknown period '%(period)s': write a year (2026), a quarter (2026-Q3) or a month (2026-10).",
+                   period=label)
 
 
 def _period_end(label: str) -> dt.date:
@@ -143,7 +150,9 @@ def _as_survey_response(response: SurveyResponse) -> surveys.Response:
     template = response.template
     questions = [surveys.Question(q.id, Decimal(q.weight), template.scale_max) for q in template.questions]
     known = {q.id for q in template.questions}
-    answers = [surveys.Answer(a.question_id, a.score) for a in response.answers if a.question_id in known]
+    # New answers have their question but no question_id before the flush.
+    answers = [surveys.Answer(a.question.id if a.question else a.question_id, a.score) for a in response.answers]
+    answers = [a for a in answers if a.question_id in known]
     return surveys.Response(questions, answers)
 
 

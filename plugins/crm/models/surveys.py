@@ -73,7 +73,8 @@ class SurveyResponse(CompanyOwnedMixin, db.Model):
         return f"{self.surveyed_on or ''} {self.customer or ''}".strip()
 
     def answer_for(self, question: SurveyQuestion) -> SurveyAnswer | None:
-        return next((a for a in self.answers if a.question_id == question.id), None)
+        return next((a for a in self.answers if question.id in (a.question_id, a.question and a.question.id)),
+                    None)
 
 
 class SurveyAnswer(CompanyOwnedMixin, db.Model):

@@ -2,7 +2,7 @@
 from core import db, tenancy
 from core.demo import load_demo
 from core.models import Company
-from plugins.crm.models import ContactLog, ContactPerson, Customer
+from plugins.crm.models import ContactLog, ContactPerson, Customer, ReturnVisit, SurveyResponse
 
 
 def test_demo_data_for_both_companies(app):
@@ -14,9 +14,16 @@ def test_demo_data_for_both_companies(app):
             assert all(c.code.startswith(f"{company.code}-KH") for c in customers)
             assert any(c.is_key for c in customers) and not all(c.is_key for c in customers)
             assert {c.in_province for c in customers} == {True, False}
-            assert len({c.business_format for c in customers}) >= 5
+            assert len({c.business_format for c in customers}) >= 3
+            # last quarter's classification gives every scale somewhere
+            assert {c.class_code[-1] for c in customers if c.class_code} == {"1", "2", "3"}
             assert tenancy.scoped_query(ContactPerson, company).count() >= 10
             logs = tenancy.scoped_query(ContactLog, company).all()
             assert len(logs) >= 10 and all(log.reply_due for log in logs)
             assert any(log.overdue for log in logs) and not all(log.overdue for log in logs)
             assert {log.customer.company_id for log in logs} == {company.id}
+            responses = tenancy.scoped_query(SurveyResponse, company).all()
+            assert len(responses) >= 6 and all(r.csi is not None for r in responses)
+            visits = tenancy.scoped_query(ReturnVisit, company).all()
+            assert any(v.done for v in visits) and any(v.is_overdue() for v in visits)
+            assert any(v.generated and not v.done for v in visits)
