@@ -40,6 +40,7 @@ setup(
         "test": [
             "pytest>=8,<10",
             "playwright>=1.50,<2",
+            "time-machine>=2.14,<4",  # moves the clock of the live server (plugins/crm/tests/test_browser.py)
         ],
     },
     entry_points={

@@ -296,6 +296,8 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
     def is_action_allowed(self, name: str) -> bool:
         if name == "delete":
             return self.allowed("delete")
+        if name in ("archive", "restore") and not self.archivable:
+            return False
         handler = self._actions_data.get(name)
         needed = getattr(handler[0], "_qdesk_permission", None) if handler else None
         # Actions not declared with scoped_action are refused: their ids would
@@ -470,6 +472,18 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
         # Flask-Admin's bulk delete filters `id IN (<the ids as text>)`, which
         # PostgreSQL (psycopg 3) refuses (`integer = varchar`): pass numbers.
         return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+
+    @scoped_action("archive", lazy_gettext("Archive"), lazy_gettext("Archive the selected records?"),
+                   permission="delete")
+    def action_archive(self, records: list[Any]) -> None:
+        """Hide records from the lists, keeping them and their history
+        (``Show archived`` and Restore bring them back)."""
+        now = utcnow()
+        records = [r for r in records if r.archived_at is None]
+        for record in records:
+            record.archived_at = now
+        db.session.commit()
+        flash(gettext("%(n)s record(s) archived.", n=len(records)), "success")
 
     @scoped_action("restore", lazy_gettext("Restore"), permission="write")
     def action_restore(self, records: list[Any]) -> None:

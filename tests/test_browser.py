@@ -283,9 +283,10 @@ def test_dashboard_chart_is_drawn_from_local_chartjs(page, demo, live_server):
     expect(page.locator("[data-widget=tile][data-plugin=tasks]")).to_have_count(1)
     canvas = page.locator("[data-widget=chart][data-plugin=notes] canvas.qdesk-chart")
     expect(canvas).to_have_count(1)
-    page.wait_for_function("window.qdeskCharts && window.qdeskCharts.length === 1")
+    charts = page.locator("[data-widget=chart] canvas.qdesk-chart").count()  # other plugins' charts too
+    page.wait_for_function(f"window.qdeskCharts && window.qdeskCharts.length === {charts}")
     drawn = page.evaluate("""() => {
-        const canvas = document.querySelector('canvas.qdesk-chart');
+        const canvas = document.querySelector('[data-plugin=notes] canvas.qdesk-chart');
         const chart = window.Chart.getChart(canvas);
         return {version: window.Chart.version, type: chart && chart.config.type,
                 labels: chart && chart.data.labels, width: canvas.width, height: canvas.height,
