@@ -142,7 +142,13 @@ LOCALE_FORMATTERS = {
     decimal.Decimal: lambda view, value, name: format_decimal(value),
 }
 LOCALE_DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS,
-                            **{t: LOCALE_FORMATTERS[t] for t in (datetime.datetime, datetime.date, decimal.Decimal)}}
+                            **{t: LOCALE_FORMATTERS[t] for t in (datetime.datetime, datetime.date, decimal.Decimal)},
+                            bool: lambda view, value, name: gettext("Yes") if value else gettext("No")}
+
+# Labels of the columns core adds to every company-owned record.
+SYSTEM_LABELS = {"created_at": lazy_gettext("Created at"), "updated_at": lazy_gettext("Updated at"),
+                 "created_by": lazy_gettext("Created by"), "updated_by": lazy_gettext("Updated by"),
+                 "archived_at": lazy_gettext("Archived at")}
 
 
 class BulkAssignMixin:
@@ -243,6 +249,7 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
         self.plugin_key = plugin_key
         kwargs.setdefault("endpoint", f"{plugin_key}_{self.entity}")
         kwargs.setdefault("url", f"/admin/{plugin_key}/{self.entity}")
+        self.column_labels = {**SYSTEM_LABELS, **(self.column_labels or {})}
         super().__init__(self.model, db, **kwargs)
         self._add_bulk_assign_actions()
 
