@@ -1,9 +1,10 @@
-"""Printed forms: 客户档案卡 and 来电来函来访登记表."""
+"""Printed forms: 客户档案卡, 来电来函来访登记表 and 顾客满意度调查表 (blank
+or filled in)."""
 from core import Printable
 
 
 def printables() -> list[Printable]:
-    from .models import ContactLog, Customer
+    from .models import ContactLog, Customer, SurveyResponse, SurveyTemplate
     return [
         Printable("crm.customer_card", title_zh="客户档案卡", title_en="Customer record card",
                   model=Customer, template="print/customer_card.html",
@@ -13,4 +14,19 @@ def printables() -> list[Printable]:
                   title_en="Register of calls, letters and visits", model=ContactLog,
                   template="print/contact_register.html", many=True, orientation="landscape",
                   filename="contact-register-{date}.pdf", form_code="JL-8.2-01-2", edition="A/0"),
+        # One controlled form, JL-8.2-01-3, printed blank (to take to a
+        # customer) or filled in (a recorded response); one template for both.
+        # The record number and date of a blank form are left to be written
+        # by hand. Printing needs the read permission of the model's screen
+        # (crm.surveytemplate.read, crm.survey.read), set by the admin shell.
+        Printable("crm.survey_blank", title_zh="顾客满意度调查表",
+                  title_en="Customer satisfaction survey", model=SurveyTemplate,
+                  template="print/survey.html",
+                  filename="survey-form-{record.id}.pdf", number="",
+                  form_code="JL-8.2-01-3", edition="A/0"),
+        Printable("crm.survey_response", title_zh="顾客满意度调查表",
+                  title_en="Customer satisfaction survey", model=SurveyResponse,
+                  template="print/survey.html",
+                  filename="survey-{record.id}.pdf", number="MYD-{record.id:05d}",
+                  form_code="JL-8.2-01-3", edition="A/0"),
     ]

@@ -38,9 +38,10 @@ class ClassificationRun:
 
 
 def classify_period(company, period: str) -> ClassificationRun:
-    """Classify every customer with a purchase figure in ``period`` and store
-    the score, rank and code on the figures; the code and period go on the
-    customer too, unless it already holds a later period's classification.
+    """Classify every active customer with a purchase figure in ``period``
+    and store the score, rank and code on the figures; the code and period
+    go on the customer too, unless it already holds a later period's
+    classification (for periods ending the same day, the longer one wins).
 
     All or nothing: a customer without business format or market type stops
     the run with a :class:`CrmError` naming the customers, and nothing is
@@ -48,7 +49,8 @@ def classify_period(company, period: str) -> ClassificationRun:
     """
     period = _period(period)
     figures = (scoped_query(PurchaseFigure, company).join(PurchaseFigure.customer)
-               .filter(PurchaseFigure.period == period, PurchaseFigure.archived_at.is_(None))
+               .filter(PurchaseFigure.period == period, PurchaseFigure.archived_at.is_(None),
+                       Customer.archived_at.is_(None))
                .order_by(PurchaseFigure.id).all())
     if not figures:
         raise CrmError(gettext("No purchase figures for %(period)s: enter or import them first.", period=period))
@@ -66,7 +68,6 @@ def classify_period(company, period: str) -> ClassificationRun:
     except ValueError as exc:  # negative figures typed into the database directly
         raise CrmError(str(exc)) from exc
     run = ClassificationRun(period)
-    period_end = parse_period(period)[1]
     for figure in figures:
         result = results[figure.id]
         figure.score, figure.rank = result.score.quantize(Decimal("1e-10")), result.rank
@@ -74,7 +75,7 @@ def classify_period(company, period: str) -> ClassificationRun:
         run.classified += 1
         run.by_scale[result.scale] += 1
         customer = figure.customer
-        if customer.class_period is None or _period_end(customer.class_period) <= period_end:
+        if customer.class_period is None or _recency(customer.class_period) <= _recency(period):
             customer.class_code, customer.class_period = result.code, period
             run.customers_updated += 1
     return run
@@ -93,11 +94,14 @@ def period_error(label: str) -> str:
                    period=label)
 
 
-def _period_end(label: str) -> dt.date:
+def _recency(label: str) -> tuple[dt.date, int]:
+    """Which classification a customer keeps: the later period end, and for
+    equal ends the longer period (the year 2026 over 2026-Q4 and 2026-12)."""
     try:
-        return parse_period(label)[1]
+        start, end = parse_period(label)
     except ValueError:
-        return dt.date.min
+        return dt.date.min, 0
+    return end, (end - start).days
 
 
 # ------------------------------------------------------------------ visits
@@ -148,7 +152,11 @@ def _date(value):
 
 def _as_survey_response(response: SurveyResponse) -> surveys.Response:
     template = response.template
-    questions = [surveys.Question(q.id, Decimal(q.weight), template.scale_max) for q in template.questions]
+    # Column defaults are only filled in on INSERT: a form not yet flushed
+    # may still hold None for them.
+    scale_max = template.scale_max or 5
+    questions = [surveys.Question(q.id, Decimal(q.weight if q.weight is not None else 1), scale_max)
+                 for q in template.questions]
     known = {q.id for q in template.questions}
     # New answers have their question but no question_id before the flush.
     answers = [surveys.Answer(a.question.id if a.question else a.question_id, a.score) for a in response.answers]
