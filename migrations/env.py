@@ -15,6 +15,16 @@ only = config.attributes.get("qdesk_plugin")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
+    # Full-text search objects created by migrations in raw SQL, with no
+    # model behind them: SQLite FTS5 tables "<table>_search" and their shadow
+    # tables "<table>_search_data|idx|content|docsize|config", PostgreSQL
+    # trigram indexes "ix_..._trgm" (e.g. plugins/crm/search.py).
+    if reflected and compare_to is None and name:
+        if type_ == "table" and (name.endswith("_search") or "_search_" in name and
+                                 name.rpartition("_search_")[2] in ("data", "idx", "content", "docsize", "config")):
+            return False
+        if type_ == "index" and name.endswith("_trgm"):
+            return False
     if type_ == "table":
         table = name
     else:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import flash, request
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.form import InlineFormAdmin
-from flask_babel import get_locale, gettext, lazy_gettext as _l
+from flask_babel import format_datetime, get_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import and_, cast, not_, or_, Unicode
+from sqlalchemy import and_, not_
 
 from admin.views import CompanyModelView, scoped_action
 from core import db, tenancy
@@ -51,6 +51,28 @@ def _latest_logs_formatter(view, context, model, name):
     return Markup("<br>").join(lines)
 
 
+def _visits_text(customer):
+    """The customer's last 10 return visits, escaped, one per line."""
+    locale = str(get_locale() or "zh")
+    lines = []
+    for visit in customer.recent_visits(10):
+        state = gettext("done") if visit.done else (gettext("overdue") if visit.is_overdue() else gettext("planned"))
+        text = f"{visit.planned_date:%Y-%m-%d} · {visit.label('kind', locale)} · {state}"
+        if visit.satisfaction:
+            text += f" · {visit.satisfaction}/5"
+        if visit.outcome:
+            text += f" · {visit.outcome[:60]}"
+        lines.append(escape(text))
+    return Markup("<br>").join(lines)
+
+
+def _surveys_text(customer):
+    """The customer's last 10 satisfaction surveys with their CSI."""
+    lines = [escape(f"{r.surveyed_on:%Y-%m-%d} · {r.template.name} · CSI {r.csi if r.csi is not None else '—'}")
+             for r in customer.recent_surveys(10)]
+    return Markup("<br>").join(lines)
+
+
 CUSTOMER_LABELS = {
     "code": _l("Customer code"), "name": _l("Customer name"), "short_name": _l("Short name"),
     "kind": _l("Customer kind"), "province": _l("Province"), "city": _l("City"), "address": _l("Address"),
@@ -59,6 +81,7 @@ CUSTOMER_LABELS = {
     "notes": _l("Customer notes"), "class_code": _l("Classification"), "class_period": _l("Classification period"),
     "contacts": _l("Contact persons"), "in_province": _l("In province"),
     "responsible.name": _l("Responsible"), "latest_logs": _l("Contact log"),
+    "visits": _l("Return visits"), "surveys": _l("Satisfaction surveys"),
 }
 
 
@@ -74,30 +97,31 @@ class CustomerView(CompanyModelView):
     column_sortable_list = ("code", "name", "province", "city", "is_key", "class_code")
     column_default_sort = "code"
     column_formatters = {"kind": _label_formatter(KINDS), "market_type": _label_formatter(MARKET_TYPES)}
-    column_formatters_detail = {**column_formatters, "latest_logs": _latest_logs_formatter}
+    column_formatters_detail = {**column_formatters, "latest_logs": _latest_logs_formatter,
+                                "visits": lambda v, c, m, n: _visits_text(m),
+                                "surveys": lambda v, c, m, n: _surveys_text(m)}
     column_details_list = ("code", "name", "short_name", "kind", "province", "city", "in_province", "address",
                            "phone", "email", "business_format", "market_type", "is_key", "responsible",
-                           "class_code", "class_period", "contacts", "latest_logs", "notes", "created_at",
+                           "class_code", "class_period", "contacts", "latest_logs", "visits", "surveys", "notes",
+                           "created_at",
                            "updated_at")
     form_columns = ("code", "name", "short_name", "kind", "province", "city", "address", "phone", "email",
                     "business_format", "market_type", "is_key", "responsible", "notes", "contacts")
     form_choices = {"kind": _choices(KINDS), "market_type": _choices(MARKET_TYPES)}
     inline_models = (ContactInline(ContactPerson),)
     import_schema = CustomerSchema
+    column_bulk_assign = ("responsible",)
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        # Code, name, short name, phone or a contact person's name/phone;
-        # contacts through EXISTS, so a customer is listed (and counted) once.
-        from flask_admin.contrib.sqla import tools
+        # Code, name, short name, phone or an active contact's name/phone,
+        # through the search index (plugins/crm/search.py); terms AND-ed, a
+        # customer listed (and counted) once.
+        from .search import customer_search_clause
+        dialect = db.engine.dialect.name
         for term in search.split(" "):
             if not term:
                 continue
-            like = tools.parse_like_term(term)
-            where = or_(*(cast(c, Unicode).ilike(like) for c in
-                          (Customer.code, Customer.name, Customer.short_name, Customer.phone)),
-                        Customer.contacts.any(and_(ContactPerson.archived_at.is_(None),
-                                                   or_(ContactPerson.name.ilike(like),
-                                                       ContactPerson.phone.ilike(like)))))
+            where = customer_search_clause(term, dialect)
             query = query.filter(where)
             if count_query is not None:
                 count_query = count_query.filter(where)
@@ -146,7 +170,7 @@ def overdue_clause():
 
 def _reply_due_formatter(view, context, model, name):
     value = model.reply_due
-    text = escape(value.strftime("%Y-%m-%d %H:%M")) if value else ""
+    text = escape(format_datetime(value, "medium")) if value else ""  # as the other date columns
     if model.is_overdue():
         return Markup('<span class="badge badge-danger bg-danger text-white qdesk-overdue">{} · {}</span>').format(
             text, gettext("overdue"))
@@ -180,6 +204,9 @@ class ContactLogView(CompanyModelView):
     form_args = {"reply_due": {"description": _l("Left empty: computed from the company's reply time limit "
                                                  "and working calendar.")}}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
+    column_bulk_assign = ("follow_up_owner",)
+    form_create_defaults = {"occurred_at": local_now, "handled_by": tenancy.current_user,
+                            "follow_up_owner": tenancy.current_user}
 
     def _overdue_arg(self, query):
         if request.args.get("overdue") == "1":

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import gettext, lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import and_, not_
 from wtforms.validators import NumberRange, Optional
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core import CompanyOwnedMixin, db
@@ -158,6 +158,10 @@ class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
 
     __tablename__ = "crm_contact_log"
     CHOICES = {"channel": CHANNELS, "direction": DIRECTIONS, "state": STATES}
+    # The list (newest first) and its overdue filter, per company: without
+    # them a company with a million entries scans and sorts them all.
+    __table_args__ = (Index("ix_crm_contact_log_company_occurred", "company_id", "occurred_at"),
+                      Index("ix_crm_contact_log_company_open_due", "company_id", "state", "reply_due"))
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
     customer: Mapped[Customer] = relationship()
