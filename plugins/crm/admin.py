@@ -1,6 +1,8 @@
 """CRM screens: customers (contacts inline), contact persons, contact log."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, request
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.form import InlineFormAdmin
@@ -8,7 +10,7 @@ from flask_babel import format_datetime, get_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import and_, not_
 
-from admin.views import CompanyModelView, scoped_action
+from admin.views import CompanyModelView, scoped_action, scoped_expose
 from core import db, tenancy
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
@@ -163,6 +165,17 @@ class OverdueFilter(BaseSQLAFilter):
         return _l("is")
 
 
+def _date_arg(name: str, default: dt.date) -> dt.date | None:
+    """``?name=YYYY-MM-DD`` as a date; the default when absent, None when invalid."""
+    text = request.args.get(name)
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def overdue_clause():
     return and_(ContactLog.state == "open", ContactLog.reply_due.isnot(None),
                 ContactLog.reply_due < local_now())
@@ -223,6 +236,34 @@ class ContactLogView(CompanyModelView):
         super().on_model_change(form, model, is_created)
         if model.state == "replied" and model.replied_at is None:
             model.replied_at = local_now()
+
+    def list_tabs(self):
+        return [(gettext("Print register…"), self.get_url(".register_view"))] \
+            if any(p.key == "crm.contact_register" for p in self.printables) else []
+
+    @scoped_expose("/register/", "read")
+    def register_view(self):
+        """来电来函来访登记表 of every entry (not archived) from one day to
+        another, whatever the list shows; GET, so the browser opens the PDF."""
+        today = local_now().date()
+        start, end = _date_arg("start", today.replace(day=1)), _date_arg("end", today)
+        if "print" in request.args:
+            if start is None or end is None or start > end:
+                flash(gettext("Give a valid date range (from ≤ to)."), "error")
+            else:
+                records = (self.get_query()
+                           .filter(ContactLog.occurred_at >= dt.datetime.combine(start, dt.time.min),
+                                   ContactLog.occurred_at <= dt.datetime.combine(end, dt.time.max))
+                           .order_by(ContactLog.occurred_at, ContactLog.id).all())
+                if not records:
+                    flash(gettext("No entries from %(start)s to %(end)s.", start=start, end=end), "warning")
+                else:
+                    printable = next(p for p in self.printables if p.key == "crm.contact_register")
+                    response = self.print_selected(printable, records)
+                    if response is not None:
+                        return response
+        return self.render("crm/register.html", start=start or today.replace(day=1), end=end or today,
+                           return_url=self.get_url(".index_view"))
 
     @scoped_action("mark_replied", _l("Mark as replied"), _l("Mark the selected entries as replied?"))
     def action_mark_replied(self, records):

@@ -225,3 +225,27 @@ def test_home_shows_visits_and_csi_widgets(app, world, client_for):
     page = client_for("staff@a.test").get("/admin/").get_data(as_text=True)
     assert "Return visits this month, done/planned" in page
     assert "Customer satisfaction index per quarter" in page
+
+
+# --- the register of a date range ----------------------------------------------
+
+def test_print_the_register_of_a_date_range(app, world, client_for, tmp_path):
+    from .test_customers import pdf_text
+    oct_, nov = dt.datetime(2026, 10, 12, 9), dt.datetime(2026, 11, 3, 9)
+    add_customer(app, world, "K1", name="西湖国宾馆", logs=[(oct_, "十月来电空调"), (nov, "十一月来电热水")])
+    add_customer(app, world, "KB", company="B", name="乙公司客户", logs=[(oct_, "乙公司十月来电")])
+    client = client_for("readonly@a.test")  # printing needs read only
+    client.post("/set-language", {"locale": "zh_Hans_CN"})
+    form = client.get("/admin/crm/contactlog/register/").get_data(as_text=True)
+    assert 'name="start"' in form and 'name="end"' in form
+    response = client.get("/admin/crm/contactlog/register/?print=1&start=2026-10-01&end=2026-10-31")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data, tmp_path)
+    assert "来电来函来访登记表" in text and "十月来电空调" in text
+    assert "十一月来电热水" not in text and "乙公司十月来电" not in text
+    english = client_for("staff@a.test")
+    for bad in ("start=2026-10-31&end=2026-10-01", "start=2026-13-01&end=2026-10-01"):
+        page = english.get(f"/admin/crm/contactlog/register/?print=1&{bad}")
+        assert page.mimetype == "text/html" and "Give a valid date range" in flashes(page.get_data(as_text=True))
+    empty = english.get("/admin/crm/contactlog/register/?print=1&start=2025-01-01&end=2025-01-31")
+    assert "No entries from 2025-01-01 to 2025-01-31" in flashes(empty.get_data(as_text=True))
