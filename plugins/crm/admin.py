@@ -114,6 +114,9 @@ class CustomerView(CompanyModelView):
     import_schema = CustomerSchema
     column_bulk_assign = ("responsible",)
 
+    def search_placeholder(self):
+        return gettext("Code, name, phone or contact person")
+
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # Code, name, short name, phone or an active contact's name/phone,
         # through the search index (plugins/crm/search.py); terms AND-ed, a

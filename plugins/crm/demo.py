@@ -64,7 +64,8 @@ def load(company, users) -> None:
         customer = Customer(code=f"{prefix}{suffix}", name=name, short_name=short, province=province,
                             city=city, business_format=fmt, market_type=market, is_key=key, kind=kind,
                             address=f"{province}省{city}市" if province not in ("上海", "重庆") else f"{city}市",
-                            responsible=staff if key else manager)
+                            responsible=staff if key else manager,
+                            phone=(CONTACTS.get(suffix) or [(None, None, None, None)])[0][2])
         db.session.add(customer)
         by_code[suffix] = customer
         for contact_name, title, phone, primary in CONTACTS.get(suffix, []):
