@@ -12,7 +12,7 @@ from admin.views import CompanyModelView
 from core import tenancy
 
 from .models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate, local_now
-from .services import recompute_csi
+from .services import recompute_csi, template_csi
 
 SCALE5_LABELS = {1: ("很不满意", "Very dissatisfied"), 2: ("不满意", "Dissatisfied"), 3: ("一般", "Neutral"),
                  4: ("满意", "Satisfied"), 5: ("非常满意", "Very satisfied")}
@@ -39,10 +39,12 @@ class SurveyTemplateView(CompanyModelView):
     model = SurveyTemplate
     entity = "surveytemplate"
     label = _l("Survey templates")
-    column_list = ("name", "scale_max", "is_active", "questions")
+    column_list = ("name", "scale_max", "is_active", "questions", "csi")
     column_labels = {"name": _l("Survey name"), "description": _l("Description"), "scale_max": _l("Scale (1 to)"),
-                     "is_active": _l("In use"), "questions": _l("Questions")}
-    column_formatters = {"questions": lambda v, c, m, n: len(m.active_questions)}
+                     "is_active": _l("In use"), "questions": _l("Questions"),
+                     "csi": _l("CSI (number of responses)")}
+    column_formatters = {"questions": lambda v, c, m, n: len(m.active_questions),
+                         "csi": lambda v, c, m, n: _template_csi_text(m)}
     form_columns = ("name", "description", "scale_max", "is_active", "questions")
     form_args = {"scale_max": {"validators": [NumberRange(2, 10)],
                                "description": _l("5: 很不满意 … 非常满意")}}
@@ -116,6 +118,11 @@ class SurveyResponseView(CompanyModelView):
                 model.answers.append(answer)
             answer.score = score
         recompute_csi(model)
+
+
+def _template_csi_text(template: SurveyTemplate) -> str:
+    csi, count = template_csi(template)
+    return f"{csi} ({count})" if csi is not None else "— (0)"
 
 
 def _answers_text(response: SurveyResponse):

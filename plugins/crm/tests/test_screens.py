@@ -249,3 +249,16 @@ def test_print_the_register_of_a_date_range(app, world, client_for, tmp_path):
         assert page.mimetype == "text/html" and "Give a valid date range" in flashes(page.get_data(as_text=True))
     empty = english.get("/admin/crm/contactlog/register/?print=1&start=2025-01-01&end=2025-01-31")
     assert "No entries from 2025-01-01 to 2025-01-31" in flashes(empty.get_data(as_text=True))
+
+
+def test_template_list_shows_the_survey_csi(app, world, client_for):
+    template_id, questions = make_template(app, world)
+    customer = add_customer(app, world, "K1")
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            for day, csi in ((8, "85.00"), (9, "70.00"), (10, None)):  # (85 + 70) / 2 = 77.50; None not counted
+                db.session.add(SurveyResponse(customer_id=customer, template_id=template_id,
+                                              surveyed_on=dt.date(2026, 10, day), csi=csi and Decimal(csi)))
+            db.session.commit()
+    page = client_for("staff@a.test").get("/admin/crm/surveytemplate/").get_data(as_text=True)
+    assert "77.50 (2)" in page
