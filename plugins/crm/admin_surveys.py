@@ -9,7 +9,7 @@ from wtforms import HiddenField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from admin.views import CompanyModelView
-from core import tenancy
+from core import db, tenancy
 
 from .models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate, local_now
 from .services import recompute_csi, template_csi
@@ -49,6 +49,17 @@ class SurveyTemplateView(CompanyModelView):
     form_args = {"scale_max": {"validators": [NumberRange(2, 10)],
                                "description": _l("5: 很不满意 … 非常满意")}}
     inline_models = (QuestionInline(SurveyQuestion),)
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        # A question customers have answered stays: their CSI depends on it.
+        answered = [q for q in db.session.deleted if isinstance(q, SurveyQuestion) and q.id is not None
+                    and tenancy.scoped_query(SurveyAnswer).filter(SurveyAnswer.question_id == q.id).first()]
+        if answered:
+            from wtforms.validators import ValidationError
+            raise ValidationError(gettext("Questions already answered cannot be deleted: %(questions)s. Create a "
+                                          "new template (and stop using this one) to change the form.",
+                                          questions="; ".join(q.text for q in answered)))
 
 
 class SurveyResponseView(CompanyModelView):

@@ -262,3 +262,32 @@ def test_template_list_shows_the_survey_csi(app, world, client_for):
             db.session.commit()
     page = client_for("staff@a.test").get("/admin/crm/surveytemplate/").get_data(as_text=True)
     assert "77.50 (2)" in page
+
+
+def test_an_answered_question_cannot_be_deleted(app, world, client_for):
+    from plugins.crm.models import SurveyAnswer
+    template_id, (q1, q2, q3) = make_template(app, world)
+    customer = add_customer(app, world, "K1")
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            response = SurveyResponse(customer_id=customer, template_id=template_id, surveyed_on=dt.date(2026, 10, 8))
+            response.answers.append(SurveyAnswer(question_id=q1, score=4))
+            db.session.add(response)
+            db.session.commit()
+        version = db.session.get(SurveyTemplate, template_id).version
+    form = {"name": "售后服务满意度", "scale_max": "5", "is_active": "y", "record_version": str(version)}
+    for i, (qid, text, weight) in enumerate([(q1, "响应速度", 2), (q2, "技术水平", 1), (q3, "服务态度", 1)]):
+        form.update({f"questions-{i}-id": str(qid), f"questions-{i}-position": str(i + 1),
+                     f"questions-{i}-text": text, f"questions-{i}-weight": str(weight)})
+    form["del-questions-0"] = "y"  # Flask-Admin's inline delete box
+    page = client_for("manager@a.test").post(f"/admin/crm/surveytemplate/edit/?id={template_id}", form,
+                                              follow_redirects=True)
+    assert "Questions already answered cannot be deleted: 响应速度" in flashes(page.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(SurveyQuestion, q1) is not None
+    form.pop("del-questions-0")
+    form["del-questions-1"] = "y"  # never answered: may go
+    page = client_for("manager@a.test").post(f"/admin/crm/surveytemplate/edit/?id={template_id}", form)
+    assert page.status_code == 302, flashes(page.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(SurveyQuestion, q2) is None
