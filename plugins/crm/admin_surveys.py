@@ -61,6 +61,14 @@ class SurveyTemplateView(CompanyModelView):
                                           "new template (and stop using this one) to change the form.",
                                           questions="; ".join(q.text for q in answered)))
 
+    def after_model_change(self, form, model, is_created):
+        # Weights or the scale changed: the stored CSIs follow.
+        responses = tenancy.scoped_query(SurveyResponse).filter(SurveyResponse.template_id == model.id).all()
+        for response in responses:
+            recompute_csi(response)
+        if responses:
+            db.session.commit()
+
 
 class SurveyResponseView(CompanyModelView):
     model = SurveyResponse

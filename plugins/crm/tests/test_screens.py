@@ -287,7 +287,10 @@ def test_an_answered_question_cannot_be_deleted(app, world, client_for):
         assert db.session.get(SurveyQuestion, q1) is not None
     form.pop("del-questions-0")
     form["del-questions-1"] = "y"  # never answered: may go
+    form["questions-0-weight"] = "3"  # the weights change: stored CSIs follow (4/5 → 80.00 whatever the weight)
+    form["scale_max"] = "4"         # ... and the scale: 4 of 4 → 100.00
     page = client_for("manager@a.test").post(f"/admin/crm/surveytemplate/edit/?id={template_id}", form)
     assert page.status_code == 302, flashes(page.get_data(as_text=True))
     with app.app_context():
         assert db.session.get(SurveyQuestion, q2) is None
+        assert db.session.query(SurveyResponse).one().csi == Decimal("100.00")
