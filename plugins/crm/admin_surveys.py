@@ -53,8 +53,9 @@ class SurveyTemplateView(CompanyModelView):
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         # A question customers have answered stays: their CSI depends on it.
-        answered = [q for q in db.session.deleted if isinstance(q, SurveyQuestion) and q.id is not None
-                    and tenancy.scoped_query(SurveyAnswer).filter(SurveyAnswer.question_id == q.id).first()]
+        with db.session.no_autoflush:  # the pending DELETE must not reach the database first
+            answered = [q for q in list(db.session.deleted) if isinstance(q, SurveyQuestion) and q.id is not None
+                        and tenancy.scoped_query(SurveyAnswer).filter(SurveyAnswer.question_id == q.id).first()]
         if answered:
             from wtforms.validators import ValidationError
             raise ValidationError(gettext("Questions already answered cannot be deleted: %(questions)s. Create a "
