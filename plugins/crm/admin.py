@@ -17,19 +17,23 @@ from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLo
 from .schemas import CustomerSchema
 
 
-def _pick(pair) -> str:
+def pick_label(pair) -> str:
+    """``("电话", "Phone")`` → the label in the interface language."""
     return pair[0] if str(get_locale() or "").startswith("zh") else pair[1]
 
 
-def _choices(values: dict) -> list:
+def choice_options(values: dict) -> list:
+    """Form choices ``[(code, label)]`` of a code → (中文, English) table, labels
+    resolved when the form is drawn."""
     from flask_babel import LazyString
-    return [(code, LazyString(lambda pair=pair: _pick(pair))) for code, pair in values.items()]
+    return [(code, LazyString(lambda pair=pair: pick_label(pair))) for code, pair in values.items()]
 
 
-def _label_formatter(values: dict):
+def label_formatter(values: dict):
+    """A list/details formatter showing a stored code's label."""
     def fmt(view, context, model, name):
         code = getattr(model, name)
-        return _pick(values[code]) if code in values else (code or "")
+        return pick_label(values[code]) if code in values else (code or "")
     return fmt
 
 
@@ -98,7 +102,7 @@ class CustomerView(CompanyModelView):
     column_filters = ("province", "is_key", "responsible.name", "class_code", "business_format", "market_type")
     column_sortable_list = ("code", "name", "province", "city", "is_key", "class_code")
     column_default_sort = "code"
-    column_formatters = {"kind": _label_formatter(KINDS), "market_type": _label_formatter(MARKET_TYPES)}
+    column_formatters = {"kind": label_formatter(KINDS), "market_type": label_formatter(MARKET_TYPES)}
     column_formatters_detail = {**column_formatters, "latest_logs": _latest_logs_formatter,
                                 "visits": lambda v, c, m, n: _visits_text(m),
                                 "surveys": lambda v, c, m, n: _surveys_text(m)}
@@ -109,7 +113,7 @@ class CustomerView(CompanyModelView):
                            "updated_at")
     form_columns = ("code", "name", "short_name", "kind", "province", "city", "address", "phone", "email",
                     "business_format", "market_type", "is_key", "responsible", "notes", "contacts")
-    form_choices = {"kind": _choices(KINDS), "market_type": _choices(MARKET_TYPES)}
+    form_choices = {"kind": choice_options(KINDS), "market_type": choice_options(MARKET_TYPES)}
     inline_models = (ContactInline(ContactPerson),)
     import_schema = CustomerSchema
     column_bulk_assign = ("responsible",)
@@ -206,17 +210,17 @@ class ContactLogView(CompanyModelView):
                      "follow_up_owner.name": _l("Follow-up owner")}
     column_searchable_list = ("subject", "content")
     column_default_sort = ("occurred_at", True)
-    column_formatters = {"channel": _label_formatter(CHANNELS), "direction": _label_formatter(DIRECTIONS),
-                         "state": _label_formatter(STATES), "reply_due": _reply_due_formatter}
+    column_formatters = {"channel": label_formatter(CHANNELS), "direction": label_formatter(DIRECTIONS),
+                         "state": label_formatter(STATES), "reply_due": _reply_due_formatter}
     column_formatters_detail = column_formatters
-    column_formatters_export = {"channel": _label_formatter(CHANNELS), "direction": _label_formatter(DIRECTIONS),
-                                "state": _label_formatter(STATES)}
+    column_formatters_export = {"channel": label_formatter(CHANNELS), "direction": label_formatter(DIRECTIONS),
+                                "state": label_formatter(STATES)}
     column_filters = ("channel", "state", "occurred_at", "reply_due", "follow_up_owner.name",
                       OverdueFilter(ContactLog.reply_due, _l("Overdue"),
                                     options=(("1", _l("Yes")), ("0", _l("No")))))
     form_columns = ("customer", "channel", "direction", "occurred_at", "subject", "content", "handled_by",
                     "follow_up_owner", "reply_due", "replied_at", "state")
-    form_choices = {"channel": _choices(CHANNELS), "direction": _choices(DIRECTIONS), "state": _choices(STATES)}
+    form_choices = {"channel": choice_options(CHANNELS), "direction": choice_options(DIRECTIONS), "state": choice_options(STATES)}
     form_args = {"reply_due": {"description": _l("Left empty: computed from the company's reply time limit "
                                                  "and working calendar.")}}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}

@@ -12,7 +12,7 @@ from admin.views import CompanyModelView, scoped_action, scoped_expose
 from core import db, tenancy
 from core.settings import get_setting
 
-from .admin import _choices, _label_formatter
+from .admin import choice_options, label_formatter
 from .models import VISIT_KINDS, ReturnVisit, local_now
 from .services import plan_key_customer_visits
 
@@ -55,9 +55,9 @@ class ReturnVisitView(CompanyModelView):
     column_export_list = ("planned_date", "customer", "kind", "visited_by", "state", "done_at", "satisfaction",
                           "outcome", "generated")
     column_default_sort = ("planned_date", True)
-    column_formatters = {"kind": _label_formatter(VISIT_KINDS), "state": _state_formatter}
+    column_formatters = {"kind": label_formatter(VISIT_KINDS), "state": _state_formatter}
     column_formatters_detail = column_formatters
-    column_formatters_export = {"kind": _label_formatter(VISIT_KINDS),
+    column_formatters_export = {"kind": label_formatter(VISIT_KINDS),
                                 "state": lambda v, c, m, n: "done" if m.done else "planned"}
     column_filters = ("kind", "planned_date", "visited_by.name", "customer.is_key",
                       VisitStateFilter(ReturnVisit.done_at, _l("State"),
@@ -68,7 +68,7 @@ class ReturnVisitView(CompanyModelView):
                            "outcome", "generated", "created_at", "updated_at")
     column_bulk_assign = ("visited_by",)
     form_columns = ("customer", "kind", "planned_date", "visited_by", "done_at", "satisfaction", "outcome")
-    form_choices = {"kind": _choices(VISIT_KINDS)}
+    form_choices = {"kind": choice_options(VISIT_KINDS)}
     form_args = {"satisfaction": {"validators": [Optional(), NumberRange(1, 5)],
                                   "description": _l("1 very dissatisfied … 5 very satisfied")},
                  "done_at": {"description": _l("Fill in when the visit took place.")}}
