@@ -161,7 +161,7 @@ class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
     # The list (newest first) and its overdue filter, per company: without
     # them a company with a million entries scans and sorts them all.
     __table_args__ = (Index("ix_crm_contact_log_company_occurred", "company_id", "occurred_at"),
-                      Index("ix_crm_contact_log_company_open_due", "company_id", "state", "reply_due"))
+                      Index("ix_crm_contact_log_company_open_due", "company_id", "state", "reply_due", "archived_at"))
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
     customer: Mapped[Customer] = relationship()

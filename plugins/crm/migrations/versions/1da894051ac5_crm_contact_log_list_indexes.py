@@ -16,7 +16,7 @@ depends_on = None
 def upgrade() -> None:
     # Plain CREATE INDEX (no batch mode): never rebuilds the table on SQLite.
     op.create_index('ix_crm_contact_log_company_occurred', 'crm_contact_log', ['company_id', 'occurred_at'])
-    op.create_index('ix_crm_contact_log_company_open_due', 'crm_contact_log', ['company_id', 'state', 'reply_due'])
+    op.create_index('ix_crm_contact_log_company_open_due', 'crm_contact_log', ['company_id', 'state', 'reply_due', 'archived_at'])
 
 
 def downgrade() -> None:
