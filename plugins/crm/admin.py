@@ -233,6 +233,15 @@ class ContactLogView(CompanyModelView):
             query = query.filter(overdue_clause())
         return query
 
+    def _get_default_order(self):
+        # The overdue list shows the longest overdue first; in that order the
+        # open-entries index serves the page without sorting every match.
+        if request.args.get("overdue") == "1":
+            yield ContactLog.reply_due, [], False
+            yield ContactLog.id, [], False
+        else:
+            yield from super()._get_default_order()
+
     def get_query(self):
         return self._overdue_arg(super().get_query())
 

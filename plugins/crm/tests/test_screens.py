@@ -294,3 +294,18 @@ def test_an_answered_question_cannot_be_deleted(app, world, client_for):
     with app.app_context():
         assert db.session.get(SurveyQuestion, q2) is None
         assert db.session.query(SurveyResponse).one().csi == Decimal("100.00")
+
+
+def test_overdue_list_shows_the_longest_overdue_first(app, world, client_for):
+    from plugins.crm.models import ContactLog
+    customer = add_customer(app, world, "K1")
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            for subject, due in (("逾期两天", dt.datetime(2026, 1, 8, 9)), ("逾期十天", dt.datetime(2025, 12, 31, 9)),
+                                 ("逾期五天", dt.datetime(2026, 1, 5, 9))):
+                db.session.add(ContactLog(customer_id=customer, subject=subject, occurred_at=due - dt.timedelta(days=3),
+                                          reply_due=due))
+            db.session.commit()
+    page = client_for("staff@a.test").get("/admin/crm/contactlog/?overdue=1").get_data(as_text=True)
+    shown = re.findall(r"逾期[两五十]天", page)
+    assert shown == ["逾期十天", "逾期五天", "逾期两天"]
