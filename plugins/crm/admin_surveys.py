@@ -6,7 +6,7 @@ from flask import request
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 from wtforms import HiddenField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from admin.views import CompanyModelView
 from core import db, tenancy
@@ -57,7 +57,6 @@ class SurveyTemplateView(CompanyModelView):
             answered = [q for q in list(db.session.deleted) if isinstance(q, SurveyQuestion) and q.id is not None
                         and tenancy.scoped_query(SurveyAnswer).filter(SurveyAnswer.question_id == q.id).first()]
         if answered:
-            from wtforms.validators import ValidationError
             raise ValidationError(gettext("Questions already answered cannot be deleted: %(questions)s. Create a "
                                           "new template (and stop using this one) to change the form.",
                                           questions="; ".join(q.text for q in answered)))
@@ -123,7 +122,6 @@ class SurveyResponseView(CompanyModelView):
         super().on_model_change(form, model, is_created)
         template = self.chosen_template(None if is_created else model)
         if template is None:
-            from wtforms.validators import ValidationError
             raise ValidationError(gettext("Create a survey template with questions first."))
         if is_created:
             model.template = template
