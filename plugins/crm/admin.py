@@ -14,7 +14,7 @@ from admin.views import CompanyModelView, scoped_action, scoped_expose
 from core import db, tenancy
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
-from .schemas import CustomerSchema
+from .schemas import ContactLogSchema, CustomerSchema
 
 
 def pick_label(pair) -> str:
@@ -209,6 +209,8 @@ class ContactLogView(CompanyModelView):
                      "reply_due": _l("Reply due"), "replied_at": _l("Replied at"), "state": _l("State"),
                      "follow_up_owner.name": _l("Follow-up owner")}
     column_searchable_list = ("subject", "content")
+    column_sortable_list = ("occurred_at", ("customer", "customer.code"), "channel", "direction", "subject",
+                            ("follow_up_owner", "follow_up_owner.name"), "reply_due", "replied_at", "state")
     column_default_sort = ("occurred_at", True)
     column_formatters = {"channel": label_formatter(CHANNELS), "direction": label_formatter(DIRECTIONS),
                          "state": label_formatter(STATES), "reply_due": _reply_due_formatter}
@@ -225,6 +227,7 @@ class ContactLogView(CompanyModelView):
                                                  "and working calendar.")}}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
     column_bulk_assign = ("follow_up_owner",)
+    import_schema = ContactLogSchema
     form_create_defaults = {"occurred_at": local_now, "handled_by": tenancy.current_user,
                             "follow_up_owner": tenancy.current_user}
 

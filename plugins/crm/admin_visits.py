@@ -54,6 +54,8 @@ class ReturnVisitView(CompanyModelView):
                      "customer.is_key": _l("Key customer")}
     column_export_list = ("planned_date", "customer", "kind", "visited_by", "state", "done_at", "satisfaction",
                           "outcome", "generated")
+    column_sortable_list = ("planned_date", ("customer", "customer.code"), "kind", ("visited_by", "visited_by.name"),
+                            "done_at", "satisfaction")
     column_default_sort = ("planned_date", True)
     column_formatters = {"kind": label_formatter(VISIT_KINDS), "state": _state_formatter}
     column_formatters_detail = column_formatters

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 
 from core.imports import CompanyRecord
 
-from .models import KINDS, MARKET_TYPES, Customer
+from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, Customer
 
 TRUTHY = {"true", "True", "TRUE", "1", "yes", "y", "是", "Y"}
 FALSY = {"false", "False", "FALSE", "0", "no", "n", "否", "N", ""}
@@ -35,7 +35,16 @@ class ChoiceField(fields.String):
         return code
 
 
-class CustomerSchema(Schema):
+class RowSchema(Schema):
+    """A spreadsheet row: an empty cell means "not given", so the field's
+    default applies."""
+
+    @pre_load
+    def _blanks_are_missing(self, data, **kwargs):
+        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+
+
+class CustomerSchema(RowSchema):
     """One customer per row. The code must be new in the current company
     (the unique constraint refuses duplicates in the whole file)."""
 
@@ -55,11 +64,6 @@ class CustomerSchema(Schema):
     is_key = fields.Boolean(load_default=False, truthy=TRUTHY, falsy=FALSY)
     notes = fields.String(load_default=None)
 
-    @pre_load
-    def _blanks_are_missing(self, data, **kwargs):
-        # An empty cell means "not given": the field's default applies.
-        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # One schema instance checks a whole file (core.imports.check): a
@@ -77,7 +81,7 @@ class CustomerSchema(Schema):
             raise ValidationError(f"Customer code {code!r} already exists.")
 
 
-class PurchaseFigureSchema(Schema):
+class PurchaseFigureSchema(RowSchema):
     """One customer's purchases in one period per row (the Import tab of
     Purchase figures). The customer is given by its code."""
 
@@ -118,3 +122,34 @@ class PurchaseFigureSchema(Schema):
             raise ValidationError(gettext("%(code)s already has a figure for %(period)s; edit it on the list instead.",
                                           code=data["customer"].code, period=key[1]), "period")
         return data
+
+
+class LocalDateTime(fields.Field):
+    """``2026-10-08 09:30`` (or ``2026-10-08T09:30:00``, or a date alone:
+    midnight) as a naive local date-time, like the times on the screens."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        import datetime as dt
+        text = str(value).strip()
+        try:
+            return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+        except ValueError:
+            raise ValidationError(gettext("Not a date and time: %(value)s (write 2026-10-08 09:30).",
+                                          value=text)) from None
+
+
+class ContactLogSchema(RowSchema):
+    """One contact-log entry per row (the Import tab of the contact log, to
+    bring in a paper or spreadsheet register). Reply due is computed when
+    left empty, as on the screen."""
+
+    customer = CompanyRecord(Customer, by="code", required=True,
+                             metadata={"label": "客户编码 / Customer code", "what": "customer code"})
+    occurred_at = LocalDateTime(required=True, metadata={"label": "发生时间 / Occurred at"})
+    channel = ChoiceField(CHANNELS, load_default="phone")
+    direction = ChoiceField(DIRECTIONS, load_default="in")
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content = fields.String(load_default=None)
+    reply_due = LocalDateTime(load_default=None)
+    replied_at = LocalDateTime(load_default=None)
+    state = ChoiceField(STATES, load_default="open")

@@ -309,3 +309,47 @@ def test_overdue_list_shows_the_longest_overdue_first(app, world, client_for):
     page = client_for("staff@a.test").get("/admin/crm/contactlog/?overdue=1").get_data(as_text=True)
     shown = re.findall(r"逾期[两五十]天", page)
     assert shown == ["逾期十天", "逾期五天", "逾期两天"]
+
+
+# --- import of the contact log ------------------------------------------------------
+
+def test_contact_log_import_reports_bad_rows_then_imports_with_reply_due(app, world, client_for):
+    from plugins.crm.models import ContactLog
+    add_customer(app, world, "K1", province="浙江")
+    add_customer(app, world, "KB", company="B")
+    client = client_for("staff@a.test")
+    bad = ("customer,occurred_at,channel,subject,state\n"
+           "K1,2025-09-30 10:00,电话,空调噪音,待答复\n"    # row 2: fine
+           "KB,2025-09-30 10:00,电话,乙公司客户,\n"          # row 3: B's customer
+           "K1,2025-13-01,电话,日期错,\n"                  # row 4: bad date
+           "K1,2025-09-30,飞鸽,方式错,\n"                  # row 5: unknown channel
+           "K1,2025-09-30,电话,,\n")                      # row 6: no subject
+    response = client.post("/admin/crm/contactlog/import/", {"file": (io.BytesIO(bad.encode()), "log.csv")},
+                           content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    errors = re.findall(r'<tr data-row="(\d+)"><td>\d+</td><td>([^<]*)</td>', page)
+    assert [(int(r), f) for r, f in errors] == [(3, "customer"), (4, "occurred_at"), (5, "channel"), (6, "subject")]
+    with app.app_context():
+        assert db.session.query(ContactLog).count() == 0
+    good = "customer,occurred_at,channel,subject\nK1,2025-09-30 10:00,电话,空调噪音\n"
+    response = client.post("/admin/crm/contactlog/import/", {"file": (io.BytesIO(good.encode()), "log.csv")},
+                           content_type="multipart/form-data")
+    assert client.post(response.headers["Location"]).status_code == 302
+    with app.app_context():
+        log = db.session.query(ContactLog).one()
+        # Tuesday 30 Sep 2025 10:00 + 2 working days in-province: 1-8 Oct is the
+        # National Day holiday, so day 1 is Thursday 9 Oct and day 2 Friday 10 Oct.
+        assert (log.channel, log.state, log.reply_due) == ("phone", "open", dt.datetime(2025, 10, 10, 10, 0))
+
+
+def test_contact_log_sorts_by_customer(app, world, client_for):
+    when = dt.datetime(2026, 10, 8, 9)
+    add_customer(app, world, "K2", name="乙客户", logs=[(when + dt.timedelta(hours=1), "乙的来电")])
+    add_customer(app, world, "K1", name="甲客户", logs=[(when, "甲的来电")])
+    client = client_for("staff@a.test")
+    page = client.get("/admin/crm/contactlog/").get_data(as_text=True)
+    assert page.index("乙的来电") < page.index("甲的来电")  # newest first by default
+    index = re.search(r'href="([^"]*sort=(\d+)[^"]*)"[^>]*>\s*Customer', page)
+    assert index, "the Customer column header is a sort link"
+    page = client.get(html.unescape(index.group(1))).get_data(as_text=True)
+    assert page.index("甲的来电") < page.index("乙的来电")  # K1 before K2
