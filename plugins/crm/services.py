@@ -112,7 +112,9 @@ def plan_key_customer_visits(company, today: dt.date | None = None, horizon_days
 
     Idempotent: a customer that already has a visit planned and not done
     gets no second one, so running it daily (or twice) plans nothing twice.
-    Returns the new visits (added to the session; the caller commits).
+    Run it acting as ``company`` (a request of that company, or
+    ``tenancy.acting_as``): core stamps the new visits with it. Returns the
+    new visits (added to the session; the caller commits).
     """
     today = today or local_now().date()
     every = get_setting("crm.key_customer_visit_days", company)
@@ -134,8 +136,7 @@ def plan_key_customer_visits(company, today: dt.date | None = None, horizon_days
     for customer_id, planned_date in due:
         visit = ReturnVisit(customer=by_id[customer_id], kind="visit", planned_date=planned_date,
                             generated=True, visited_by_id=by_id[customer_id].responsible_id)
-        visit.company_id = company.id
-        db.session.add(visit)
+        db.session.add(visit)  # core stamps the company (callers act as it)
         planned.append(visit)
     return planned
 
