@@ -68,11 +68,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         permissions.add(key, perms or [])
     app.extensions["qdesk.permissions"] = permissions
     from core.printing import init_printing
+    from core.jobs import init_jobs
     from core.kpis import init_kpis
     from core.settings import init_settings
     init_printing(app, registry)  # before the admin shell: views get Print actions
     init_settings(app, registry)
     init_kpis(app, registry)
+    init_jobs(app, registry)
 
     from admin import init_admin  # the shell needs the registry filled
     init_admin(app, registry)

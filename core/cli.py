@@ -1,4 +1,4 @@
-"""The ``qdesk`` command: db, demo, company, user, module, plugin, print (and Flask's run/shell)."""
+"""The ``qdesk`` command: db, demo, company, user, module, jobs, plugin, print (and Flask's run/shell)."""
 from __future__ import annotations
 
 import sys
@@ -256,6 +256,40 @@ def print_command(printable: str, ids: tuple[str, ...], company_code: str, outpu
             f.write(pdf)
         click.echo(f"wrote {output}: {job.pages} page(s), {len(records)} record(s) of {printable}",
                    err=True)
+
+
+# --- jobs -------------------------------------------------------------------
+@main.group()
+def jobs() -> None:
+    """Periodic jobs of the plugins (run daily from cron: qdesk jobs run)."""
+
+
+@jobs.command("list")
+@with_appcontext
+def jobs_list() -> None:
+    """The declared jobs."""
+    from core.jobs import job_registry
+    for key, job in sorted(job_registry().by_key.items()):
+        click.echo(f"{key:32} {job.label_en} / {job.label_zh}")
+
+
+@jobs.command("run")
+@click.argument("keys", nargs=-1)
+@click.option("--company", "company_code", help="only this company (default: every active company)")
+@with_appcontext
+def jobs_run(keys: tuple[str, ...], company_code: str | None) -> None:
+    """Run the jobs KEYS (default: all) for every company that has their
+    module enabled; exits 1 when any failed."""
+    from core.jobs import run_jobs
+    companies = [_company(company_code)] if company_code else None
+    try:
+        results = run_jobs(keys, companies)
+    except KeyError as exc:
+        raise click.ClickException(exc.args[0]) from None
+    for r in results:
+        click.echo(f"{r.company:10} {r.job:32} {'ok' if r.ok else 'FAILED'}  {r.message}")
+    if any(not r.ok for r in results):
+        sys.exit(1)
 
 
 # --- plugin -----------------------------------------------------------------

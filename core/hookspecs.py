@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.models import Company, User
     from core.permissions import Permission
     from core.printing import Printable
+    from core.jobs import Job
     from core.kpis import Kpi
     from core.settings import Setting
 
@@ -119,6 +120,21 @@ def register_kpis() -> list[Kpi]:
 
     :return: ``core.kpis.Kpi`` objects, e.g.
         ``[Kpi("crm.csi", "顾客满意度指数", "CSI", compute=csi_between, unit="分")]``.
+    """
+
+
+@hookspec
+def register_jobs() -> list[Job]:
+    """Return the periodic jobs this plugin runs per company.
+
+    Called once in ``create_app``. Keys are ``<plugin>.<name>`` and must
+    start with the plugin's key. ``qdesk jobs run`` (daily from cron) runs
+    each job for every active company that has the plugin enabled, acting
+    as that company, and commits per company; a failing job is rolled back
+    and reported without stopping the others.
+
+    :return: ``core.jobs.Job`` objects, e.g.
+        ``[Job("crm.plan_visits", "安排重点客户回访", "Plan key-customer visits", run=plan)]``.
     """
 
 

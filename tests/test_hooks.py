@@ -327,6 +327,45 @@ def test_hook_register_kpis(app, world, make_app):
         """)})
 
 
+def test_hook_register_jobs(app, world, make_app):
+    from core.cli import main
+    from core.jobs import run_jobs
+    from tests.fixtures import make_note
+    from tests.plugins import notes
+    from tests.plugins.notes.models import Note
+    make_note(app, "A", title="boom")
+    notes.JOB_CALLS.clear()
+    with app.app_context():
+        results = run_jobs(["notes.tidy"])
+        # Every active company with notes enabled, each acting as itself ...
+        assert [(r.company, r.job, r.ok) for r in results] == [("A", "notes.tidy", False), ("B", "notes.tidy", True)]
+        assert results[0].message == "RuntimeError: a boom note" and results[1].message == "1 notes"
+        assert notes.JOB_CALLS == ["A", "B"]
+        # ... A's failure rolled back A's work only; B's was committed.
+        titles = {c: sorted(t for (t,) in tenancy.scoped_query(Note, world.company(c)).with_entities(Note.title))
+                  for c in ("A", "B")}
+        assert titles == {"A": ["boom"], "B": ["tidied"]}
+        disable_module(world.company("B"), "tasks")
+        disable_module(world.company("B"), "notes")
+        ran = [r.company for r in run_jobs() if r.job == "notes.tidy"]
+        assert ran == ["A"]  # B has notes disabled now
+        with pytest.raises(KeyError, match="unknown job"):
+            run_jobs(["notes.nope"])
+
+    # The command line: exits 1 when a job failed, names it.
+    result = app.test_cli_runner().invoke(main, ["jobs", "run", "notes.tidy", "--company", "A"])
+    assert result.exit_code == 1 and "notes.tidy" in result.output and "FAILED" in result.output, result.output
+
+    with pytest.raises(ValueError, match=r"plugin 'intruder' declares job 'notes\.tidy'"):
+        make_app({"intruder": plugin_source("intruder", """
+            from core.jobs import Job
+
+            @hookimpl
+            def register_jobs():
+                return [Job("notes.tidy", "x", "x", run=lambda company: None)]
+        """)})
+
+
 # --- per company ---------------------------------------------------------------
 
 def test_hook_company_module_enabled(app, world):

@@ -46,6 +46,12 @@ def register_kpis():
 
 
 @hookimpl
+def register_jobs():
+    from .jobs import jobs
+    return jobs()
+
+
+@hookimpl
 def load_demo_data(company, users):
     from .demo import load
     load(company, users)

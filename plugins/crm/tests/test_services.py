@@ -548,3 +548,21 @@ def test_kpis_through_core_give_the_same_figures(surveyed, contacts, visited, wo
             kpi_value(key, company, D(2026, 7, 1), D(2026, 9, 30))
     # still there for B
     assert kpi_value("crm.visit_completion_rate", b_company, D(2026, 9, 1), D(2026, 9, 30)) == Decimal("0.00")
+
+
+def test_daily_job_plans_visits_in_every_company_once(a, b):
+    from core.jobs import run_jobs
+    company_a, user_a = a
+    company_b, user_b = b
+    customer(company_a, user_a, "KA", is_key=True)
+    customer(company_b, user_b, "KB", is_key=True)
+    customer(company_b, user_b, "KB2", is_key=False)
+    first = run_jobs(["crm.plan_visits"])
+    assert [(r.company, r.ok, r.message) for r in first] == [
+        ("A", True, "1 return visit(s) planned"), ("B", True, "1 return visit(s) planned")]
+    again = run_jobs(["crm.plan_visits"])
+    assert [r.message for r in again] == ["0 return visit(s) planned"] * 2
+    visits = db.session.query(ReturnVisit).all()
+    assert sorted((v.company_id, v.customer.code) for v in visits) == [(company_a.id, "KA"), (company_b.id, "KB")]
+    disable_module(company_b, "crm")
+    assert [r.company for r in run_jobs(["crm.plan_visits"])] == ["A"]

@@ -131,3 +131,26 @@ def _notes_created(company, start, end):
 def register_kpis():
     from core.kpis import Kpi
     return [Kpi("notes.created", "新建便签数", "Notes created", compute=_notes_created, unit="条")]
+
+
+# Companies (by code) the notes.tidy job ran for, for the tests.
+JOB_CALLS: list[str] = []
+
+
+def _tidy(company):
+    """Writes a "tidied" note (to show the per-company commit) and fails
+    for a company that has a note titled "boom" (to show the rollback)."""
+    from core import db
+    from core.tenancy import scoped_query
+    from .models import Note
+    JOB_CALLS.append(company.code)
+    db.session.add(Note(title="tidied"))
+    if scoped_query(Note).filter(Note.title == "boom").first() is not None:
+        raise RuntimeError("a boom note")
+    return f"{scoped_query(Note).count()} notes"
+
+
+@hookimpl
+def register_jobs():
+    from core.jobs import Job
+    return [Job("notes.tidy", "整理便签", "Tidy notes", run=_tidy)]
