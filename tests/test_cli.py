@@ -297,3 +297,13 @@ def test_plugin_list_reports_a_broken_plugin_instead_of_failing(qdesk, tmp_path,
     assert re.match(r"crashy\s+\?\s+broken\b", lines["crashy"])
     assert "missing wheel" in result.output
     assert re.match(r"notes\s+1\.0\s+loaded\b", lines["notes"])
+
+
+def test_jobs_list_and_unknown_job(qdesk):
+    listed = qdesk("jobs", "list")
+    assert listed.exit_code == 0
+    assert "notes.tidy" in listed.output and "crm.plan_visits" in listed.output and "Tidy notes" in listed.output
+    unknown = qdesk("jobs", "run", "notes.nope")
+    assert unknown.exit_code != 0 and "unknown job(s): notes.nope" in unknown.output
+    missing = qdesk("jobs", "run", "--company", "ZZ")
+    assert missing.exit_code != 0 and "no company with code 'ZZ'" in missing.output
