@@ -63,18 +63,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
          for info in registry.loaded() if info.path is not None and (info.path / "templates").is_dir()})])
     csrf.init_app(app)
     _register_models(registry)
-    permissions = PermissionRegistry()
-    for key, perms in registry.call_each("register_permissions"):
-        permissions.add(key, perms or [])
-    app.extensions["qdesk.permissions"] = permissions
+    PermissionRegistry.install(app, registry)
+    from core.jobs import JobRegistry
+    from core.kpis import KpiRegistry
     from core.printing import init_printing
-    from core.jobs import init_jobs
-    from core.kpis import init_kpis
     from core.settings import init_settings
     init_printing(app, registry)  # before the admin shell: views get Print actions
     init_settings(app, registry)
-    init_kpis(app, registry)
-    init_jobs(app, registry)
+    KpiRegistry.install(app, registry)
+    JobRegistry.install(app, registry)
 
     from admin import init_admin  # the shell needs the registry filled
     init_admin(app, registry)

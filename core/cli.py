@@ -308,7 +308,6 @@ def plugin_list() -> None:
     import os
 
     from core.plugins import PluginError, PluginRegistry, PluginsConfig
-    from core.config import configure  # noqa: F401  (same plugins.toml lookup as the app)
     toml = os.environ.get("QDESK_PLUGINS_TOML", os.path.join(os.getcwd(), "plugins.toml"))
     config = PluginsConfig.load(toml)
     try:

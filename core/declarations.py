@@ -1,26 +1,52 @@
-"""What plugins declare under their own key: permissions, printables, settings.
+"""What plugins declare under their own key: permissions, printables,
+settings, KPIs, jobs.
 
 Each is named ``<plugin>.<name>`` and collected from a ``register_*`` hook
 into a registry that refuses, naming the plugin, anything of the wrong
-type, outside the plugin's namespace, or declared twice. The three
-registries share this one class.
+type, outside the plugin's namespace, or declared twice. The registries
+share this one class: :meth:`NamespacedRegistry.install` builds one at start
+and :meth:`NamespacedRegistry.current` returns the app's.
 """
 from __future__ import annotations
 
 from typing import Any, Generic, Iterable, TypeVar
+
+from flask import current_app
 
 T = TypeVar("T")
 
 
 class NamespacedRegistry(Generic[T]):
     """Declarations by key. Subclasses set ``kind`` (used in messages),
-    ``item_type``, ``hook`` (the hook that returns them) and ``key_attr``,
-    and may refine each accepted item in :meth:`accept`."""
+    ``item_type``, ``hook`` (the hook that returns them), ``key_attr`` and
+    ``extension`` (where the app keeps the registry), and may refine each
+    accepted item in :meth:`accept`."""
 
     kind = "declaration"
     item_type: type = object
     hook = ""
     key_attr = "key"
+    extension = ""
+
+    @classmethod
+    def install(cls, app: Any, plugins: Any) -> Any:
+        """Collect every loaded plugin's ``hook`` (core first, then in
+        dependency order) into a new registry kept in ``app.extensions``."""
+        registry = cls()
+        for owner, items in plugins.call_each(cls.hook):
+            registry.add_declared(plugins, owner, items or [])
+        app.extensions[cls.extension] = registry
+        return registry
+
+    @classmethod
+    def current(cls) -> Any:
+        """The current app's registry."""
+        return current_app.extensions[cls.extension]
+
+    def add_declared(self, plugins: Any, owner: str, items: Iterable[T]) -> None:
+        """Register what ``owner``'s hook returned (``plugins`` gives access to
+        its manifest); default: :meth:`add`."""
+        self.add(owner, items)
 
     def __init__(self) -> None:
         self.by_key: dict[str, T] = {}
@@ -41,7 +67,9 @@ class NamespacedRegistry(Generic[T]):
             self.by_key[key] = item
 
     def accept(self, owner: str, item: T) -> None:
-        """Check or complete ``item`` before it is registered (default: nothing)."""
+        """Check or complete ``item`` before it is registered (default: record
+        the declaring plugin as ``item.plugin_key``)."""
+        mark_owner(item, owner)
 
     def owned_by(self, owner: str) -> list[T]:
         """The declarations of plugin ``owner``."""

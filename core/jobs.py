@@ -15,10 +15,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from flask import current_app
-
 from core import tenancy
-from core.declarations import NamespacedRegistry, mark_owner
+from core.declarations import NamespacedRegistry
 from core.extensions import db
 
 log = logging.getLogger(__name__)
@@ -61,23 +59,12 @@ class JobResult:
 class JobRegistry(NamespacedRegistry[Job]):
     """Every declared job, by key (``app.extensions["qdesk.jobs"]``)."""
 
-    kind, item_type, hook = "job", Job, "register_jobs"
-
-    def accept(self, owner: str, item: Job) -> None:
-        mark_owner(item, owner)
-
-
-def init_jobs(app: Any, registry: Any) -> JobRegistry:
-    """Collect every plugin's ``register_jobs``; called once by ``create_app``."""
-    jobs = JobRegistry()
-    for key, items in registry.call_each("register_jobs"):
-        jobs.add(key, items or [])
-    app.extensions["qdesk.jobs"] = jobs
-    return jobs
+    kind, item_type, hook, extension = "job", Job, "register_jobs", "qdesk.jobs"
 
 
 def job_registry() -> JobRegistry:
-    return current_app.extensions["qdesk.jobs"]
+    """The app's :class:`JobRegistry`."""
+    return JobRegistry.current()
 
 
 def run_jobs(keys: Iterable[str] = (), companies: Iterable[Any] | None = None) -> list[JobResult]:

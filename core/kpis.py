@@ -17,10 +17,8 @@ import decimal
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import current_app
-
 from core import tenancy
-from core.declarations import NamespacedRegistry, mark_owner
+from core.declarations import NamespacedRegistry
 
 Number = decimal.Decimal | int | None
 
@@ -72,30 +70,18 @@ class Kpi:
 class KpiRegistry(NamespacedRegistry[Kpi]):
     """Every declared KPI, by key (``app.extensions["qdesk.kpis"]``)."""
 
-    kind, item_type, hook = "KPI", Kpi, "register_kpis"
-
-    def accept(self, owner: str, item: Kpi) -> None:
-        mark_owner(item, owner)
-
-
-def init_kpis(app: Any, registry: Any) -> KpiRegistry:
-    """Collect every plugin's ``register_kpis``; called once by ``create_app``."""
-    kpis = KpiRegistry()
-    for key, items in registry.call_each("register_kpis"):
-        kpis.add(key, items or [])
-    app.extensions["qdesk.kpis"] = kpis
-    return kpis
+    kind, item_type, hook, extension = "KPI", Kpi, "register_kpis", "qdesk.kpis"
 
 
 def available_kpis(company: Any) -> list[Kpi]:
     """The KPIs of the modules enabled for ``company``, in key order."""
     enabled = tenancy.enabled_modules(company)
-    return [k for key, k in sorted(current_app.extensions["qdesk.kpis"].by_key.items()) if k.module in enabled]
+    return [k for key, k in sorted(KpiRegistry.current().by_key.items()) if k.module in enabled]
 
 
 def get_kpi(key: str, company: Any) -> Kpi:
     """The declaration of ``key`` if its module is enabled for ``company``."""
-    kpi = current_app.extensions["qdesk.kpis"].by_key.get(key)
+    kpi = KpiRegistry.current().by_key.get(key)
     if kpi is None or not tenancy.module_enabled(kpi.module, company):
         raise KpiUnavailable(f"KPI {key!r} is not available for company {getattr(company, 'code', company)!r}: "
                              "no enabled module declares it")

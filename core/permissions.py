@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from flask import current_app
 
 from core import tenancy
 from core.declarations import NamespacedRegistry
@@ -61,6 +60,7 @@ class PermissionRegistry(NamespacedRegistry[Permission]):
     """All permissions of the loaded plugins, by name."""
 
     kind, item_type, hook, key_attr = "permission", Permission, "register_permissions", "name"
+    extension = "qdesk.permissions"
 
     @property
     def by_name(self) -> dict[str, Permission]:
@@ -69,7 +69,7 @@ class PermissionRegistry(NamespacedRegistry[Permission]):
 
 def permission_registry() -> PermissionRegistry:
     """The app's :class:`PermissionRegistry`."""
-    return current_app.extensions["qdesk.permissions"]
+    return PermissionRegistry.current()
 
 
 def has_permission(name: str, user=None, company=None) -> bool:

@@ -39,7 +39,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from core import tenancy
 from core.extensions import db
 from core.models import PrintJob, utcnow
-from core.declarations import NamespacedRegistry, mark_owner
+from core.declarations import NamespacedRegistry
 from core.permissions import has_permission
 
 log = logging.getLogger("qdesk.printing")
@@ -153,10 +153,7 @@ class Printable:
 class PrintableRegistry(NamespacedRegistry[Printable]):
     """Every printable of the loaded plugins, by key (``app.extensions["qdesk.printables"]``)."""
 
-    kind, item_type, hook = "printable", Printable, "register_printables"
-
-    def accept(self, owner: str, printable: Printable) -> None:
-        mark_owner(printable, owner)
+    kind, item_type, hook, extension = "printable", Printable, "register_printables", "qdesk.printables"
 
     def for_model(self, model: type) -> list[Printable]:
         return [p for p in self.by_key.values() if p.model is model]
@@ -177,7 +174,8 @@ def max_records() -> int:
 
 
 def printable_registry() -> PrintableRegistry:
-    return current_app.extensions["qdesk.printables"]
+    """The app's :class:`PrintableRegistry`."""
+    return PrintableRegistry.current()
 
 
 # --- the URL fetcher ------------------------------------------------------------
@@ -386,10 +384,7 @@ def _print_locale() -> str:
 def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     """Fill the printable registry from ``register_printables``, build the
     printing Jinja environment, check for a CJK font. Called by ``create_app``."""
-    printables = PrintableRegistry()
-    for key, items in registry.call_each("register_printables"):
-        printables.add(key, items or [])
-    app.extensions["qdesk.printables"] = printables
+    printables = PrintableRegistry.install(app, registry)
     plugin_loaders = {info.key: FileSystemLoader(str(info.path / "templates"))
                       for info in registry.loaded() if info.path is not None}
     env = app.jinja_env.overlay(

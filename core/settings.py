@@ -25,12 +25,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from flask import current_app, g
+from flask import g
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate as mv
 
 from core import tenancy
-from core.declarations import NamespacedRegistry, mark_owner
+from core.declarations import NamespacedRegistry
 from core.extensions import db
 from core.models import AuditEntry, Company, CompanySetting, User, utcnow
 
@@ -293,7 +293,7 @@ class _PeriodsField(fields.Field):
 class SettingsRegistry(NamespacedRegistry[Setting]):
     """Every declared setting, by key (``app.extensions["qdesk.settings"]``)."""
 
-    kind, item_type, hook = "setting", Setting, "register_settings"
+    kind, item_type, hook, extension = "setting", Setting, "register_settings", "qdesk.settings"
 
     def __init__(self) -> None:
         super().__init__()
@@ -308,6 +308,10 @@ class SettingsRegistry(NamespacedRegistry[Setting]):
         self._manifest_settings = manifest_settings or {}
         super().add(owner, settings)
 
+    def add_declared(self, plugins: Any, owner: str, items: Iterable[Setting]) -> None:
+        # The manifest's settings table gives the defaults.
+        self.add(owner, items, plugins.infos[owner].settings if owner in plugins.infos else {})
+
     def accept(self, owner: str, setting: Setting) -> None:
         default = self._manifest_settings.get(setting.name, setting.default)
         if default is _MISSING:
@@ -318,7 +322,7 @@ class SettingsRegistry(NamespacedRegistry[Setting]):
         except ValidationError as exc:
             raise ValueError(f"plugin {owner!r}: default {default!r} of setting {setting.key!r} "
                              f"is invalid: {_messages(exc, setting.key)}") from None
-        mark_owner(setting, owner)
+        super().accept(owner, setting)
         self.defaults[setting.key] = setting.to_json(value)
 
     def get(self, key: str) -> Setting:
@@ -354,17 +358,12 @@ def _flatten(msgs: Any) -> list[str]:
 
 def init_settings(app: Any, registry: Any) -> SettingsRegistry:
     """Collect every plugin's ``register_settings`` (core first); called at start."""
-    settings = SettingsRegistry()
-    for key, items in registry.call_each("register_settings"):
-        manifest = registry.infos[key].settings if key in registry.infos else {}
-        settings.add(key, items or [], manifest)
-    app.extensions["qdesk.settings"] = settings
-    return settings
+    return SettingsRegistry.install(app, registry)
 
 
 def settings_registry() -> SettingsRegistry:
     """The app's :class:`SettingsRegistry`."""
-    return current_app.extensions["qdesk.settings"]
+    return SettingsRegistry.current()
 
 
 # --- reading and writing values -----------------------------------------
