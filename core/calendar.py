@@ -25,6 +25,13 @@ from core.models import Company, CompanyCalendarDay
 from core.settings import get_setting, periods_as_times
 from core.workcal import WorkingCalendar
 
+
+def local_now() -> dt.datetime:
+    """Now as naive local wall-clock time, to the second: deadlines are
+    counted in office hours, as the working calendar counts them, so times
+    of contact and due times are stored the same way."""
+    return dt.datetime.now().replace(microsecond=0)
+
 __all__ = ["company_calendar", "company_days", "default_years"]
 
 

@@ -10,31 +10,12 @@ from flask_babel import format_datetime, get_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import and_, not_
 
+from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView, scoped_action, scoped_expose
 from core import db, tenancy
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
 from .schemas import ContactLogSchema, CustomerSchema
-
-
-def pick_label(pair) -> str:
-    """``("电话", "Phone")`` → the label in the interface language."""
-    return pair[0] if str(get_locale() or "").startswith("zh") else pair[1]
-
-
-def choice_options(values: dict) -> list:
-    """Form choices ``[(code, label)]`` of a code → (中文, English) table, labels
-    resolved when the form is drawn."""
-    from flask_babel import LazyString
-    return [(code, LazyString(lambda pair=pair: pick_label(pair))) for code, pair in values.items()]
-
-
-def label_formatter(values: dict):
-    """A list/details formatter showing a stored code's label."""
-    def fmt(view, context, model, name):
-        code = getattr(model, name)
-        return pick_label(values[code]) if code in values else (code or "")
-    return fmt
 
 
 class ContactInline(InlineFormAdmin):

@@ -8,11 +8,11 @@ from markupsafe import Markup
 from sqlalchemy import and_, not_
 from wtforms.validators import NumberRange, Optional
 
+from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView, scoped_action, scoped_expose
 from core import db, tenancy
 from core.settings import get_setting
 
-from .admin import choice_options, label_formatter
 from .models import VISIT_KINDS, ReturnVisit, local_now
 from .services import plan_key_customer_visits
 

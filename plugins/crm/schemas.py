@@ -1,47 +1,11 @@
 """Marshmallow schemas of the CRM (the Import tab of the customer list;
 the API to come)."""
 from flask_babel import gettext
-from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates
+from marshmallow import ValidationError, fields, post_load, validate, validates
 
-from core.imports import CompanyRecord
+from core.imports import ChoiceCell, CompanyRecord, LocalDateTime, RowSchema, YesNo
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, Customer
-
-TRUTHY = {"true", "True", "TRUE", "1", "yes", "y", "是", "Y"}
-FALSY = {"false", "False", "FALSE", "0", "no", "n", "否", "N", ""}
-
-
-def _code_of(values: dict):
-    """Accept a stored code (``urban``) or its Chinese/English label (``城镇``)."""
-    lookup = {code: code for code in values}
-    for code, (zh, en) in values.items():
-        lookup[zh] = code
-        lookup[en.lower()] = code
-    return lookup
-
-
-class ChoiceField(fields.String):
-    def __init__(self, values: dict, **kwargs):
-        self.lookup = _code_of(values)
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not text and self.allow_none:
-            return None
-        code = self.lookup.get(text) or self.lookup.get(text.lower())
-        if code is None:
-            raise ValidationError(f"Unknown value {text!r}; one of: {', '.join(self.lookup)}")
-        return code
-
-
-class RowSchema(Schema):
-    """A spreadsheet row: an empty cell means "not given", so the field's
-    default applies."""
-
-    @pre_load
-    def _blanks_are_missing(self, data, **kwargs):
-        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
 
 
 class CustomerSchema(RowSchema):
@@ -53,15 +17,15 @@ class CustomerSchema(RowSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200),
                          metadata={"label": "客户名称 / Name"})
     short_name = fields.String(load_default=None, validate=validate.Length(max=60))
-    kind = ChoiceField(KINDS, load_default="organisation")
+    kind = ChoiceCell(KINDS, load_default="organisation")
     province = fields.String(load_default=None, validate=validate.Length(max=50))
     city = fields.String(load_default=None, validate=validate.Length(max=50))
     address = fields.String(load_default=None, validate=validate.Length(max=300))
     phone = fields.String(load_default=None, validate=validate.Length(max=50))
     email = fields.Email(load_default=None, allow_none=True)
     business_format = fields.String(load_default=None, validate=validate.Length(max=50))
-    market_type = ChoiceField(MARKET_TYPES, load_default=None, allow_none=True)
-    is_key = fields.Boolean(load_default=False, truthy=TRUTHY, falsy=FALSY)
+    market_type = ChoiceCell(MARKET_TYPES, load_default=None, allow_none=True)
+    is_key = YesNo(load_default=False)
     notes = fields.String(load_default=None)
 
     def __init__(self, *args, **kwargs):
@@ -124,20 +88,6 @@ class PurchaseFigureSchema(RowSchema):
         return data
 
 
-class LocalDateTime(fields.Field):
-    """``2026-10-08 09:30`` (or ``2026-10-08T09:30:00``, or a date alone:
-    midnight) as a naive local date-time, like the times on the screens."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        import datetime as dt
-        text = str(value).strip()
-        try:
-            return dt.datetime.fromisoformat(text).replace(tzinfo=None)
-        except ValueError:
-            raise ValidationError(gettext("Not a date and time: %(value)s (write 2026-10-08 09:30).",
-                                          value=text)) from None
-
-
 class ContactLogSchema(RowSchema):
     """One contact-log entry per row (the Import tab of the contact log, to
     bring in a paper or spreadsheet register). Reply due is computed when
@@ -146,10 +96,10 @@ class ContactLogSchema(RowSchema):
     customer = CompanyRecord(Customer, by="code", required=True,
                              metadata={"label": "客户编码 / Customer code", "what": "customer code"})
     occurred_at = LocalDateTime(required=True, metadata={"label": "发生时间 / Occurred at"})
-    channel = ChoiceField(CHANNELS, load_default="phone")
-    direction = ChoiceField(DIRECTIONS, load_default="in")
+    channel = ChoiceCell(CHANNELS, load_default="phone")
+    direction = ChoiceCell(DIRECTIONS, load_default="in")
     subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
     content = fields.String(load_default=None)
     reply_due = LocalDateTime(load_default=None)
     replied_at = LocalDateTime(load_default=None)
-    state = ChoiceField(STATES, load_default="open")
+    state = ChoiceCell(STATES, load_default="open")

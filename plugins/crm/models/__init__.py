@@ -1,8 +1,10 @@
 """CRM models (tables ``crm_*``), one module per concern; all company-owned:
 audited, versioned and archived by core."""
 from .classification import PurchaseFigure
+from core.calendar import local_now
+
 from .customers import (CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer,
-                        Labelled, choice_label, enum_column, local_now, normalise_province)
+                        normalise_province)
 from .surveys import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate
 from .visits import VISIT_KINDS, ReturnVisit
 
@@ -10,6 +12,5 @@ ALL_MODELS = [Customer, ContactPerson, ContactLog, PurchaseFigure, ReturnVisit,
               SurveyTemplate, SurveyQuestion, SurveyResponse, SurveyAnswer]
 
 __all__ = ["ALL_MODELS", "CHANNELS", "DIRECTIONS", "KINDS", "MARKET_TYPES", "STATES", "VISIT_KINDS",
-           "ContactLog", "ContactPerson", "Customer", "Labelled", "PurchaseFigure", "ReturnVisit",
-           "SurveyAnswer", "SurveyQuestion", "SurveyResponse", "SurveyTemplate", "choice_label",
-           "enum_column", "local_now", "normalise_province"]
+           "ContactLog", "ContactPerson", "Customer", "PurchaseFigure", "ReturnVisit",
+           "SurveyAnswer", "SurveyQuestion", "SurveyResponse", "SurveyTemplate", "local_now", "normalise_province"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core import CompanyOwnedMixin, db
+from core.calendar import local_now
+from core.choices import Labelled, enum_column
 from core.models import Company, User
 
 # Stored codes → (中文, English) labels. Codes are stored, labels shown.
@@ -18,33 +20,6 @@ CHANNELS = {"phone": ("电话", "Phone"), "letter": ("信函", "Letter"), "fax":
             "email": ("电子邮件", "E-mail"), "visit": ("来访", "Visit"), "web": ("网站", "Website")}
 DIRECTIONS = {"in": ("来", "Incoming"), "out": ("往", "Outgoing")}
 STATES = {"open": ("待答复", "Open"), "replied": ("已答复", "Replied"), "closed": ("已关闭", "Closed")}
-
-
-def choice_label(values: dict, code: str | None, locale: str | None = None) -> str:
-    """The label of a stored code in ``locale`` (Chinese unless English)."""
-    if code not in values:
-        return code or ""
-    zh, en = values[code]
-    return en if (locale or "zh").startswith("en") else zh
-
-
-class Labelled:
-    CHOICES: dict[str, dict] = {}
-
-    def label(self, field: str, locale: str | None = None) -> str:
-        """``customer.label("kind", "en")`` → ``"Organisation"``."""
-        return choice_label(self.CHOICES[field], getattr(self, field), locale)
-
-
-def enum_column(values: dict, name: str) -> Enum:
-    # VARCHAR + CHECK on every database (no native enum type to migrate).
-    return Enum(*values, name=name, native_enum=False, create_constraint=True, length=20)
-
-
-def local_now() -> dt.datetime:
-    """Now as naive local wall-clock time: contact times and deadlines are
-    the company's office hours, as the working calendar counts them."""
-    return dt.datetime.now().replace(microsecond=0)
 
 
 def normalise_province(name: str | None) -> str:

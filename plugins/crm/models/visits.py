@@ -9,7 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core import CompanyOwnedMixin, db
 from core.models import User
 
-from .customers import Customer, Labelled, enum_column, local_now
+from core.calendar import local_now
+from core.choices import Labelled, enum_column
+
+from .customers import Customer
 
 VISIT_KINDS = {"visit": ("上门走访", "On-site visit"), "phone": ("电话回访", "Phone call"),
                "care": ("客户关怀", "Customer care"), "survey": ("满意度调查", "Satisfaction survey")}

@@ -1,7 +1,7 @@
 """What a spreadsheet of notes may hold (the Import tab of the Notes screen)."""
 from marshmallow import Schema, fields, validate
 
-from core.imports import CompanyRecord
+from core.imports import CompanyRecord, YesNo
 
 from .models import Tag
 
@@ -10,8 +10,6 @@ class NoteSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     body = fields.String(load_default=None)
     priority = fields.Integer(load_default=3, validate=validate.Range(min=1, max=5))
-    pinned = fields.Boolean(load_default=False,
-                            truthy={"true", "True", "TRUE", "1", "yes", "y", "是"},
-                            falsy={"false", "False", "FALSE", "0", "no", "n", "否"})
+    pinned = YesNo(load_default=False)
     # The tag by name, looked up in the current company only.
     tag = CompanyRecord(Tag, by="name", load_default=None, metadata={"what": "tag"})
