@@ -65,6 +65,16 @@ class CompanyOwnedMixin:
     def archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def owner_company(self) -> Any:
+        """The company the record belongs to; before its first flush (no
+        ``company_id`` yet) the current company, which core will stamp."""
+        from core import tenancy
+        from core.models import Company
+        if self.company_id is not None:
+            return db.session.get(Company, self.company_id)
+        return tenancy.current_company()
+
     def has_history(self) -> bool:
         """Whether the record changed since creation (then it is archived,
         not deleted)."""

@@ -187,15 +187,10 @@ def csi_between(company, start: dt.date, end: dt.date) -> Decimal | None:
 def template_csi(template) -> tuple[Decimal | None, int]:
     """``(mean CSI, responses with a CSI)`` of one survey template: the CSI
     of the survey as a whole."""
-    values = [Decimal(c) for (c,) in scoped_query(SurveyResponse, _company_of(template))
+    values = [Decimal(c) for (c,) in scoped_query(SurveyResponse, template.owner_company)
               .filter(SurveyResponse.template_id == template.id, SurveyResponse.archived_at.is_(None),
                       SurveyResponse.csi.isnot(None)).with_entities(SurveyResponse.csi)]
     return surveys._mean(values), len(values)
-
-
-def _company_of(record):
-    from core.models import Company
-    return db.session.get(Company, record.company_id)
 
 
 def csi_trend(company, period: str = "quarter", count: int = 6,

@@ -4,6 +4,7 @@ archived by core)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -64,13 +65,6 @@ class Customer(Labelled, CompanyOwnedMixin, db.Model):
         return f"{self.code} {self.name}" if self.code else (self.name or "")
 
     @property
-    def owner_company(self) -> Company | None:
-        from core import tenancy
-        if self.company_id is not None:
-            return db.session.get(Company, self.company_id)
-        return tenancy.current_company()
-
-    @property
     def in_province(self) -> bool | None:
         """省内: the customer's province is the company's. Derived, never
         stored; ``None`` when either province is unknown."""
@@ -89,26 +83,23 @@ class Customer(Labelled, CompanyOwnedMixin, db.Model):
         contacts = self.active_contacts
         return next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
 
-    def recent_logs(self, limit: int = 20) -> list[ContactLog]:
+    def _recent(self, model: type, limit: int, *order: Any) -> list:
+        """This customer's ``model`` records (not archived), newest first."""
         from core import tenancy
-        return (tenancy.scoped_query(ContactLog, self.owner_company)
-                .filter(ContactLog.customer_id == self.id, ContactLog.archived_at.is_(None))
-                .order_by(ContactLog.occurred_at.desc(), ContactLog.id.desc()).limit(limit).all())
+        return (tenancy.scoped_query(model, self.owner_company)
+                .filter(model.customer_id == self.id, model.archived_at.is_(None))
+                .order_by(*order, model.id.desc()).limit(limit).all())
 
+    def recent_logs(self, limit: int = 20) -> list[ContactLog]:
+        return self._recent(ContactLog, limit, ContactLog.occurred_at.desc())
 
     def recent_visits(self, limit: int = 10) -> list:
-        from core import tenancy
         from .visits import ReturnVisit
-        return (tenancy.scoped_query(ReturnVisit, self.owner_company)
-                .filter(ReturnVisit.customer_id == self.id, ReturnVisit.archived_at.is_(None))
-                .order_by(ReturnVisit.planned_date.desc(), ReturnVisit.id.desc()).limit(limit).all())
+        return self._recent(ReturnVisit, limit, ReturnVisit.planned_date.desc())
 
     def recent_surveys(self, limit: int = 10) -> list:
-        from core import tenancy
         from .surveys import SurveyResponse
-        return (tenancy.scoped_query(SurveyResponse, self.owner_company)
-                .filter(SurveyResponse.customer_id == self.id, SurveyResponse.archived_at.is_(None))
-                .order_by(SurveyResponse.surveyed_on.desc(), SurveyResponse.id.desc()).limit(limit).all())
+        return self._recent(SurveyResponse, limit, SurveyResponse.surveyed_on.desc())
 
 
 class ContactPerson(CompanyOwnedMixin, db.Model):
