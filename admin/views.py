@@ -516,6 +516,16 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).all())
 
 
+def text_lines(lines: Any) -> Markup:
+    """Several texts in one cell, each escaped, one per line."""
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def overdue_badge(text: Any) -> Markup:
+    """``text`` (escaped) in the red badge that marks anything past its due time."""
+    return Markup('<span class="badge badge-danger bg-danger text-white qdesk-overdue">{}</span>').format(text)
+
+
 def format_changes(changes: dict[str, Any]) -> Markup:
     """Escaped ``field: old → new`` lines for the audit table."""
     lines = [f"<b>{escape(k)}</b>: {escape(v[0])} → {escape(v[1])}" for k, v in changes.items()]

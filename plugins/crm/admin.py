@@ -7,11 +7,11 @@ from flask import flash, request
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import format_datetime, get_locale, gettext, lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import escape
 from sqlalchemy import and_, not_
 
 from admin.choices import choice_options, label_formatter
-from admin.views import CompanyModelView, scoped_action, scoped_expose
+from admin.views import CompanyModelView, overdue_badge, scoped_action, scoped_expose, text_lines
 from core import db, tenancy
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
@@ -34,8 +34,8 @@ def _latest_logs_formatter(view, context, model, name):
         text = f"{when} · {log.label('channel', locale)} · {log.subject} · {log.label('state', locale)}"
         if log.is_overdue():
             text += f" · {gettext('overdue')}"
-        lines.append(escape(text))
-    return Markup("<br>").join(lines)
+        lines.append(text)
+    return text_lines(lines)
 
 
 def _visits_text(customer):
@@ -49,15 +49,14 @@ def _visits_text(customer):
             text += f" · {visit.satisfaction}/5"
         if visit.outcome:
             text += f" · {visit.outcome[:60]}"
-        lines.append(escape(text))
-    return Markup("<br>").join(lines)
+        lines.append(text)
+    return text_lines(lines)
 
 
 def _surveys_text(customer):
     """The customer's last 10 satisfaction surveys with their CSI."""
-    lines = [escape(f"{r.surveyed_on:%Y-%m-%d} · {r.template.name} · CSI {r.csi if r.csi is not None else '—'}")
-             for r in customer.recent_surveys(10)]
-    return Markup("<br>").join(lines)
+    return text_lines(f"{r.surveyed_on:%Y-%m-%d} · {r.template.name} · CSI {r.csi if r.csi is not None else '—'}"
+                      for r in customer.recent_surveys(10))
 
 
 CUSTOMER_LABELS = {
@@ -171,11 +170,10 @@ def overdue_clause():
 
 def _reply_due_formatter(view, context, model, name):
     value = model.reply_due
-    text = escape(format_datetime(value, "medium")) if value else ""  # as the other date columns
+    text = format_datetime(value, "medium") if value else ""  # as the other date columns
     if model.is_overdue():
-        return Markup('<span class="badge badge-danger bg-danger text-white qdesk-overdue">{} · {}</span>').format(
-            text, gettext("overdue"))
-    return text
+        return overdue_badge(f"{text} · {gettext('overdue')}")
+    return escape(text)
 
 
 class ContactLogView(CompanyModelView):

@@ -8,7 +8,7 @@ from flask_babel import get_locale, gettext, lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from admin.views import CompanyModelView
+from admin.views import CompanyModelView, text_lines
 from core import db, tenancy
 
 from .models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate, local_now
@@ -144,10 +144,9 @@ def _template_csi_text(template: SurveyTemplate) -> str:
 
 
 def _answers_text(response: SurveyResponse):
-    from markupsafe import Markup, escape
     lines = []
     for number, question in enumerate(response.template.active_questions, start=1):
         answer = response.answer_for(question)
         score = answer.score if answer and answer.score else "—"
-        lines.append(escape(f"{number}. {question.text}: {score} / {response.template.scale_max}"))
-    return Markup("<br>").join(lines)
+        lines.append(f"{number}. {question.text}: {score} / {response.template.scale_max}")
+    return text_lines(lines)

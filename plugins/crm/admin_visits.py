@@ -4,12 +4,11 @@ from __future__ import annotations
 from flask import flash, redirect
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import gettext, lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy import and_, not_
 from wtforms.validators import NumberRange, Optional
 
 from admin.choices import choice_options, label_formatter
-from admin.views import CompanyModelView, scoped_action, scoped_expose
+from admin.views import CompanyModelView, overdue_badge, scoped_action, scoped_expose
 from core import db, tenancy
 from core.settings import get_setting
 
@@ -21,8 +20,7 @@ def _state_formatter(view, context, model, name):
     if model.done:
         return gettext("Done")
     if model.is_overdue():
-        return Markup('<span class="badge badge-danger bg-danger text-white qdesk-overdue">{}</span>').format(
-            gettext("overdue"))
+        return overdue_badge(gettext("overdue"))
     return gettext("Planned")
 
 
