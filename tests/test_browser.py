@@ -10,6 +10,7 @@ Run: ``.venv/bin/python -m pytest -q -m browser tests/test_browser.py``
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import threading
@@ -28,6 +29,34 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 10_000
+
+
+# --- helpers ------------------------------------------------------------------
+
+@contextlib.contextmanager
+def captured_pdf(target, pattern: str, path: Path):
+    """Keep the PDF answering ``pattern`` on ``target`` (a page or a context)
+    while the block runs: Chromium opens PDFs in its viewer, out of a
+    test's reach. Afterwards the response must be a 200 PDF; it is written
+    to ``path`` and its ``pdftotext`` text is the yielded dict's "text"."""
+    captured = {}
+
+    def keep(route):
+        response = route.fetch()
+        captured.update(status=response.status, type=response.headers.get("content-type"),
+                        body=response.body())
+        route.fulfill(response=response)
+
+    target.route(pattern, keep)
+    try:
+        yield captured
+    finally:
+        target.unroute(pattern, keep)
+    assert captured.get("status") == 200 and captured.get("type") == "application/pdf", captured.get("status")
+    path.write_bytes(captured["body"])
+    assert path.read_bytes().startswith(b"%PDF")
+    captured["text"] = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                      check=True).stdout
 
 
 # --- fixtures -----------------------------------------------------------------
@@ -319,23 +348,9 @@ def test_switch_language_then_print_from_the_list(page, demo, tmp_path):
     page.locator("input.action-checkbox").first.check()
     page.get_by_role("button", name=re.compile("选中")).or_(
         page.locator("a.dropdown-toggle", has_text=re.compile("选中"))).first.click()
-    # Chromium opens the PDF in its viewer: keep a copy of the bytes on the way.
-    captured = {}
-
-    def keep_pdf(route):
-        response = route.fetch()
-        captured.update(status=response.status, type=response.headers.get("content-type"),
-                        body=response.body())
-        route.fulfill(response=response)
-
-    page.route("**/admin/notes/note/action/", keep_pdf)
-    with page.expect_request_finished(lambda r: r.url.endswith("/admin/notes/note/action/")):
+    with captured_pdf(page, "**/admin/notes/note/action/", tmp_path / "printed.pdf") as pdf, \
+            page.expect_request_finished(lambda r: r.url.endswith("/admin/notes/note/action/")):
         page.get_by_text("打印：便签记录单").click()
-    assert captured["status"] == 200 and captured["type"] == "application/pdf"
-    pdf_path = tmp_path / "printed.pdf"
-    pdf_path.write_bytes(captured["body"])
-    assert pdf_path.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdf["text"]
     assert "便签记录单" in text and "HZ 示例便签" in text and "经办人" in text
     assert demo["names"]["HZ"] in text and demo["names"]["CD"] not in text

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 
 import pytest
 import time_machine
 
 from tests.test_browser import browser, demo, live_server, page  # noqa: F401  (fixtures)
-from tests.test_browser import expect, flash, login, menu_category
+from tests.test_browser import captured_pdf, expect, flash, login, menu_category
 
 pytestmark = pytest.mark.browser
 
@@ -62,29 +61,14 @@ def pick_ajax(page, field_id: str, search: str, result: str) -> None:
 def print_card(page, tmp_path, name: str) -> str:
     """Click the customer card's Print button on the details page (a new tab:
     Chromium's PDF viewer); keep the PDF and return its text."""
-    captured = {}
-
-    def keep_pdf(route):
-        response = route.fetch()
-        captured.update(status=response.status, type=response.headers.get("content-type"),
-                        body=response.body())
-        route.fulfill(response=response)
-
-    page.context.route("**/print/crm.customer_card/*", keep_pdf)
-    try:
-        button = page.locator("#print-buttons a[data-printable='crm.customer_card']")
+    button = page.locator("#print-buttons a[data-printable='crm.customer_card']")
+    with captured_pdf(page.context, "**/print/crm.customer_card/*", tmp_path / name) as pdf:
         with page.expect_popup() as popup_info, \
                 page.context.expect_event("requestfinished",
                                           lambda r: "/print/crm.customer_card/" in r.url):
             button.click()
         popup_info.value.close()
-    finally:
-        page.context.unroute("**/print/crm.customer_card/*", keep_pdf)
-    assert captured["status"] == 200 and captured["type"] == "application/pdf", captured.get("status")
-    path = tmp_path / name
-    path.write_bytes(captured["body"])
-    assert path.read_bytes().startswith(b"%PDF")
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf["text"]
 
 
 def expected_reply_due(app) -> tuple[dt.datetime, dt.datetime]:
