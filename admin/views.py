@@ -296,7 +296,7 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
             needed = ENDPOINT_ACTIONS[name]
         else:  # pages added with scoped_expose say what they need; others read
             needed = getattr(getattr(self, name, None), "_qdesk_permission", "read")
-        if needed and not (has_permission(needed) if "." in needed else self.allowed(needed)):
+        if needed and not self.holds(needed):
             abort(403)
         return None
 
@@ -311,14 +311,24 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
         # not be company-scoped.
         if needed is None:
             return False
-        allowed = has_permission(needed) if "." in needed else self.allowed(needed)
-        return allowed and super().is_action_allowed(name)
+        return self.holds(needed) and super().is_action_allowed(name)
+
+    def holds(self, needed: str) -> bool:
+        """Whether the current user holds ``needed``: an action of this
+        screen's entity (``"write"``) or a full permission name."""
+        return has_permission(needed) if "." in needed else self.allowed(needed)
 
     def list_tabs(self) -> list[tuple[Any, str]]:
-        """Extra ``(label, url)`` tabs on the list screen, beside Import: the
-        pages a view adds with :func:`scoped_expose` (list only those the
-        user may open, e.g. ``if self.allowed("write")``). Default: none."""
+        """Extra tabs on the list screen, beside Import: ``(label, endpoint)``
+        of pages added with :func:`scoped_expose`, e.g.
+        ``[(_l("Plan visits"), "plan_view")]``. Core shows only those the user
+        may open (:meth:`visible_list_tabs`). Default: none."""
         return []
+
+    def visible_list_tabs(self) -> list[tuple[Any, str]]:
+        """``(label, url)`` of the :meth:`list_tabs` the user may open."""
+        return [(label, self.get_url(f".{endpoint}")) for label, endpoint in self.list_tabs()
+                if self.holds(getattr(getattr(self, endpoint), "_qdesk_permission", "read"))]
 
     # --- printing ------------------------------------------------------------
     def attach_printables(self, printables: list[Any]) -> None:

@@ -236,7 +236,7 @@ class ContactLogView(CompanyModelView):
             model.replied_at = local_now()
 
     def list_tabs(self):
-        return [(gettext("Print register…"), self.get_url(".register_view"))] \
+        return [(gettext("Print register…"), "register_view")] \
             if any(p.key == "crm.contact_register" for p in self.printables) else []
 
     @scoped_expose("/register/", "read")

@@ -353,3 +353,12 @@ def test_contact_log_sorts_by_customer(app, world, client_for):
     assert index, "the Customer column header is a sort link"
     page = client.get(html.unescape(index.group(1))).get_data(as_text=True)
     assert page.index("甲的来电") < page.index("乙的来电")  # K1 before K2
+
+
+def test_list_tabs_show_only_pages_the_user_may_open(app, world, client_for):
+    staff, readonly = client_for("staff@a.test"), client_for("readonly@a.test")
+    assert "Plan key-customer visits" in staff.get("/admin/crm/visit/").get_data(as_text=True)
+    assert "Classify a period" in staff.get("/admin/crm/purchase/").get_data(as_text=True)
+    assert "Plan key-customer visits" not in readonly.get("/admin/crm/visit/").get_data(as_text=True)
+    assert "Classify a period" not in readonly.get("/admin/crm/purchase/").get_data(as_text=True)
+    assert "Print register" in readonly.get("/admin/crm/contactlog/").get_data(as_text=True)  # needs read only
