@@ -177,20 +177,23 @@ def _responses(company, start: dt.date, end: dt.date):
                     SurveyResponse.surveyed_on <= end))
 
 
+def _csis(responses) -> list[Decimal]:
+    """The stored CSIs of a response query (responses without one left out)."""
+    return [Decimal(c) for (c,) in responses.filter(SurveyResponse.csi.isnot(None))
+            .with_entities(SurveyResponse.csi)]
+
+
 def csi_between(company, start: dt.date, end: dt.date) -> Decimal | None:
     """Mean CSI of the responses surveyed from ``start`` to ``end`` (inclusive)."""
-    values = [c for (c,) in _responses(company, start, end).filter(SurveyResponse.csi.isnot(None))
-              .with_entities(SurveyResponse.csi)]
-    return surveys._mean([Decimal(v) for v in values])
+    return surveys.mean_csi(_csis(_responses(company, start, end)))
 
 
 def template_csi(template) -> tuple[Decimal | None, int]:
     """``(mean CSI, responses with a CSI)`` of one survey template: the CSI
     of the survey as a whole."""
-    values = [Decimal(c) for (c,) in scoped_query(SurveyResponse, template.owner_company)
-              .filter(SurveyResponse.template_id == template.id, SurveyResponse.archived_at.is_(None),
-                      SurveyResponse.csi.isnot(None)).with_entities(SurveyResponse.csi)]
-    return surveys._mean(values), len(values)
+    values = _csis(scoped_query(SurveyResponse, template.owner_company)
+                   .filter(SurveyResponse.template_id == template.id, SurveyResponse.archived_at.is_(None)))
+    return surveys.mean_csi(values), len(values)
 
 
 def csi_trend(company, period: str = "quarter", count: int = 6,
@@ -212,7 +215,7 @@ def csi_trend(company, period: str = "quarter", count: int = 6,
     grouped: dict[str, list[Decimal]] = {label: [] for label in labels}
     for day, csi in rows:
         grouped.setdefault(surveys.period_label(day, period), []).append(Decimal(csi))
-    return [(label, surveys._mean(grouped[label]), len(grouped[label])) for label in labels]
+    return [(label, surveys.mean_csi(grouped[label]), len(grouped[label])) for label in labels]
 
 
 # -------------------------------------------------------------------- KPIs
@@ -231,7 +234,7 @@ def overdue_rate(company, start: dt.date, end: dt.date) -> Decimal | None:
         return None
     late = due.filter(db.or_(ContactLog.replied_at > ContactLog.reply_due,
                              db.and_(ContactLog.replied_at.is_(None), ContactLog.state == "open"))).count()
-    return (Decimal(late) * 100 / total).quantize(Decimal("0.01"))
+    return _percent(late, total)
 
 
 def visits_summary(company, start: dt.date, end: dt.date) -> tuple[int, int]:
@@ -244,4 +247,8 @@ def visits_summary(company, start: dt.date, end: dt.date) -> tuple[int, int]:
 def visit_completion_rate(company, start: dt.date, end: dt.date) -> Decimal | None:
     """Per cent of the return visits planned from ``start`` to ``end`` that are done."""
     done, planned = visits_summary(company, start, end)
-    return (Decimal(done) * 100 / planned).quantize(Decimal("0.01")) if planned else None
+    return _percent(done, planned) if planned else None
+
+
+def _percent(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.01"))

@@ -62,6 +62,7 @@ __all__ = [
     "DEFAULT_SATISFIED_AT",
     "response_csi",
     "survey_csi",
+    "mean_csi",
     "satisfaction_rate",
     "csi_by_period",
     "period_label",
@@ -221,7 +222,8 @@ def _names(ids: Iterable[Hashable]) -> str:
     return ", ".join(repr(i) for i in dict.fromkeys(ids))
 
 
-def _mean(values: Sequence[Decimal]) -> Decimal | None:
+def mean_csi(values: Sequence[Decimal]) -> Decimal | None:
+    """The mean of rounded CSIs, two decimals (ROUND_HALF_UP); ``None`` for none."""
     if not values:
         return None
     with localcontext(_CONTEXT):
@@ -236,7 +238,7 @@ def survey_csi(responses: Iterable[Response]) -> Decimal | None:
     CSI at all the result is ``None``. The mean is taken over the rounded
     response CSIs (see the module docstring).
     """
-    return _mean([c for c in (r.csi() for r in responses) if c is not None])
+    return mean_csi([c for c in (r.csi() for r in responses) if c is not None])
 
 
 def satisfaction_rate(responses: Iterable[Response],
@@ -323,7 +325,7 @@ def csi_by_period(dated_responses: Iterable[tuple[date, Response]],
         csi = response.csi()
         if csi is not None:
             values.append(csi)
-    return [(_label(key, period), _mean(values), len(values))
+    return [(_label(key, period), mean_csi(values), len(values))
             for key, values in sorted(groups.items())]
 
 
