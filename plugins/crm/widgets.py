@@ -6,6 +6,7 @@ from core.dashboard import Chart, Tile
 from core.tenancy import scoped_query
 
 from .models import ContactLog, local_now
+from .periods import parse_period
 from .services import csi_trend, visits_summary
 
 
@@ -17,9 +18,7 @@ def widgets(company, user) -> list:
     overdue = open_logs.filter(ContactLog.reply_due < now).count()
     # Approximation of last week's figure: those already overdue a week ago.
     week_ago = open_logs.filter(ContactLog.reply_due < now - dt.timedelta(days=7)).count()
-    month_start = today.replace(day=1)
-    month_end = (month_start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    done, planned = visits_summary(company, month_start, month_end)
+    done, planned = visits_summary(company, *parse_period(f"{today:%Y-%m}"))
     trend = csi_trend(company, "quarter", 6, today)
     return [
         Tile(label=("逾期未答复来电来函", "Overdue contacts"), value=overdue, unit=("条", "entries"),
