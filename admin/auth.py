@@ -8,10 +8,13 @@ from flask_babel import get_locale, gettext as _, lazy_gettext
 
 from core import tenancy
 from core.extensions import db
-from core.models import Company, User
+from core.models import SESSIONS_ENDED, Company, User
 from core.security import LoginError, authenticate, companies_of
 
 bp = Blueprint("qdesk_auth", __name__, template_folder="templates")
+
+#: Session key holding ``User.session_generation`` as it was at login.
+SESSION_GENERATION = "session_generation"
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,10 +29,16 @@ def load_current() -> None:
 
     The company must be one of the user's active memberships; otherwise the
     first one is taken, so a stale or forged session value never leaks data.
+    A session whose generation is not the user's (it was ended by a logout or
+    a password change, or predates generations) is logged out.
     """
     user = db.session.get(User, session["user_id"]) if "user_id" in session else None
     if user is not None and not user.active:
         session.clear()
+        user = None
+    if user is not None and session.get(SESSION_GENERATION) != user.session_generation:
+        session.clear()
+        flash(_("Your session has ended. Please log in again."), "info")
         user = None
     company = None
     if user is not None:
@@ -50,14 +59,35 @@ def login():
             return render_template("qdesk/login.html", email=request.form.get("email", "")), 401
         session.clear()  # no session fixation: a fresh session per login
         session["user_id"] = user.id
+        session[SESSION_GENERATION] = user.session_generation
         return redirect(_safe_next(request.args.get("next")))
     return render_template("qdesk/login.html", email="")
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """End this session and every other session of the user (copied cookies
+    included): the user's session generation moves on."""
+    user = tenancy.current_user()
+    if user is not None:
+        user.end_sessions()
+        db.session.commit()
     session.clear()
     return redirect(url_for("qdesk_auth.login"))
+
+
+@bp.after_app_request
+def keep_own_session(response):
+    """A request that ended the sessions of its own user without logging out
+    (they changed their own password) keeps its session: it takes the new
+    generation, so only the other sessions and copied cookies end."""
+    ended = db.session.info.pop(SESSIONS_ENDED, None)
+    user_id = session.get("user_id")
+    if ended and user_id in ended:
+        generation = db.session.query(User.session_generation).filter(User.id == user_id).scalar()
+        if generation is not None:
+            session[SESSION_GENERATION] = generation
+    return response
 
 
 @bp.route("/switch-company", methods=["POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional
@@ -12,7 +12,7 @@ from admin.views import CompanyModelView, format_changes
 from core import tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
-from core.security import hash_password
+from core.security import set_password
 
 
 class SystemAdminView(ModelView):
@@ -60,9 +60,9 @@ class UserAdminView(SystemAdminView):
     def on_model_change(self, form, model, is_created):
         model.email = model.email.strip().lower()
         if form.new_password.data:
-            model.password_hash = hash_password(form.new_password.data)
+            set_password(model, form.new_password.data)  # ends the user's other sessions
         elif is_created:
-            raise ValueError("A new user needs a password.")
+            raise ValueError(gettext("A new user needs a password."))
 
     def handle_view_exception(self, exc):
         if isinstance(exc, ValueError):

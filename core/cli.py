@@ -132,10 +132,7 @@ def user_create(email: str, company_code: str | None, role: str, name: str, syst
     """Create user EMAIL; the password is read from a prompt or stdin, never an argument."""
     from core.security import hash_password
     email = email.strip().lower()
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_password()
     try:
         password_hash = hash_password(password)
     except ValueError as exc:
@@ -153,6 +150,31 @@ def user_create(email: str, company_code: str | None, role: str, name: str, syst
         account.memberships.append(Membership(company=company, role=role))
     db.session.commit()
     click.echo(f"user {email} ready" + (f" ({role} in {company.code})" if company else ""))
+
+
+@user.command("password")
+@click.argument("email")
+@with_appcontext
+def user_password(email: str) -> None:
+    """Set the password of user EMAIL (read from a prompt or stdin, never an
+    argument); the user's sessions end, so every browser must log in again."""
+    from core.security import set_password
+    email = email.strip().lower()
+    account = db.session.query(User).filter_by(email=email).one_or_none()
+    if account is None:
+        raise click.ClickException(f"no user {email}")
+    try:
+        set_password(account, _read_password())
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"password of {email} changed; their sessions have ended")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
 
 
 @user.command("list")

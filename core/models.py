@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -75,6 +75,9 @@ class User(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Stored in the session at login and compared on every request: bumping it
+    # (logout, any change of password_hash) ends every session of the user.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -87,8 +90,30 @@ class User(db.Model):
                 return m.role
         return None
 
+    def end_sessions(self) -> None:
+        """End every session of this user at the next flush: the generation is
+        bumped in SQL (atomic), and the user's id is noted in the database
+        session's ``info[SESSIONS_ENDED]`` (the admin shell keeps the current
+        request's session valid when it is the user's own)."""
+        self.session_generation = User.session_generation + 1
+        state = inspect(self)
+        if state.session is not None and state.identity is not None:
+            state.session.info.setdefault(SESSIONS_ENDED, set()).add(state.identity[0])
+
     def __str__(self) -> str:
         return self.name or self.email
+
+
+#: ``Session.info`` key: ids of the users whose sessions the database session ended.
+SESSIONS_ENDED = "qdesk.sessions_ended"
+
+
+@event.listens_for(User, "before_update")
+def _password_change_ends_sessions(mapper, connection, user: User) -> None:
+    """Whatever sets ``password_hash`` (a screen, the CLI, a plugin, a script)
+    ends the user's sessions: done once here, not by each caller."""
+    if inspect(user).attrs.password_hash.history.has_changes():
+        user.end_sessions()
 
 
 class Membership(db.Model):

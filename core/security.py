@@ -1,4 +1,9 @@
-"""Passwords, login with throttling, and the memberships a user may act in."""
+"""Passwords, login with throttling, and the memberships a user may act in.
+
+Sessions end by a per-user generation: login stores
+``User.session_generation`` in the session, every request compares it, and
+logout or any password change bumps it (``User.end_sessions``).
+"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,6 +30,16 @@ def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     return generate_password_hash(password, method="scrypt")
+
+
+def set_password(user: User, password: str) -> None:
+    """Give ``user`` a new password (``ValueError`` if too short). Not committed.
+
+    Changing ``password_hash`` ends the user's other sessions at the next
+    flush, whoever sets it (see ``User.end_sessions``); this is the one helper
+    the screens and the CLI call.
+    """
+    user.password_hash = hash_password(password)
 
 
 def authenticate(email: str, password: str) -> User:

@@ -288,3 +288,210 @@ def test_user_without_company_sees_no_data(world, app):
     r = c.get(NOTES)
     assert r.status_code in (403, 404)
     assert "note-in-A" not in r.get_data(as_text=True)
+
+
+# --- sessions end on logout and password change ------------------------------------
+
+USERS = "/admin/system/users/"
+
+
+def copy_of(client):
+    """A second client holding the same session cookie (a copied cookie)."""
+    copy = Client(client.app)
+    copy.http.set_cookie("session", client.http.get_cookie("session").value)
+    return armed(copy)
+
+
+def armed(client):
+    """``client`` with the CSRF token of its session fetched now, while it is
+    logged in, so its later POSTs carry a token that was valid."""
+    client.csrf()
+    return client
+
+
+def note_titles(app):
+    from core.extensions import db
+    from tests.plugins.notes.models import Note
+    with app.app_context():
+        return {t for (t,) in db.session.query(Note.title)}
+
+
+def assert_logged_out(client, app, title):
+    """``client`` answers as logged out: /admin/ sends it to /login, a POST
+    (with the CSRF token it held) creates nothing, and its session is empty."""
+    assert client.token is not None, "arm the client before its session ends"
+    r = client.get("/admin/")
+    assert r.status_code == 302 and urlsplit(r.headers["Location"]).path == "/login"
+    r = client.post(NOTES + "new/", {"title": title, "priority": "1"})
+    assert r.status_code in (302, 400)
+    if r.status_code == 302:
+        assert urlsplit(r.headers["Location"]).path == "/login"
+    assert title not in note_titles(app)
+    assert "user_id" not in session_of(client)
+
+
+def assert_working(client, app, title):
+    """``client`` is logged in and may create a note."""
+    assert is_logged_in(client)
+    assert client.post(NOTES + "new/", {"title": title, "priority": "1"}).status_code == 302
+    assert title in note_titles(app)
+
+
+def make_system_admin(app, email="admin@b.test"):
+    set_user(app, email, is_system_admin=True)
+    return email
+
+
+def change_password_on_users_screen(admin_client, app, email, new_password):
+    """The system admin's Users screen: edit ``email``, set a new password."""
+    from core.extensions import db
+    from core.models import User
+    with app.app_context():
+        user = db.session.query(User).filter_by(email=email).one()
+        uid, name = user.id, user.name
+        memberships = [(m.id, m.company_id, m.role) for m in user.memberships]
+    data = {"email": email, "name": name, "active": "y", "locale": "", "new_password": new_password}
+    if email_is_system_admin(app, email):
+        data["is_system_admin"] = "y"
+    for i, (mid, company_id, role) in enumerate(memberships):
+        data.update({f"memberships-{i}-id": str(mid), f"memberships-{i}-company": str(company_id),
+                     f"memberships-{i}-role": role})
+    r = admin_client.post(USERS + "edit/", data, query_string={"id": uid})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return r
+
+
+def email_is_system_admin(app, email):
+    from core.extensions import db
+    from core.models import User
+    with app.app_context():
+        return db.session.query(User.is_system_admin).filter_by(email=email).scalar()
+
+
+def test_copied_cookie_is_logged_out_after_logout(world, client_for, app):
+    c = armed(client_for("staff@a.test"))
+    copy = copy_of(c)
+    assert_working(copy, app, "by the copy before logout")
+    other = client_for("manager@a.test")
+
+    assert c.post("/logout").status_code == 302
+    assert_logged_out(copy, app, "by the copy after logout")
+    assert_logged_out(c, app, "by the original after logout")
+    # Other users' sessions are not affected.
+    assert_working(other, app, "by another user")
+    # A normal login still works, and so does its own copy.
+    again = client_for("staff@a.test")
+    assert_working(again, app, "after a new login")
+    assert_working(copy_of(again), app, "by a copy of the new login")
+
+
+def test_logout_ends_the_users_other_sessions(world, client_for, app):
+    first, second = client_for("staff@a.test"), armed(client_for("staff@a.test"))
+    assert is_logged_in(first) and is_logged_in(second)
+    first.post("/logout")
+    assert_logged_out(second, app, "by the other session")
+
+
+def test_session_without_generation_is_logged_out(world, client_for, app):
+    c = armed(client_for("staff@a.test"))
+    with c.http.session_transaction() as s:
+        s.pop("session_generation")
+    assert_logged_out(c, app, "by a session of before the generation")
+
+
+def test_forged_session_generation_is_logged_out(world, client_for, app):
+    c = armed(client_for("staff@a.test"))
+    with c.http.session_transaction() as s:
+        s["session_generation"] = s["session_generation"] + 1
+    assert_logged_out(c, app, "by a forged generation")
+
+
+def test_password_change_by_system_admin_ends_the_users_sessions(world, client_for, app):
+    admin = client_for(make_system_admin(app))
+    victim = armed(client_for("staff@a.test"))
+    copy = copy_of(victim)
+    assert is_logged_in(copy)
+    other = client_for("manager@a.test")
+
+    change_password_on_users_screen(admin, app, "staff@a.test", "brand-new-pass-1")
+    assert_logged_out(victim, app, "by the user after the change")
+    assert_logged_out(copy, app, "by the copy after the change")
+    assert is_logged_in(admin)  # the admin changed someone else's password
+    assert_working(other, app, "by another user after the change")
+    # The new password logs in; the old one does not.
+    assert Client(app).login("staff@a.test", PASSWORD).status_code == 401
+    fresh = Client(app)
+    assert fresh.login("staff@a.test", "brand-new-pass-1").status_code == 302
+    assert_working(fresh, app, "after login with the new password")
+
+
+def test_own_password_change_keeps_this_session_only(world, client_for, app):
+    email = make_system_admin(app)
+    admin = client_for(email)
+    copy = copy_of(admin)
+    elsewhere = armed(client_for(email))
+    assert is_logged_in(copy) and is_logged_in(elsewhere)
+
+    change_password_on_users_screen(admin, app, email, "brand-new-pass-1")
+    assert is_logged_in(admin)  # the request that changed the password keeps its session
+    assert admin.get(USERS).status_code == 200
+    assert_logged_out(copy, app, "by a copy of the admin's cookie")
+    assert_logged_out(elsewhere, app, "by the admin's other session")
+    # The cookie the change request sent back works; one copied before does not.
+    assert is_logged_in(copy_of(admin))
+
+
+def test_editing_a_user_without_a_new_password_keeps_the_sessions(world, client_for, app):
+    admin = client_for(make_system_admin(app))
+    victim = client_for("staff@a.test")
+    change_password_on_users_screen(admin, app, "staff@a.test", "")
+    assert_working(victim, app, "after an edit without password")
+    assert Client(app).login("staff@a.test", PASSWORD).status_code == 302
+
+
+def test_password_set_anywhere_ends_the_sessions(world, client_for, app):
+    """Any code that assigns password_hash (not only the screens) ends the sessions."""
+    from core.security import hash_password
+    victim = armed(client_for("staff@a.test"))
+    copy = copy_of(victim)
+    set_user(app, "staff@a.test", password_hash=hash_password("brand-new-pass-1"))
+    assert_logged_out(victim, app, "by the user")
+    assert_logged_out(copy, app, "by the copy")
+
+
+def test_other_changes_to_the_user_keep_the_sessions(world, client_for, app):
+    c = client_for("staff@a.test")
+    set_user(app, "staff@a.test", name="renamed", locale="en", failed_logins=2)
+    assert c.post("/set-language", {"locale": "en"}).status_code == 302
+    client_for("staff@a.test")  # a login elsewhere (last_login_at changes)
+    assert_working(c, app, "after other changes")
+
+
+def test_password_change_from_the_cli_ends_the_sessions(world, client_for, app):
+    from core.cli import main
+    victim = armed(client_for("staff@a.test"))
+    copy = copy_of(victim)
+    other = client_for("manager@a.test")
+    result = app.test_cli_runner().invoke(main, ["user", "password", "Staff@A.test"],
+                                          input="brand-new-pass-1\n")
+    assert result.exit_code == 0, result.output
+    assert "brand-new-pass-1" not in result.output
+    assert_logged_out(victim, app, "by the user")
+    assert_logged_out(copy, app, "by the copy")
+    assert_working(other, app, "by another user")
+    assert Client(app).login("staff@a.test", PASSWORD).status_code == 401
+    fresh = Client(app)
+    assert fresh.login("staff@a.test", "brand-new-pass-1").status_code == 302
+    assert_working(fresh, app, "after the CLI change")
+
+
+def test_cli_password_refuses_short_password_and_unknown_user(world, client_for, app):
+    from core.cli import main
+    runner = app.test_cli_runner()
+    victim = client_for("staff@a.test")
+    short = runner.invoke(main, ["user", "password", "staff@a.test"], input="short\n")
+    assert short.exit_code != 0 and "at least 8 characters" in short.output
+    assert_working(victim, app, "after a refused change")
+    unknown = runner.invoke(main, ["user", "password", "nobody@a.test"], input="brand-new-pass-1\n")
+    assert unknown.exit_code != 0 and "nobody@a.test" in unknown.output
+    assert "Traceback" not in short.output + unknown.output
