@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as stdlib_calendar
 import datetime as dt
+import decimal
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, redirect, request, url_for
@@ -14,12 +15,47 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError as FormValidationError
 
 from admin.views import CompanyModelView
-from core import tenancy
+from core import inputs, tenancy
 from core.calendar import company_calendar, company_days
 from core.extensions import db
 from core.models import CompanyCalendarDay
 from core.permissions import has_permission
-from core.settings import SettingsError, get_setting, set_settings, settings_registry
+from core.settings import SettingsError, get_setting, set_settings, settings_registry, validate_settings
+
+#: The range a number setting of each type keeps to unless it declares its
+#: own ``min``/``max``: a count of days or hours far beyond ten years breaks
+#: the working calendar's arithmetic on every page that computes a deadline.
+NUMBER_BOUNDS = {"int": (-inputs.INT_MAX - 1, inputs.INT_MAX), "days": (0, 3660), "hours": (0, 3660 * 24),
+                 "decimal": (-10**15, 10**15)}
+
+
+def number_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    """Messages for the submitted number settings that are not written in
+    ASCII digits (``٣`` is not 3 here) or lie outside their type's
+    :data:`NUMBER_BOUNDS` (or the setting's own ``min``/``max``); other
+    checks are core's (:func:`core.settings.validate_settings`)."""
+    errors: dict[str, list[str]] = {}
+    registry = settings_registry().by_key
+    for key, value in values.items():
+        setting = registry.get(key)
+        if setting is None or setting.type not in NUMBER_BOUNDS or not isinstance(value, str) \
+                or not value.strip():
+            continue
+        text = value.strip()
+        if not text.isascii():
+            errors[key] = [_("Write it with the digits 0-9.")]
+            continue
+        try:
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            continue  # not a number: core says so
+        lo, hi = NUMBER_BOUNDS[setting.type]
+        lo = setting.min if setting.min is not None else lo
+        hi = setting.max if setting.max is not None else hi
+        if not number.is_finite() or not lo <= number <= hi:
+            errors[key] = [_("Enter a number from %(min)s to %(max)s.", min=lo, max=hi)]
+    return errors
+
 
 WEEKDAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
                  _l("Saturday"), _l("Sunday"))
@@ -82,6 +118,13 @@ class SettingsView(BaseView):
                 abort(403)
             submitted = self._submitted(groups)
             try:
+                refused = number_errors(submitted)
+                if refused:  # with core's messages for the other values
+                    try:
+                        validate_settings(submitted, company)
+                    except SettingsError as exc:
+                        refused = {**exc.errors, **refused}
+                    raise SettingsError(refused)
                 changed = set_settings(submitted, company)
             except SettingsError as exc:
                 errors = exc.errors
@@ -151,9 +194,12 @@ class CalendarDayView(CompanyModelView):
     @expose("/month/")
     def month(self):
         today = dt.date.today()
-        try:
-            first = dt.datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
-        except ValueError:
+        asked = request.args.get("month", "")
+        first = inputs.parse_month(asked)  # YYYY-MM, ASCII digits, a year in 1900–2199
+        if first is None:
+            if asked:
+                flash(_("%(month)s is not a month between %(min)s-01 and %(max)s-12 (YYYY-MM): this month "
+                        "is shown.", month=asked[:20], min=inputs.YEAR_MIN, max=inputs.YEAR_MAX), "warning")
             first = today.replace(day=1)
         company = tenancy.require_company()
         cal = company_calendar(company, years=[first.year - 1, first.year, first.year + 1])

@@ -467,11 +467,11 @@ def load_records(printable: Printable, ids: Iterable[Any], strict: bool = True) 
     :param strict: 404 when any id is not one of the company's records (URL,
         CLI); else other ids are dropped (list action, like ``scoped_action``).
     """
+    from core import inputs
     pks: list[int] = []
     for i in ids:
-        try:
-            pk = int(i)
-        except (TypeError, ValueError):
+        pk = inputs.parse_id(i)  # ASCII digits within the id column's range
+        if pk is None:
             if strict:
                 abort(404)
             continue
