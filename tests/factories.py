@@ -142,6 +142,9 @@ def _build(model: type, company: Company, user: User | None, *, relations: bool,
     mapper = inspect(model)
     obj = model()
     handled = set(SYSTEM_COLUMNS) | {"archived_at"}
+    if "company_id" in mapper.column_attrs and not issubclass(model, CompanyOwnedMixin):
+        obj.company_id = company.id  # core's own company rows (audit, print log): not stamped
+        handled.add("company_id")
     for key, value in values.items():
         setattr(obj, key, value)
         handled.add(key)
@@ -270,16 +273,25 @@ def form_data(form_class: type, record: Any, change: bool = True) -> dict[str, s
     every string field gets a new token (so a successful save is visible)."""
     mapper = inspect(type(record))
     data: dict[str, str] = {}
+    unique = _unique_columns(type(record))
     for name in form_field_names(form_class):
-        if name in ("csrf_token", "record_version"):
+        if name == "csrf_token":
             continue
+        if name == "record_version":  # the optimistic lock: the version the form was read at
+            if getattr(record, "version", None) is not None:
+                data[name] = str(record.version)
+            continue
+        choices = _choice_values(getattr(form_class, name))
         if name in mapper.column_attrs:
             column = mapper.column_attrs[name].columns[0]
             value = getattr(record, name)
-            if change and column.info.get("examples"):
+            if choices is not None:  # a select over fixed values: keep it valid
+                value = value if _form_value(value) in choices else (choices[0] if choices else None)
+            elif change and column.info.get("examples"):
                 value = next(v for v in iter(lambda: value_for(column), None) if v != value)
-            elif change and _is_string(column):
-                value = token(getattr(_base_type(column.type), "length", None))
+            elif change and (_is_string(column) or name in unique):
+                value = token(getattr(_base_type(column.type), "length", None)) if _is_string(column) \
+                    else next(v for v in iter(lambda: value_for(column), None) if v != value)
         elif name in mapper.relationships:
             value = getattr(record, name)
             if isinstance(value, (list, set, tuple)):
@@ -290,6 +302,39 @@ def form_data(form_class: type, record: Any, change: bool = True) -> dict[str, s
         if text is not None:
             data[name] = text
     return data
+
+
+def _unique_columns(model: type) -> set[str]:
+    """Columns in a unique constraint (with company_id, say) or unique themselves."""
+    from sqlalchemy import UniqueConstraint
+    table = model.__table__
+    out = {c.key for c in table.columns if c.unique}
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            out |= {c.key for c in constraint.columns}
+    return out - {"company_id", "id"}
+
+
+def _choice_values(unbound: Any) -> list[str] | None:
+    """The values a select field accepts when its choices are fixed in the
+    form class (``form_args``/``form_overrides``), else None."""
+    choices = getattr(unbound, "kwargs", {}).get("choices")
+    if not choices or callable(choices):
+        return None
+    values = []
+    for choice in choices:
+        value = getattr(choice, "value", None)
+        if value is None and isinstance(choice, (tuple, list)):
+            value = choice[0]
+        values.append(str(value))
+    return values
+
+
+def inline_pk(record: Any) -> str:
+    """The ``list_form_pk`` an inline-edit cell posts: ``<id>:<version>``
+    (the version makes the inline edit version-checked like a form save)."""
+    version = getattr(record, "version", None)
+    return f"{record.id}:{version}" if version is not None else str(record.id)
 
 
 def editable_value(model: type, name: str) -> str:
@@ -390,3 +435,231 @@ def view_urls(app: Any, view: Any, pk: Any) -> dict[str, str]:
                     export=u("export", export_type="csv"), delete=u("delete_view"),
                     action=u("action_view"), ajax_update=u("ajax_update"),
                     ajax_lookup=u("ajax_lookup"))
+
+
+# --- everything a user can reach, at collection time -------------------------
+#
+# The generated permission, gating and isolation matrices need, before any
+# app exists, every page, bulk action and printable the registry offers and
+# the permissions each needs: pages from the view classes' exposed urls
+# (Flask-Admin collects them on the class), the permission of each from
+# admin.views.ENDPOINT_ACTIONS or the ``_qdesk_permission`` that
+# ``scoped_expose``/``scoped_action`` put on the method, actions from the
+# methods Flask-Admin's ``action`` decorator marks plus the bulk-assign and
+# Print actions core adds, printables and default grants from the plugins'
+# hooks. ``tests/test_permission_matrix.py::test_surfaces_match_the_app``
+# proves this agrees with the session app.
+
+#: Stands for "refused to every role" (an action the view does not offer).
+UNAVAILABLE = "core.unavailable.never"
+
+
+def core_screens() -> list[ViewSpec]:
+    """Core's own company-scoped screens (audit log, print log, calendar):
+    the :class:`admin.views.CompanyModelView` subclasses of ``admin``'s
+    core modules, as ``init_admin`` adds them under the key ``core``."""
+    from admin.views import CompanyModelView
+    found = []
+    # (import_module: the package attribute admin.core_views is the function
+    # core_views, which shadows the submodule)
+    for module in (importlib.import_module("admin.core_views"), importlib.import_module("admin.settings")):
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, CompanyModelView) and obj is not CompanyModelView \
+                    and obj.__module__ == module.__name__:
+                found.append(ViewSpec("core", obj))
+    return sorted(found, key=lambda v: v.endpoint)
+
+
+def all_screens() -> list[ViewSpec]:
+    """Core's company-scoped screens and every plugin's."""
+    return sorted([*core_screens(), *registered_views()], key=lambda v: v.endpoint)
+
+
+def registered_permissions() -> dict[str, frozenset[str]]:
+    """``{permission: roles granted it by default}`` from every
+    ``register_permissions`` hook (core's included), without an app."""
+    out: dict[str, frozenset[str]] = {}
+    for _key, obj in _plugin_objects():
+        hook = getattr(obj, "register_permissions", None)
+        if callable(hook):
+            for perm in hook() or []:
+                out[perm.name] = frozenset(perm.grants)
+    return out
+
+
+def registered_printables() -> list[Any]:
+    """Every printable of every ``register_printables`` hook, without an app."""
+    out = []
+    for _key, obj in _plugin_objects():
+        hook = getattr(obj, "register_printables", None)
+        if callable(hook):
+            out.extend(hook() or [])
+    return sorted(out, key=lambda p: p.key)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """One thing a user may request: a page (one HTTP method of one exposed
+    url of a view), a bulk action of a view, or a printable's print URL.
+
+    ``needs`` are the permission names a user must hold (all of them);
+    ``offered`` says whether the view really offers it (an import page
+    without ``import_schema``, an inline edit without editable columns are
+    routed but not offered): positive controls use only offered surfaces.
+    """
+
+    kind: str                 # "page" | "action" | "print"
+    endpoint: str             # the view's endpoint, "qdesk_print" for prints
+    name: str                 # method name, action name or printable key
+    method: str               # "GET" | "POST"
+    needs: frozenset[str]
+    offered: bool = True
+    plugin_key: str = ""
+
+    @property
+    def id(self) -> str:
+        if self.kind == "print":
+            return f"print:{self.name}"
+        if self.kind == "action":
+            return f"{self.endpoint}:action:{self.name}"
+        return f"{self.endpoint}:{self.name}:{self.method}"
+
+    def holders(self, grants: dict[str, frozenset[str]]) -> set[str]:
+        """Roles holding every permission ``needs`` names (by default grants)."""
+        from core.models import ROLES
+        return {role for role in ROLES if all(role in grants.get(p, ()) for p in self.needs)}
+
+
+def _resolve(spec: ViewSpec, needed: str | None) -> str:
+    if needed is None:
+        return UNAVAILABLE
+    return needed if "." in needed else f"{spec.plugin_key}.{spec.cls.entity}.{needed}"
+
+
+def _offered_page(cls: type, name: str) -> bool:
+    flag = {"create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete",
+            "details_view": "can_view_details", "export": "can_export"}.get(name)
+    if flag is not None:
+        return getattr(cls, flag, False) is not False  # a property (permission) or True
+    if name == "ajax_update":
+        return bool(getattr(cls, "column_editable_list", None))
+    if name == "ajax_lookup":
+        return bool(getattr(cls, "form_ajax_refs", None))
+    if name in ("import_view", "import_preview_view"):
+        return getattr(cls, "import_schema", None) is not None
+    if name == "bulk_assign_view":
+        return bool(getattr(cls, "column_bulk_assign", ()))
+    return True
+
+
+def page_surfaces(spec: ViewSpec) -> list[Surface]:
+    """Every (exposed url, HTTP method) of a CompanyModelView class but the
+    action endpoint (its actions are surfaces of their own)."""
+    from admin.views import ENDPOINT_ACTIONS
+    cls, read = spec.cls, _resolve(spec, "read")
+    out = []
+    for _url, name, methods in cls._urls:
+        if name == "action_view":
+            continue
+        needed = ENDPOINT_ACTIONS[name] if name in ENDPOINT_ACTIONS \
+            else getattr(getattr(cls, name), "_qdesk_permission", "read")
+        for method in sorted(set(methods) & {"GET", "POST"}):
+            out.append(Surface("page", spec.endpoint, name, method, frozenset({read, _resolve(spec, needed)}),
+                               _offered_page(cls, name), spec.plugin_key))
+    return sorted(out, key=lambda s: s.id)
+
+
+def _archivable(cls: type) -> bool:
+    prop = getattr(cls, "archivable")
+    return bool(prop.fget(types_namespace(model=cls.model))) if isinstance(prop, property) else bool(prop)
+
+
+def types_namespace(**kw: Any) -> Any:
+    from types import SimpleNamespace
+    return SimpleNamespace(**kw)
+
+
+def action_surfaces(spec: ViewSpec, printables: list[Any] | None = None) -> list[Surface]:
+    """The bulk actions of a view class: those declared on the class
+    (``scoped_action``, Flask-Admin's ``action``), one ``assign_<field>``
+    per ``column_bulk_assign`` and one ``print_<key>`` per printable of its
+    model, each with what it needs."""
+    cls, read = spec.cls, _resolve(spec, "read")
+    needed: dict[str, str] = {}
+    for attr in dir(cls):
+        fn = getattr(cls, attr, None)
+        marker = getattr(fn, "_action", None)
+        if marker:
+            name = marker[0]
+            if name == "delete":
+                needed[name] = _resolve(spec, "delete")
+            elif name in ("archive", "restore") and not _archivable(cls):
+                needed[name] = UNAVAILABLE
+            else:
+                needed[name] = _resolve(spec, getattr(fn, "_qdesk_permission", None))
+    for field in getattr(cls, "column_bulk_assign", ()) or ():
+        needed[f"assign_{field}"] = _resolve(spec, "write")
+    for p in printables if printables is not None else registered_printables():
+        if p.model is cls.model:
+            perm = p.permission or (read if p.module == spec.plugin_key else p.needed_permission)
+            needed["print_" + p.key.replace(".", "_")] = perm
+    return [Surface("action", spec.endpoint, name, "POST", frozenset({read, perm}), perm != UNAVAILABLE,
+                    spec.plugin_key) for name, perm in sorted(needed.items())]
+
+
+def print_surfaces(printables: list[Any] | None = None, views: list[ViewSpec] | None = None) -> list[Surface]:
+    """``/print/<key>/<id>.pdf`` of every printable."""
+    views = views if views is not None else all_screens()
+    out = []
+    for p in printables if printables is not None else registered_printables():
+        perm = p.permission
+        if perm is None:  # init_admin names it after the module's screen of the model
+            spec = next((v for v in views if v.model is p.model and v.plugin_key == p.module), None)
+            perm = _resolve(spec, "read") if spec is not None else p.needed_permission
+        out.append(Surface("print", "qdesk_print", p.key, "GET", frozenset({perm}), True, p.module))
+    return out
+
+
+def view_surfaces(spec: ViewSpec) -> list[Surface]:
+    return [*page_surfaces(spec), *action_surfaces(spec)]
+
+
+# --- the database as a whole (for "nothing changed") -------------------------
+
+def database_state() -> dict[str, list[str]]:
+    """Every row of every table, as text (compare two calls: nothing changed)."""
+    db.session.expire_all()
+    with db.engine.connect() as conn:
+        return {table.name: sorted(repr(tuple(row)) for row in conn.execute(table.select()))
+                for table in db.metadata.sorted_tables}
+
+
+def stored_import(app: Any, view: Any, company: Company, user: User, data: bytes = b"x\n1\n",
+                  filename: str = "upload.csv") -> str:
+    """The token of an upload stored for ``user`` in ``company`` on ``view``'s
+    import, as the import page stores it (for preview URLs)."""
+    with app.test_request_context():
+        with tenancy.acting_as(company, user):
+            return view._store(filename, data)
+
+
+# --- cheap password hashes for test users ------------------------------------
+
+_CHEAP_HASHES: dict[str, str] = {}
+
+
+def cheap_password_hashes(monkeypatch: Any) -> None:
+    """Make ``core.security.hash_password`` give a one-round PBKDF2 hash for
+    the test (the World's users log in through the real login, which checks
+    any werkzeug hash, in microseconds instead of two scrypt runs a case).
+    For generated matrices with hundreds of cases; they test permissions
+    and scopes, not password hashing."""
+    from werkzeug.security import generate_password_hash
+    import core.security
+
+    def cheap(password: str) -> str:
+        if password not in _CHEAP_HASHES:
+            _CHEAP_HASHES[password] = generate_password_hash(password, method="pbkdf2:sha256:1")
+        return _CHEAP_HASHES[password]
+
+    monkeypatch.setattr(core.security, "hash_password", cheap)

@@ -18,6 +18,19 @@ relation dropdowns and ajax lookups, and create/edit forms pointing at A's
 related records. A's records must stay unseen and unchanged. Each attack is
 paired with a positive control (the same request works on the attacker's
 own data), so a malformed request cannot pass as a refusal.
+
+Core's company-scoped screens (audit log, print log, calendar) are cases
+like the plugins' (``tests.factories.all_screens``); where B's admin lacks
+a permission there (nobody writes audit entries), another company's id is
+refused exactly as an unknown one is (403 before any lookup). Every other
+page a view exposes (``scoped_expose`` pages, list tabs, import) is a case
+``<endpoint>-<page>`` that must not show A's records; an import upload of A
+cannot be previewed or imported by B; bulk assign refuses a person of A;
+the inline-edit case runs only on views that have inline editing. Core's
+Settings, Calendar month and Modules screens show B only B's values.
+``test_scope_off_fails_the_matrix`` is the positive control: with
+``core.tenancy.scoped_query`` switched off (unscoped, a test-only
+monkeypatch) the matrix's checks fail.
 """
 from __future__ import annotations
 
@@ -33,12 +46,49 @@ from sqlalchemy import String, inspect
 from core import tenancy
 from core.extensions import db
 from core.models import Company, PrintJob
-from tests.factories import (company_relations, editable_value, form_data, form_field_names, make,
-                             markers, registered_views, related_records, snapshot, view_for,
-                             view_urls)
+from tests.factories import (action_surfaces, all_screens, cheap_password_hashes, company_relations,
+                             core_screens, database_state, editable_value, inline_pk, form_data, form_field_names,
+                             make, markers, page_surfaces, registered_permissions, registered_views,
+                             related_records, snapshot, stored_import, view_urls)
 
-VIEWS = registered_views()
+VIEWS = all_screens()
 ENDPOINTS = [v.endpoint for v in VIEWS]
+SPECS = {v.endpoint: v for v in VIEWS}
+GRANTS = registered_permissions()
+
+
+def _admin_holds(spec, action):
+    """Whether a company admin holds ``action`` on ``spec``'s entity by default."""
+    return "admin" in GRANTS.get(f"{spec.plugin_key}.{spec.cls.entity}.{action}", ())
+
+
+def admin_holds(case, action):
+    return _admin_holds(SPECS[case.endpoint], action)
+
+
+CREATABLE = [v.endpoint for v in VIEWS if _admin_holds(v, "create") and _admin_holds(v, "write")]
+INLINE = [v.endpoint for v in VIEWS if getattr(v.cls, "column_editable_list", None)]
+IMPORTABLE = [v.endpoint for v in VIEWS if getattr(v.cls, "import_schema", None) is not None]
+BULK_ASSIGN = [v.endpoint for v in VIEWS if getattr(v.cls, "column_bulk_assign", ())]
+_STANDARD = {"index_view", "create_view", "details_view", "edit_view", "export", "ajax_lookup",
+             "delete_view", "action_view", "ajax_update", "import_preview_view", "bulk_assign_view"}
+EXTRA_PAGES = [pytest.param(v.endpoint, page.name, id=f"{v.endpoint}-{page.name}")
+               for v in VIEWS for page in page_surfaces(v)
+               if page.method == "GET" and page.offered and page.name not in _STANDARD
+               and "admin" in page.holders(GRANTS)]
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords(monkeypatch):
+    cheap_password_hashes(monkeypatch)
+
+
+def view_for(app, endpoint):
+    """The app's view (a plugin's or one of core's) with ``endpoint``."""
+    for view in app.extensions["admin"][0]._views:
+        if view.endpoint == endpoint:
+            return view
+    raise LookupError(endpoint)
 def _editable(view_class, relation):
     """A relation the screen's form offers (all of them when the form is automatic)."""
     columns = getattr(view_class, "form_columns", None)
@@ -53,10 +103,15 @@ NO_SUCH_ID = 987654321
 
 
 def test_matrix_covers_every_registered_view(app):
+    from admin.views import CompanyModelView
     registry = app.extensions["qdesk.plugins"]
-    assert sorted(v.endpoint for v in registry.admin_views) == ENDPOINTS, (
+    assert sorted(v.endpoint for v in registry.admin_views) == [v.endpoint for v in registered_views()], (
         "the views found at collection time differ from the app's registry: "
         "tests.factories.registered_views() must find every plugin")
+    in_app = sorted(v.endpoint for v in app.extensions["admin"][0]._views if isinstance(v, CompanyModelView))
+    assert in_app == ENDPOINTS, "core's company-scoped screens differ from tests.factories.core_screens()"
+    assert {v.endpoint for v in core_screens()} >= {"core_audit", "core_printjob", "core_calendar_day"}
+    assert "notes_note" in INLINE, "the example plugin notes has inline editing: INLINE misses it"
 
 
 @pytest.fixture
@@ -160,7 +215,8 @@ def test_details_and_edit_refuse_other_company_ids(case, endpoint):
         for name in ("details_view", "edit_view"):
             response = c.get(url(case, name, id=pk))
             unknown = c.get(url(case, name, id=NO_SUCH_ID))
-            assert response.status_code == 404, (
+            expected = 404 if admin_holds(case, "read" if name == "details_view" else "write") else 403
+            assert response.status_code == expected, (
                 f"{endpoint}: B's {name} of A's id gave {response.status_code}")
             # No existence oracle: A's id looks exactly like an id that does not exist.
             assert (response.status_code, response.headers.get("Location")) == \
@@ -176,8 +232,11 @@ def test_details_and_edit_refuse_other_company_ids(case, endpoint):
                   for pk in (case.a_id, case.a_archived_id)}
     for pk, data in attack.items():
         response = c.post(url(case, "edit_view", id=pk), data)
-        assert response.status_code == 404, f"{endpoint}: B's edit POST gave {response.status_code}"
+        expected = 404 if admin_holds(case, "write") else 403
+        assert response.status_code == expected, f"{endpoint}: B's edit POST gave {response.status_code}"
     assert_a_untouched(case, "B's edit POST")
+    if not admin_holds(case, "write"):
+        return  # nobody edits these records (the permission matrix proves the 403)
 
     # Positive control: the same kind of POST saves B's own record.
     with case.app.app_context():
@@ -191,7 +250,7 @@ def test_details_and_edit_refuse_other_company_ids(case, endpoint):
                 f"{endpoint}: the generic edit POST did not save B's own record (control)")
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("endpoint", CREATABLE)
 def test_company_is_stamped_not_taken_from_the_form(case, endpoint):
     c = case.client
     with case.app.app_context():
@@ -216,7 +275,8 @@ def test_delete_refuses_other_company_ids(case, endpoint):
     c = case.client
     for pk in (case.a_id, case.a_archived_id):
         response = c.post(case.urls["delete"], {"id": pk})
-        assert response.status_code == 404, f"{endpoint}: B's delete POST gave {response.status_code}"
+        expected = 404 if admin_holds(case, "delete") else 403
+        assert response.status_code == expected, f"{endpoint}: B's delete POST gave {response.status_code}"
     assert_a_untouched(case, "B's delete POST")
     response = c.post(case.urls["delete"], {"id": case.b_id})
     assert response.status_code in (302, 403), f"{endpoint}: B's delete of its own record gave {response.status_code}"
@@ -227,23 +287,26 @@ def test_delete_refuses_other_company_ids(case, endpoint):
                 f"{endpoint}: the delete POST did not delete B's own record (control)")
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("endpoint", INLINE)
 def test_inline_edit_refuses_other_company_ids(case, endpoint):
     c = case.client
-    # Views without inline editing must refuse it too (Flask-Admin: 404).
-    columns = list(case.view.column_editable_list or ()) or column_names(case.model)[:1]
+    columns = list(case.view.column_editable_list)
+    assert columns, f"{endpoint}: no inline editing"
     for column in columns:
         for pk in (case.a_id, case.a_archived_id):
+            with case.app.app_context():
+                cell = inline_pk(record_of(case.model, pk))
             response = c.post(case.urls["ajax_update"],
-                              {"list_form_pk": pk, column: editable_value(case.model, column)})
+                              {"list_form_pk": cell, column: editable_value(case.model, column)})
             assert response.status_code != 200, (
                 f"{endpoint}: B's inline edit of A's {column} answered 200")
     assert_a_untouched(case, "B's inline edit")
     for column in case.view.column_editable_list or ():  # positive control on B's own record
         with case.app.app_context():
             before = snapshot(case.model, case.b_id)
+            cell = inline_pk(record_of(case.model, case.b_id))
         response = c.post(case.urls["ajax_update"],
-                          {"list_form_pk": case.b_id, column: editable_value(case.model, column)})
+                          {"list_form_pk": cell, column: editable_value(case.model, column)})
         assert response.status_code == 200, f"{endpoint}: B's inline edit of its own {column}: {response.data!r}"
         with case.app.app_context():
             assert snapshot(case.model, case.b_id)[column] != before[column]
@@ -252,9 +315,10 @@ def test_inline_edit_refuses_other_company_ids(case, endpoint):
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_bulk_actions_refuse_other_company_ids(case, endpoint):
     c = case.client
-    actions = [name for name, _text in case.view._actions]
+    allowed = {a.name for a in action_surfaces(SPECS[endpoint]) if a.offered and "admin" in a.holders(GRANTS)}
+    actions = [name for name, _text in case.view._actions if name in allowed]
     if not actions:
-        pytest.skip(f"{endpoint} has no bulk actions")
+        pytest.skip(f"{endpoint} has no bulk action a company admin may run")
     for name in sorted(actions, key=lambda n: n == "delete"):  # delete last
         http = c.post(case.urls["action"], {
             "action": name, "rowid": [str(case.a_id), str(case.a_archived_id), str(case.b_id)]})
@@ -371,3 +435,137 @@ def _check_inline(app, c, view, endpoint, relation, target, theirs_id, mine_id, 
     assert response.status_code == 302, f"{endpoint}: B's edit with an inline {relation} row was not saved (control)"
     with app.app_context():
         assert snapshot(target, theirs_id) == before, f"{endpoint}: B's inline {relation} POST changed A's record"
+
+
+# --- every other page of a view ---------------------------------------------------
+
+@pytest.mark.parametrize("endpoint, page", EXTRA_PAGES)
+def test_extra_pages_show_only_own_records(case, endpoint, page):
+    """``scoped_expose`` pages, list tabs, the import page: B sees none of A's records."""
+    response = case.client.get(url(case, page))
+    assert response.status_code == 200, f"{endpoint}: B's {page} gave {response.status_code}"
+    assert_no_leak(case, response.get_data(as_text=True), f"B's {page}")
+
+
+@pytest.mark.parametrize("endpoint", IMPORTABLE)
+def test_import_upload_of_another_company_is_not_found(case, endpoint):
+    """A's stored upload (its token) does not exist for B: no preview, no import."""
+    with case.app.app_context():
+        a, admin_a = db.session.get(Company, case.a_company), _user(case.app, "admin@a.test")
+        token = stored_import(case.app, case.view, a, admin_a)
+        before = database_state()
+    preview = url(case, "import_preview_view", token=token)
+    assert case.client.get(preview).status_code == 404, f"{endpoint}: B previews A's upload"
+    assert case.client.post(preview, {}).status_code == 404, f"{endpoint}: B imports A's upload"
+    with case.app.app_context():
+        assert database_state() == before, f"{endpoint}: B's POST of A's upload changed the database"
+    # Positive control: the upload is there for A.
+    from tests.fixtures import Client
+    owner = Client(case.app)
+    owner.login("admin@a.test")
+    assert owner.get(preview).status_code not in (403, 404), f"{endpoint}: A's own upload not found (control)"
+
+
+def _user(app, email):
+    from core.models import User
+    return db.session.query(User).filter_by(email=email).one()
+
+
+@pytest.mark.parametrize("endpoint", BULK_ASSIGN)
+def test_bulk_assign_refuses_a_person_of_another_company(case, endpoint):
+    field = case.view.column_bulk_assign[0]
+    fk = next(iter(inspect(case.model).relationships[field].local_columns)).key
+    with case.app.app_context():
+        theirs, ours = _user(case.app, "staff@a.test").id, _user(case.app, "staff@b.test").id
+        before = snapshot(case.model, case.b_id)
+    target = url(case, "bulk_assign_view")
+    response = case.client.post(target, {"field": field, "user_id": str(theirs), "rowid": [str(case.b_id)]})
+    assert response.status_code in (200, 400), f"{endpoint}: bulk assign of A's person gave {response.status_code}"
+    with case.app.app_context():
+        assert snapshot(case.model, case.b_id) == before, f"{endpoint}: B's record assigned to a person of A"
+    # Positive control: a member of B is set.
+    response = case.client.post(target, {"field": field, "user_id": str(ours), "rowid": [str(case.b_id)]})
+    assert response.status_code == 302
+    with case.app.app_context():
+        assert snapshot(case.model, case.b_id)[fk] == ours, f"{endpoint}: bulk assign set nothing (control)"
+
+
+# --- core's screens that are not model views -------------------------------------
+
+def _setting_value(setting, current):
+    """A valid value other than ``current`` for the setting types a form
+    field shows as text or a checkbox; None for the others."""
+    if setting.type == "bool":
+        return "false" if current else "true"
+    if setting.type in ("int", "days"):
+        low, high = setting.min if setting.min is not None else 1, setting.max if setting.max is not None else 999
+        return str(next(v for v in (high, high - 1, low) if v != current))
+    if setting.type == "str":
+        return "qsetting" + "x" * 8
+    return None
+
+
+def test_settings_of_another_company_stay_unseen(app, world, client_for):
+    from core.settings import get_setting, set_settings, settings_registry
+    with app.app_context():
+        a, b = world.company("A"), world.company("B")
+        with tenancy.acting_as(a, world.user("admin@a.test")):
+            values = {s.key: v for s in settings_registry().by_key.values()
+                      if (v := _setting_value(s, get_setting(s.key, a))) is not None}
+            b_before = {k: get_setting(k, b) for k in values}
+            set_settings(values, a)
+        a_after = {k: get_setting(k, a) for k in values}
+        assert values and a_after != b_before, "no setting changed in A (control)"
+        assert {k: get_setting(k, b) for k in values} == b_before, "A's settings changed B's"
+    text_fields = [k for k, v in values.items() if re.fullmatch(r"\d+|qsetting\w+", v)]
+
+    def shown(client, key):
+        page = client.get("/admin/settings/").get_data(as_text=True)
+        found = re.search(rf'name="{re.escape(key)}" value="([^"]*)"', page)
+        return found.group(1) if found else None
+
+    cb, ca = client_for("admin@b.test"), client_for("admin@a.test")
+    for key in text_fields:
+        assert shown(cb, key) == str(b_before[key]), f"B's settings page shows {key} = A's value"
+        assert shown(ca, key) == values[key], f"A's settings page does not show A's {key} (control)"
+
+
+def test_calendar_month_shows_only_own_days(app, world, client_for):
+    from core.models import CompanyCalendarDay
+    with app.app_context():
+        day = make(CompanyCalendarDay, world.company("A"), world.user("admin@a.test"))
+        note, month = day.note, day.day.strftime("%Y-%m")
+    page = url_of(app, "core_calendar_day", "month", month=month)
+    assert note not in client_for("admin@b.test").get(page).get_data(as_text=True), "B's month shows A's day"
+    assert note in client_for("admin@a.test").get(page).get_data(as_text=True), "A's month misses its day (control)"
+
+
+def test_modules_screen_shows_own_enablement(app, world, client_for):
+    from core.modules import disable_module
+    registry = app.extensions["qdesk.plugins"]
+    leaf = next(k for k in sorted(registry.keys()) if not registry.dependents(k))
+    with app.app_context():
+        disable_module(world.company("A"), leaf)
+    state = re.compile(rf'data-module="{leaf}" data-state="(\w+)"')
+    assert state.search(client_for("admin@b.test").get("/admin/modules/").get_data(as_text=True)).group(1) == "enabled"
+    assert state.search(client_for("admin@a.test").get("/admin/modules/").get_data(as_text=True)).group(1) == "disabled"
+
+
+# --- positive control: the matrix can fail ------------------------------------------
+
+def _unscoped(model, company=None):
+    return db.session.query(model)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS[:1] + INLINE[:1])
+def test_scope_off_fails_the_matrix(case, endpoint, monkeypatch):
+    """With the company scope switched off, the list, details and inline-edit
+    checks fail (the isolation cases can fail)."""
+    monkeypatch.setattr(tenancy, "scoped_query", _unscoped)
+    checks = [test_list_count_search_and_export_show_only_own_records,
+              test_details_and_edit_refuse_other_company_ids]
+    if endpoint in INLINE:
+        checks = [test_inline_edit_refuses_other_company_ids]
+    for check in checks:
+        with pytest.raises(AssertionError):
+            check(case, endpoint)

@@ -1,0 +1,386 @@
+"""The 403 matrix: every screen, extra page, bulk action and printable ×
+every company role that lacks the permission it needs (generated).
+
+Everything comes from the registry, at collection time (no app needed):
+the views from ``tests.factories.all_screens()`` (core's company-scoped
+screens and every plugin's ``register_admin_views``), their pages from the
+urls Flask-Admin collects on the class (``scoped_expose`` pages, list tabs,
+import, bulk assign included), the permission each page needs from
+``admin.views.ENDPOINT_ACTIONS`` or the page's ``_qdesk_permission``, the
+actions from the class (``scoped_action``, bulk assign, Print), the
+printables from ``register_printables`` and the default grants from every
+``register_permissions`` (``tests.factories.Surface``). Core's two screens
+that are not model views (Settings, Modules) are listed here with the
+permissions they check; the system screens (companies, users) need the
+system administrator flag, which no company role gives.
+
+* ``test_refused``: one case per (surface, role) where the role lacks a
+  needed permission by the default grants: the answer is 403, nothing in
+  the database (nor the import store) changed, and an action's handler did
+  not run.
+* ``test_allowed``: one case per offered surface, with the least privileged
+  role that holds what it needs: the answer is neither 403 nor 404 and an
+  action's handler ran (so a refusal above is not a malformed request).
+* ``test_guard_off_fails_the_matrix``: with ``has_permission`` switched off
+  (always True, a test-only monkeypatch) the refusal check fails, so the
+  matrix can fail.
+* ``test_surfaces_match_the_app``: the collection-time surfaces and their
+  permissions are exactly those of the session app.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import pytest
+from flask import url_for
+
+from core.extensions import db
+from core.models import ROLES
+from tests.factories import (UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
+                             form_data, inline_pk, make, print_surfaces, registered_permissions, stored_import,
+                             view_for, view_surfaces)
+
+GRANTS = registered_permissions()
+SCREENS = {v.endpoint: v for v in all_screens()}
+
+# Core's screens that are not model views, with what they check.
+CORE_PAGES = [
+    Surface("page", "core_settings", "index", "GET", frozenset({"core.setting.read"}), True, "core"),
+    Surface("page", "core_settings", "index", "POST",
+            frozenset({"core.setting.read", "core.setting.write"}), True, "core"),
+    Surface("page", "core_modules", "index", "GET", frozenset({"core.module.read"}), True, "core"),
+    Surface("page", "core_modules", "change", "POST",
+            frozenset({"core.module.read", "core.module.write"}), True, "core"),
+]
+# The system screens: the system administrator flag, never a company role.
+SYSTEM_ENDPOINTS = ("core_company", "core_user")
+SYSTEM_ONLY = "core.system.admin"  # held by no role
+
+SURFACES = [s for v in SCREENS.values() for s in view_surfaces(v)] + print_surfaces() + CORE_PAGES
+
+
+def _system_surfaces():
+    from admin.core_views import CompanyAdminView, UserAdminView
+    out = []
+    for endpoint, cls in zip(SYSTEM_ENDPOINTS, (CompanyAdminView, UserAdminView)):
+        for _url, name, methods in cls._urls:
+            for method in sorted(set(methods) & {"GET", "POST"}):
+                out.append(Surface("page", endpoint, name, method, frozenset({SYSTEM_ONLY}), True, "core"))
+    return out
+
+
+SURFACES += _system_surfaces()
+BY_ID = {s.id: s for s in SURFACES}
+assert len(BY_ID) == len(SURFACES), "two surfaces with the same id"
+
+
+class NotRefused(AssertionError):
+    """The request was not answered 403 (everything else about it was right)."""
+
+
+# Real bugs the matrix found, marked until the lead fixes them (strict: a
+# fix turns the case into a failure, so the mark cannot outlive the bug).
+def _known_bug(surface: Surface, role: str) -> str | None:
+    read = f"{surface.plugin_key}.{SCREENS[surface.endpoint].cls.entity}.read" \
+        if surface.endpoint in SCREENS else None
+    if surface.kind == "action" and role in GRANTS.get(read, ()):
+        return ("bug: a bulk action the role may not run answers 302 (Flask-Admin's handle_action "
+                "skips it silently) instead of 403; CompanyModelView.action_view must abort(403) "
+                "when is_action_allowed() refuses the posted action")
+    return None
+
+
+def _refused_params():
+    params = []
+    for s in SURFACES:
+        for role in ROLES:
+            if role in s.holders(GRANTS) or (s.endpoint in SYSTEM_ENDPOINTS and role != "admin"):
+                continue  # system screens: the strongest company role is enough
+            bug = _known_bug(s, role)
+            marks = [pytest.mark.xfail(strict=True, raises=NotRefused, reason=bug)] if bug else []
+            params.append(pytest.param(s.id, role, id=f"{s.id}-{role}", marks=marks))
+    return params
+
+
+def _weakest_holder(s: Surface) -> str | None:
+    holders = s.holders(GRANTS)
+    return next((role for role in reversed(ROLES) if role in holders), None)
+
+
+REFUSED = _refused_params()
+ALLOWED = [pytest.param(s.id, _weakest_holder(s), id=f"{s.id}-{_weakest_holder(s)}")
+           for s in SURFACES if s.offered and _weakest_holder(s)]
+
+
+def _control_params():
+    """One refused case per (view, kind), on a surface some role may use
+    (the system screens' guard is the system administrator flag, not a
+    permission: test_roles covers it)."""
+    seen, out = set(), []
+    for param in REFUSED:
+        sid, role = param.values
+        s = BY_ID[sid]
+        if not s.offered or not s.holders(GRANTS) or (s.endpoint, s.kind) in seen \
+                or s.endpoint in SYSTEM_ENDPOINTS:
+            continue
+        seen.add((s.endpoint, s.kind))
+        out.append(pytest.param(sid, role, id=f"{sid}-{role}"))
+    return out
+
+
+CONTROLS = _control_params()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords(monkeypatch):
+    cheap_password_hashes(monkeypatch)
+
+
+# --- the requests --------------------------------------------------------------
+
+def url_of(app, endpoint, name, **kw):
+    with app.test_request_context():
+        return url_for(f"{endpoint}.{name}", **kw)
+
+
+class Spy:
+    """Wraps an action handler: counts the calls, keeps what it needs."""
+
+    def __init__(self, handler):
+        self.handler, self.calls = handler, 0
+        self._qdesk_permission = getattr(handler, "_qdesk_permission", None)
+
+    def __call__(self, ids):
+        self.calls += 1
+        return self.handler(ids)
+
+
+def _import_store(app):
+    folder = os.path.join(app.instance_path, "imports")
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+class Request:
+    """Everything needed to send one surface's request as ``role`` of A."""
+
+    def __init__(self, app, world, client_for, monkeypatch, surface, role):
+        self.app, self.surface, self.role = app, surface, role
+        self.spy = None
+        self.pk = self.token = None
+        self.view = None
+        with app.app_context():
+            company, admin_a = world.company("A"), world.user("admin@a.test")
+            user = world.user(f"{role}@a.test")
+            self.user_id = user.id
+            model = None
+            if surface.kind == "print":
+                model = app.extensions["qdesk.printables"].get(surface.name).model
+            elif surface.endpoint in SCREENS:
+                self.view = view_for_any(app, surface.endpoint)
+                model = self.view.model
+            if model is not None:
+                record = make(model, company, admin_a)
+                self.pk = record.id
+                if self.view is not None:
+                    self.create_data = form_data(self.view._create_form_class, record)
+                    self.edit_data = form_data(self.view._edit_form_class, record)
+                    self.cell = inline_pk(record)
+            if surface.name == "import_preview_view":
+                self.token = stored_import(app, self.view, company, user)
+        if surface.kind == "action":
+            handler, text, desc = self.view._actions_data[surface.name]
+            self.spy = Spy(handler)
+            monkeypatch.setitem(self.view._actions_data, surface.name, (self.spy, text, desc))
+        self.client = client_for(f"{role}@a.test")
+
+    def send(self):
+        s, c, app = self.surface, self.client, self.app
+        if s.kind == "print":
+            return c.get(f"/print/{s.name}/{self.pk}.pdf")
+        if s.kind == "action":
+            return c.post(url_of(app, s.endpoint, "action_view"), {"action": s.name, "rowid": str(self.pk)})
+        if s.endpoint == "core_settings":
+            return c.get("/admin/settings/") if s.method == "GET" else c.post("/admin/settings/", self._settings())
+        if s.endpoint == "core_modules":
+            if s.method == "GET":
+                return c.get("/admin/modules/")
+            return c.post(url_of(app, "core_modules", "change", key=self._leaf_module(), verb="disable"))
+        if s.endpoint in SYSTEM_ENDPOINTS:
+            kw = {"id": self.user_id} if s.name in ("details_view", "edit_view") else \
+                {"export_type": "csv"} if s.name == "export" else {}
+            url = url_of(app, s.endpoint, s.name, **kw)
+            return c.get(url) if s.method == "GET" else c.post(url, {"id": str(self.user_id), "name": "qchanged"})
+        return self._page()
+
+    def _page(self):
+        s, c, app, view = self.surface, self.client, self.app, self.view
+        name = s.name
+        kw = {}
+        if name in ("details_view", "edit_view"):
+            kw["id"] = self.pk
+        elif name == "export":
+            kw["export_type"] = "csv"
+        elif name == "import_preview_view":
+            kw["token"] = self.token
+        url = url_of(app, s.endpoint, name, **kw)
+        if s.method == "GET":
+            if name == "ajax_lookup":
+                return c.get(url, query_string={"name": next(iter(view._form_ajax_refs or {}), "x"), "query": ""})
+            return c.get(url)
+        if name == "create_view":
+            data = self.create_data
+        elif name == "edit_view":
+            data = self.edit_data
+        elif name == "delete_view":
+            data = {"id": str(self.pk)}
+        elif name == "ajax_update":
+            column = next(iter(view.column_editable_list or ()), None) or "id"
+            data = {"list_form_pk": self.cell, column: editable_value(view.model, column)}
+        elif name == "import_view":
+            data = {"file": (io.BytesIO(b"x\n1\n"), "upload.csv")}
+        elif name == "bulk_assign_view":
+            data = {"field": next(iter(view.column_bulk_assign or ()), "x"), "rowid": str(self.pk),
+                    "user_id": str(self.user_id)}
+        else:
+            data = {}
+        return c.post(url, data)
+
+    def _settings(self):
+        """Every boolean setting of A flipped (a change, were it allowed)."""
+        from core.models import Company
+        from core.settings import get_setting, settings_registry
+        with self.app.app_context():
+            company = db.session.query(Company).filter_by(code="A").one()
+            return {s.key: ("false" if get_setting(s.key, company) else "true")
+                    for s in settings_registry().by_key.values() if s.type == "bool"}
+
+    def _leaf_module(self):
+        registry = self.app.extensions["qdesk.plugins"]
+        return next(k for k in sorted(registry.keys()) if not registry.dependents(k))
+
+
+def view_for_any(app, endpoint):
+    """A registered plugin view or one of core's model views, by endpoint."""
+    for view in app.extensions["admin"][0]._views:
+        if view.endpoint == endpoint:
+            return view
+    return view_for(app, endpoint)
+
+
+# --- the checks ------------------------------------------------------------------
+
+def check_refused(app, world, client_for, monkeypatch, surface_id, role):
+    """``role`` of A lacks what ``surface_id`` needs: 403, nothing changed."""
+    surface = BY_ID[surface_id]
+    request = Request(app, world, client_for, monkeypatch, surface, role)
+    with app.app_context():
+        before = database_state()
+    store = _import_store(app)
+    response = request.send()
+    with app.app_context():
+        after = database_state()
+    changed = sorted(t for t in before if before[t] != after[t])
+    assert not changed, f"{surface_id} as {role}: {response.status_code}, and changed the tables {changed}"
+    assert _import_store(app) == store, f"{surface_id} as {role}: an upload was stored"
+    if request.spy is not None:
+        assert request.spy.calls == 0, f"{surface_id} as {role}: the action's handler ran"
+    if response.status_code != 403:
+        raise NotRefused(f"{surface_id} as {role}: answered {response.status_code}, not 403 "
+                         f"({response.headers.get('Location') or response.mimetype})")
+
+
+def check_allowed(app, world, client_for, monkeypatch, surface_id, role):
+    """``role`` holds what ``surface_id`` needs: not refused, the handler ran."""
+    surface = BY_ID[surface_id]
+    request = Request(app, world, client_for, monkeypatch, surface, role)
+    response = request.send()
+    assert response.status_code not in (403, 404), (
+        f"{surface_id} as {role} (holding {sorted(surface.needs)}): answered {response.status_code}")
+    if request.spy is not None:
+        assert request.spy.calls == 1, f"{surface_id} as {role}: the action's handler did not run"
+
+
+@pytest.mark.parametrize("surface_id, role", REFUSED)
+def test_refused(app, world, client_for, monkeypatch, surface_id, role):
+    check_refused(app, world, client_for, monkeypatch, surface_id, role)
+
+
+@pytest.mark.parametrize("surface_id, role", ALLOWED)
+def test_allowed(app, world, client_for, monkeypatch, surface_id, role):
+    check_allowed(app, world, client_for, monkeypatch, surface_id, role)
+
+
+def switch_off(monkeypatch, module, name, replacement):
+    """Replace ``module.name`` and every imported copy of it (``from module
+    import name``) for the test."""
+    original = getattr(module, name)
+    monkeypatch.setattr(module, name, replacement)
+    for mod in list(sys.modules.values()):
+        try:
+            if mod is not module and getattr(mod, name, None) is original:
+                monkeypatch.setattr(mod, name, replacement)
+        except Exception:  # lazy or odd modules
+            continue
+
+
+@pytest.mark.parametrize("surface_id, role", CONTROLS)
+def test_guard_off_fails_the_matrix(app, world, client_for, monkeypatch, surface_id, role):
+    """Positive control: with the permission guard off, the case fails."""
+    import core.permissions
+    switch_off(monkeypatch, core.permissions, "has_permission", lambda *args, **kwargs: True)
+    with pytest.raises(AssertionError) as failure:
+        check_refused(app, world, client_for, monkeypatch, surface_id, role)
+    if BY_ID[surface_id].kind == "action":  # caught by the handler spy, not only by the status
+        assert not isinstance(failure.value, NotRefused), failure.value
+
+
+# --- coverage ----------------------------------------------------------------------
+
+def test_surfaces_match_the_app(app):
+    """The collection-time surfaces are exactly the app's: views, urls,
+    actions, printables and the permissions each needs."""
+    from admin.views import ENDPOINT_ACTIONS, CompanyModelView
+    from flask_admin import AdminIndexView
+    from admin.core_views import SystemAdminView
+    perms = app.extensions["qdesk.permissions"].by_name
+    assert {k: frozenset(p.grants) for k, p in perms.items()} == GRANTS, "grants differ from the app's"
+    admin = app.extensions["admin"][0]
+    expected, found = {s.id: s.needs for s in SURFACES}, {}
+    for view in admin._views:
+        if isinstance(view, AdminIndexView):
+            continue
+        if isinstance(view, CompanyModelView):
+            read = view.permission("read")
+            for _url, name, methods in view._urls:
+                if name == "action_view":
+                    continue
+                needed = ENDPOINT_ACTIONS[name] if name in ENDPOINT_ACTIONS \
+                    else getattr(getattr(view, name), "_qdesk_permission", "read")
+                full = needed if "." in needed else view.permission(needed)
+                for method in set(methods) & {"GET", "POST"}:
+                    found[f"{view.endpoint}:{name}:{method}"] = frozenset({read, full})
+            with app.test_request_context():
+                for name, _text in view._actions:
+                    handler = view._actions_data[name][0]
+                    if name == "delete":
+                        needed = view.permission("delete")
+                    elif name in ("archive", "restore") and not view.archivable:
+                        needed = UNAVAILABLE
+                    else:
+                        needed = getattr(handler, "_qdesk_permission", None)
+                        needed = UNAVAILABLE if needed is None else needed if "." in needed \
+                            else view.permission(needed)
+                    found[f"{view.endpoint}:action:{name}"] = frozenset({read, needed})
+        else:
+            for _url, name, methods in view._urls:
+                for method in set(methods) & {"GET", "POST"}:
+                    sid = f"{view.endpoint}:{name}:{method}"
+                    found[sid] = frozenset({SYSTEM_ONLY}) if isinstance(view, SystemAdminView) \
+                        else expected.get(sid, frozenset({"?"}))
+    for p in app.extensions["qdesk.printables"].by_key.values():
+        found[f"print:{p.key}"] = frozenset({p.needed_permission})
+    assert sorted(found) == sorted(expected), "surfaces found at collection time differ from the app's"
+    assert found == expected, {k: (expected[k], found[k]) for k in found if found[k] != expected[k]}
+    assert any(s.kind == "action" for s in SURFACES) and any(s.kind == "print" for s in SURFACES)
