@@ -30,6 +30,7 @@ setup(
         "pluggy>=1.5,<2",
         "marshmallow>=4,<5",
         "openpyxl>=3.1,<4",  # XLSX export and import (admin/imports.py, core/imports.py)
+        "defusedxml>=0.7.1,<0.8",  # openpyxl parses XLSX imports through it: no XML entities
         "WeasyPrint==70.0",
         "alembic>=1.16,<2",
         "psycopg[binary]>=3.2,<4",

@@ -4,8 +4,13 @@ Mixed into :class:`admin.views.CompanyModelView`; the work is in
 :mod:`core.imports`. Export needs ``<plugin>.<entity>.read`` and exports the
 current company's rows of the list (its search, filters and sort), at most
 ``export_max_rows``; a cut export says so (flash, file name, an "Export
-info" sheet in XLSX, the ``X-Qdesk-Export-Truncated`` header). Formula-like
-cells (``= + - @``) are prefixed with ``'`` in both formats.
+info" sheet in XLSX, the ``X-Qdesk-Export-Truncated`` header). Any text
+exports, in both formats: characters a spreadsheet cannot hold (control
+characters but tab and line breaks) are dropped; formula-like cells (``= + -
+@``, a tab or CR, their full-width forms, also after leading spaces) are
+prefixed with ``'``, which the import takes off again; CSV cells holding a
+separator (``, ; tab``), a quote or a line break are quoted, so they stay one
+cell whatever list separator Excel uses.
 
 Import is offered only when the view declares ``import_schema`` and needs
 ``<plugin>.<entity>.create``. Flow: upload (``/import/``) → the file is kept
@@ -34,25 +39,51 @@ from flask_babel import gettext
 from werkzeug.utils import secure_filename
 
 from core import imports, tenancy
+from core.imports import FORMULA_STARTS  # noqa: F401  (text starting so is a formula to spreadsheets)
 
 STORE_SECONDS = 3600
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Text starting with one of these is a formula to spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN = (str, int, float, bool, decimal.Decimal, dt.date, dt.datetime, dt.time)
+# What no spreadsheet cell can hold: the control characters XML 1.0 forbids
+# (openpyxl's ILLEGAL_CHARACTERS_RE; tab, LF and CR are kept), lone
+# surrogates and the non-characters U+FFFE/U+FFFF.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A CSV cell holding one of these is quoted: "," is our separator, ";" and
+# tab are Excel's in other locales, and quotes and line breaks need it anyway.
+CSV_QUOTED = re.compile('[,;\t\r\n"]')
+
+
+class SpreadsheetText(str):
+    """Text already made safe by :func:`neutralise`, so that a second call
+    (a view's ``get_export_value``, then the export) leaves it alone."""
+
+    __slots__ = ()
 
 
 def neutralise(value: Any) -> Any:
-    """``value`` made safe for spreadsheets: text starting with = + - @ (or a
-    tab/CR) gets a leading ``'``; other non-plain values become text first."""
-    if value is None:
+    """``value`` made safe for spreadsheets: characters no cell can hold are
+    dropped, and text a spreadsheet could read as a formula
+    (:func:`core.imports.formula_like`: = + - @, a tab or CR, or their
+    full-width forms, also after leading spaces) gets a leading ``'``, which
+    the import takes off again. Numbers, dates and booleans stay as they are;
+    other values (related records, Markup) become plain text first."""
+    if value is None or isinstance(value, SpreadsheetText):
         return value
-    if not isinstance(value, PLAIN) or isinstance(value, str):
-        value = str(value)
-        value = "".join(value)  # a plain str, never Markup
-        if value[:1] in FORMULA_STARTS:
-            return "'" + value
-    return value
+    if isinstance(value, PLAIN) and not isinstance(value, str):
+        return value
+    text = UNWRITABLE.sub("", "".join(str(value)))  # a plain str, never Markup
+    if imports.formula_like(text):
+        text = "'" + text
+    return SpreadsheetText(text)
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell, quoted (quotes doubled) when it holds a separator, a
+    quote or a line break."""
+    text = "" if value is None else str(value)
+    if CSV_QUOTED.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _shown(value: Any) -> str:
@@ -81,7 +112,7 @@ class ImportExportMixin:
 
     def _export_rows(self) -> tuple[list[str], list[list[Any]], int]:
         count, data = self._export_data()
-        titles = [str(c[1]) for c in self._export_columns]
+        titles = [neutralise(str(c[1])) for c in self._export_columns]
         rows = [[neutralise(self.get_export_value(row, c[0])) for c in self._export_columns]
                 for row in data]
         if count and count > len(rows):
@@ -104,15 +135,10 @@ class ImportExportMixin:
         return response
 
     def _export_csv(self, return_url: Any) -> Response:
-        import csv
         titles, rows, total = self._export_rows()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(titles)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+        lines = [",".join(csv_cell(v) for v in row) for row in (titles, *rows)]
         # The BOM lets Excel open UTF-8 (Chinese) text correctly.
-        body = ("\ufeff" + out.getvalue()).encode("utf-8")
+        body = ("\ufeff" + "".join(line + "\r\n" for line in lines)).encode("utf-8")
         return self._export_response(body, "csv", "text/csv; charset=utf-8", len(rows), total)
 
     def _export_tablib(self, export_type: str, return_url: str) -> Response:
@@ -122,7 +148,8 @@ class ImportExportMixin:
         titles, rows, total = self._export_rows()
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.title = "".join(c for c in str(self.name) if c not in "[]:*?/\\")[:31] or "export"
+        name = UNWRITABLE.sub("", str(self.name))
+        sheet.title = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "export"
         sheet.append(titles)
         for row in rows:
             sheet.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in row])
@@ -139,11 +166,11 @@ class ImportExportMixin:
                              (gettext("Exported at"), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
                              (gettext("Rows exported"), len(rows)),
                              (gettext("Rows in the list"), total)):
-            info.append([label, neutralise(value)])
+            info.append([neutralise(label), neutralise(value)])
         if total > len(rows):
-            info.append([gettext("Note"), gettext(
+            info.append([neutralise(gettext("Note")), neutralise(gettext(
                 "Limited to the first %(n)s rows (export_max_rows); narrow the list with a search "
-                "or filters to export the rest.", n=len(rows))])
+                "or filters to export the rest.", n=len(rows)))])
         out = io.BytesIO()
         book.save(out)
         return self._export_response(out.getvalue(), "xlsx", XLSX_MIME, len(rows), total)

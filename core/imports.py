@@ -6,7 +6,10 @@ upload → preview → import flow and this module does the work, with no
 Flask-Admin in it so scripts can use it too:
 
 * :func:`read_table` turns an uploaded file into a header and data rows,
-  refusing wrong file types, empty files and files over the row cap;
+  refusing wrong file types, empty files and files over the row cap; an
+  XLSX file is read without XML entities (a DTD in any part refuses the
+  file, and openpyxl parses through defusedxml), and any failure to read it,
+  at opening or while its rows are read, is a file error, never a crash;
 * :func:`map_columns` matches the header to the schema's fields (field name,
   ``data_key`` or label, case-insensitive) and refuses unknown, duplicate,
   missing required and system columns (``company_id`` above all: the company
@@ -22,6 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -33,12 +37,23 @@ from core import tenancy
 from core.extensions import db
 from core.records import SYSTEM_COLUMNS
 
+log = logging.getLogger(__name__)
+
 SUFFIXES = (".csv", ".xlsx")
 # Columns no file may set: the company, the stamps, the version, the archive flag.
 FORBIDDEN_COLUMNS = frozenset((*SYSTEM_COLUMNS, "archived_at", "company"))
-FORMULA_STARTS = ("=", "+", "-", "@")
+# A cell starting with one of these (after any leading spaces) is a formula
+# to some spreadsheet program: Excel and LibreOffice take the full-width signs
+# of Chinese and Japanese input methods as formula signs too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CHUNK_SIZE = 200
 MAX_UNPACKED = 100 * 1024 * 1024  # bytes an .xlsx may unpack to
+MAX_COLUMNS = 256                  # columns a sheet may have (no import has nearly as many)
+MAX_SHEET_ROWS = 1_048_576         # Excel's last row: a workbook claiming more is not one
+# A document type declaration, which is where XML entities are declared. No
+# part of a workbook written by a spreadsheet program has one.
+_DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                     for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 class ImportRefused(ValueError):
@@ -89,11 +104,29 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def formula_like(text: str) -> bool:
+    """Whether an export must prefix ``text`` with ``'`` so that spreadsheets
+    show it as text: it starts, at once or after leading spaces, with a sign
+    of :data:`FORMULA_STARTS`; or it is such a text already prefixed (so that
+    :func:`_unneutralise` gives back exactly what was exported)."""
+    text = text.lstrip("'")
+    return text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS
+
+
 def _unneutralise(value: str) -> str:
     # An exported cell "'=x" (made safe for spreadsheets) comes back as "=x".
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
+    if value[:1] == "'" and formula_like(value[1:]):
         return value[1:]
     return value
+
+
+def _blank(cells: Any) -> bool:
+    """No cell holds anything (counted in C: a sheet's gaps come as up to a
+    million rows padded to :data:`MAX_COLUMNS` cells)."""
+    if not isinstance(cells, (list, tuple)):
+        cells = list(cells)
+    empty = cells.count(None)
+    return empty == len(cells) or empty + cells.count("") == len(cells)
 
 
 def _decode(data: bytes) -> str:
@@ -116,24 +149,96 @@ def _csv_rows(data: bytes) -> Iterable[list[Any]]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def _xlsx_rows(data: bytes) -> Iterable[list[Any]]:
+def _not_a_workbook() -> ImportRefused:
+    return ImportRefused(gettext("The file is not a valid .xlsx workbook."))
+
+
+def _entities_refused() -> ImportRefused:
+    return ImportRefused(gettext(
+        "The workbook declares XML entities or a document type, which spreadsheet programs never "
+        "write; it is refused for safety. Save it again from your spreadsheet program, or as CSV."))
+
+
+def _declares_entities(archive: zipfile.ZipFile) -> bool:
+    """Whether any part of ``archive`` holds a DTD (in UTF-8 or UTF-16).
+
+    Every part is looked at, whatever its name: the workbook's relations may
+    point anywhere. This lock does not depend on how openpyxl parses; the
+    second one (defusedxml in openpyxl, see :func:`_xlsx_rows`) catches what
+    a byte scan cannot (an exotic encoding)."""
+    overlap = max(len(m) for m in _DTD_MARKERS)
+    for info in archive.infolist():
+        with archive.open(info) as part:
+            tail = b""
+            while chunk := part.read(1 << 20):
+                window = tail + chunk
+                if any(marker in window for marker in _DTD_MARKERS):
+                    return True
+                tail = window[-overlap:]
+    return False
+
+
+def _defused() -> bool:
+    """Whether openpyxl parses with entity expansion off (defusedxml, or lxml
+    with ``resolve_entities=False`` for whole parts): openpyxl chooses at import
+    time, from what is installed and OPENPYXL_DEFUSEDXML."""
+    from openpyxl.xml import functions
+    return functions.iterparse.__module__.startswith("defusedxml") and (
+        functions.fromstring.__module__.startswith("defusedxml")
+        or getattr(functions, "safe_parser", None) is not None)
+
+
+def _xlsx_rows(data: bytes) -> Iterable[tuple[Any, ...]]:
+    """The rows of the first sheet; :class:`ImportRefused` for any file that
+    cannot be read, when opened or (openpyxl reads lazily) while rows are read."""
+    from defusedxml import DefusedXmlException
     import openpyxl
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ImportRefused(gettext("The file is not a valid .xlsx workbook.")) from exc
-    if unpacked > MAX_UNPACKED:
-        # A small upload that unpacks to hundreds of MB (a zip bomb).
-        raise ImportRefused(gettext("The workbook is too large once unpacked; save it as CSV or split it."))
+            if unpacked > MAX_UNPACKED:
+                # A small upload that unpacks to hundreds of MB (a zip bomb).
+                raise ImportRefused(gettext("The workbook is too large once unpacked; save it as CSV or split it."))
+            if _declares_entities(archive):
+                raise _entities_refused()
+    except ImportRefused:
+        raise
+    except Exception as exc:  # a bad zip: headers, CRC, compression, encryption...
+        log.info("XLSX upload refused: %s: %s", type(exc).__name__, exc)
+        raise _not_a_workbook() from exc
+    if not _defused():
+        log.error("openpyxl does not parse with defusedxml; XLSX imports are refused")
+        raise _entities_refused()
+    book = None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportRefused(gettext("The file is not a valid .xlsx workbook.")) from exc
-    sheet = book.worksheets[0] if book.worksheets else None
-    if sheet is None:
-        return []
-    return (list(row) for row in sheet.iter_rows(values_only=True))
+        if not book.worksheets:
+            # Every workbook has a sheet; openpyxl skips those whose part is missing.
+            raise _not_a_workbook()
+        sheet = book.worksheets[0]
+        # The size a sheet claims is not trusted: openpyxl would pad every row
+        # to it (a forged "A1:XFD1048576" makes millions of cells).
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+            if number > MAX_SHEET_ROWS:
+                raise _not_a_workbook()
+            yield row
+    except ImportRefused:
+        raise
+    except Exception as exc:  # any damage openpyxl meets: XML, zip, values, parts
+        cause: BaseException | None = exc
+        seen: set[int] = set()
+        while cause is not None and id(cause) not in seen:  # openpyxl re-raises as a bare ValueError
+            if isinstance(cause, DefusedXmlException):
+                log.info("XLSX upload refused: %s", cause)
+                raise _entities_refused() from exc
+            seen.add(id(cause))
+            cause = cause.__cause__ or cause.__context__
+        log.info("XLSX upload refused: %s: %s", type(exc).__name__, exc)
+        raise _not_a_workbook() from exc
+    finally:
+        if book is not None:
+            book.close()
 
 
 def read_table(filename: str, data: bytes, max_rows: int) -> Table:
@@ -147,7 +252,7 @@ def read_table(filename: str, data: bytes, max_rows: int) -> Table:
         raise ImportRefused(gettext("The file is empty."))
     if name.endswith(".xlsx"):
         if not data.startswith(b"PK"):
-            raise ImportRefused(gettext("The file is not a valid .xlsx workbook."))
+            raise _not_a_workbook()
         source = _xlsx_rows(data)
     else:
         source = _csv_rows(data)
@@ -155,14 +260,25 @@ def read_table(filename: str, data: bytes, max_rows: int) -> Table:
     rows: list[tuple[int, list[str]]] = []
     try:
         for number, raw in enumerate(source, start=1):
-            cells = [_text(c) for c in raw]
+            if _blank(raw):
+                if header is None:
+                    raise ImportRefused(gettext("The first row must hold the column names."))
+                continue  # blank lines are skipped, row numbers stay right
+            cells = list(raw)
+            while cells and (cells[-1] is None or cells[-1] == ""):
+                cells.pop()  # a sheet's rows come padded to its width
+            cells = [_text(c) for c in cells]
             if header is None:
                 if not any(cells):
                     raise ImportRefused(gettext("The first row must hold the column names."))
+                if len(cells) > MAX_COLUMNS:
+                    raise ImportRefused(gettext(
+                        "The sheet has more than %(max)s columns; keep only the columns to import.",
+                        max=MAX_COLUMNS))
                 header = cells
                 continue
             if not any(cells):
-                continue  # blank lines are skipped, row numbers stay right
+                continue
             rows.append((number, [_unneutralise(c) for c in cells]))
             if len(rows) > max_rows:
                 raise ImportRefused(gettext(
@@ -361,16 +477,24 @@ class CompanyRecord(fields.Field):
     def __init__(self, model: type, by: str = "name", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model, self.by = model, by
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[tuple[Any, str], Any] = {}
+
+    def _bind_to_schema(self, field_name: str, parent: Any) -> None:
+        # Each schema instance (one per upload check) gets its own copy of the
+        # field, but a shallow one: without a fresh cache, records found for
+        # one company and one session would be reused by every later import.
+        super()._bind_to_schema(field_name, parent)
+        self._cache = {}
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        key = str(value).strip()
+        company = tenancy.require_company()
+        key = (company.id, str(value).strip())
         if key not in self._cache:
             self._cache[key] = tenancy.scoped_query(self.model).filter(
-                getattr(self.model, self.by) == key).first()
+                getattr(self.model, self.by) == key[1]).first()
         if self._cache[key] is None:
             raise ValidationError(gettext("No %(what)s \"%(value)s\" in this company.",
-                                          what=self.metadata.get("what", self.by), value=key))
+                                          what=self.metadata.get("what", self.by), value=key[1]))
         return self._cache[key]
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:

@@ -129,3 +129,107 @@ def test_export_without_read_permission_is_refused(world, app, client_for, monke
 def test_unknown_export_type_is_refused(notes, client_for):
     response = client_for("staff@a.test").get(URL.format("json"))
     assert response.status_code in (302, 404)
+
+
+# --- any text exports --------------------------------------------------------------
+def note_titles(app, code="A"):
+    from core.extensions import db
+    from core.models import Company
+    from tests.plugins.notes.models import Note
+    with app.app_context():
+        company = db.session.query(Company).filter_by(code=code).one()
+        return [n.title for n in db.session.query(Note).filter_by(company_id=company.id).order_by(Note.id)]
+
+
+def db_dialect(app):
+    from core.extensions import db
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+def control_text(app):
+    # Every control character (NUL where the database stores it: PostgreSQL
+    # text cannot hold one), plus tab and line breaks, which cells keep.
+    first = 0 if db_dialect(app) == "sqlite" else 1
+    return "bell" + "".join(chr(c) for c in range(first, 32)) + "end"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_control_characters_are_stripped_instead_of_breaking_the_export(world, app, client_for, kind):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    hostile = control_text(app)
+    make_note(app, "A", title=hostile, tag_id=tag(app, "tag\x07\x1b"))
+    make_note(app, "A", title="an ordinary note")
+    response = client_for("staff@a.test").get(URL.format(kind))
+    assert response.status_code == 200
+    rows = (list(xlsx_book(response).worksheets[0].iter_rows(values_only=True)) if kind == "xlsx"
+            else csv_rows(response))
+    exported = {r[0]: r[1] for r in rows[1:]}
+    # What spreadsheets cannot hold is gone, the rest (and the other rows) stays.
+    kept = ILLEGAL_CHARACTERS_RE.sub("", hostile)
+    assert kept.startswith("bell\t\n") and kept.endswith("end")
+    if kind == "xlsx":
+        kept = kept.replace("\r", "\n")  # XML reads a carriage return as a line break
+    assert exported == {kept: "tag", "an ordinary note": ("" if kind == "csv" else None)}
+
+
+SEPARATED = ["comma, here", "semi; colon", "tab\there", "line\nbreak", 'say "hi"', "all,;\t\"\r\n of them"]
+
+
+def test_csv_cells_holding_separators_stay_one_cell_whatever_the_list_separator(world, app, client_for):
+    for title in SEPARATED:
+        make_note(app, "A", title=title, priority=2)
+    body = client_for("staff@a.test").get(URL.format("csv")).get_data().decode("utf-8-sig")
+    # Excel splits a CSV line at its list separator: "," here, ";" in much of
+    # Europe, tab for Unicode text. A quoted cell stays one cell for each.
+    for separator in ",;\t":
+        cells = [c for row in csv.reader(io.StringIO(body, newline=""), delimiter=separator) for c in row]
+        for title in SEPARATED:
+            assert any(title in c for c in cells), (separator, title)
+    assert [r[0] for r in csv.reader(io.StringIO(body, newline=""))][1:] == SEPARATED
+
+
+FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", " =1+1", "   +1", "\u3000=1+1",
+            "\u00a0@x", "\n-1", "＝1+1", "＋1", "－1", "＠SUM(A1)", " ＝1", "-", "'=1+1", "''+1"]
+SAFE = ["a = b", "1-2", "mail@example.com", "'quoted", "plain 便签"]
+STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
+def formula_like(text):
+    """What a spreadsheet may start a formula with: one of STARTS, or a tab
+    or CR, at the start or after leading spaces."""
+    return text[:1] in ("\t", "\r") or text.lstrip()[:1] in STARTS
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_formulas_are_neutralised_wherever_a_spreadsheet_could_start_a_cell(world, app, client_for, kind):
+    for title in FORMULAS + SAFE:
+        make_note(app, "A", title=title)
+    response = client_for("staff@a.test").get(URL.format(kind))
+    if kind == "xlsx":
+        sheet = xlsx_book(response).worksheets[0]
+        assert all(cell.data_type != "f" for cells in sheet.iter_rows() for cell in cells)
+        titles = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    else:
+        titles = [r[0] for r in csv_rows(response)[1:]]
+    assert len(titles) == len(FORMULAS + SAFE)
+    for title in titles:
+        assert not formula_like(title), repr(title)
+    assert set(SAFE) <= set(titles)  # ordinary text is left alone
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_exported_file_imports_back_to_the_same_text(world, app, client_for, kind):
+    # Formulas, already-quoted text and separators come back exactly as they
+    # were (a carriage return only in CSV: XML reads it as a line break).
+    titles = [t for t in FORMULAS + SAFE + SEPARATED if kind == "csv" or "\r" not in t]
+    titles = [t for t in titles if t == t.rstrip()]  # the import trims the end of a cell
+    for title in titles:
+        make_note(app, "A", title=title, tag_id=tag(app, "=cmd|' /C calc'!A0") if title == "-" else None)
+    client = client_for("staff@a.test")
+    exported = client.get(URL.format(kind)).get_data()
+    response = client.post("/admin/notes/note/import/", {"file": (io.BytesIO(exported), f"notes.{kind}")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert client.post(response.headers["Location"]).status_code == 302
+    assert note_titles(app) == titles + titles
