@@ -52,7 +52,9 @@ def number_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         lo, hi = NUMBER_BOUNDS[setting.type]
         lo = setting.min if setting.min is not None else lo
         hi = setting.max if setting.max is not None else hi
-        if not number.is_finite() or not lo <= number <= hi:
+        # A setting's own min and max are core's to check (its own message).
+        if not number.is_finite() or (number < lo and setting.min is None) \
+                or (number > hi and setting.max is None):
             errors[key] = [_("Enter a number from %(min)s to %(max)s.", min=lo, max=hi)]
     return errors
 
