@@ -5,11 +5,21 @@ here, once, in SQLAlchemy session events:
 
 * ``company_id`` is stamped from the current company on insert (never from
   user input) and cannot be moved to another company;
+* a link to another record (a many-to-one relation or a foreign-key column,
+  set by a form, an import, a hidden field or code) must point at a record
+  of the same company, or a member of it for users; anything else, a
+  non-existent id included, raises :class:`core.errors.ForeignRecord` and
+  nothing is written;
+* a change to a record that is part of a parent (the parent declares the
+  collection of them, e.g. a customer's ``contacts``) bumps the parent's
+  version and shows in the parent's history;
 * created/updated by and at are stamped;
 * the ``version`` column is SQLAlchemy's ``version_id_col``: an UPDATE whose
   version no longer matches raises ``StaleDataError`` instead of overwriting;
 * every insert, update, archive and delete writes an :class:`AuditEntry`
   with old and new values, in the same transaction;
+* :func:`delete_or_archive` deletes a record only when it has no history and
+  nothing points at it; otherwise it archives it;
 * after commit, the ``record_changed`` hook is called for the plugins enabled
   in the record's company.
 """
@@ -18,16 +28,20 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
 import logging
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 from flask import current_app, has_app_context
-from sqlalchemy import DateTime, ForeignKey, Integer, event, insert, inspect
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Integer, event, insert, inspect, select
+from sqlalchemy.orm import Mapped, RelationshipDirection, Session, declared_attr, mapped_column
 
 from core import tenancy
+from core.errors import ForeignRecord
 from core.extensions import db
-from core.models import AuditEntry, Company, utcnow
+from core.models import AuditEntry, Company, Membership, User, utcnow
 
 log = logging.getLogger("qdesk.records")
 
@@ -84,6 +98,41 @@ class CompanyOwnedMixin:
             AuditEntry.action != "create",
         ).first() is not None
 
+    def is_referenced(self) -> bool:
+        """Whether any other row points at this record (a foreign key to its
+        table, in any installed plugin, whatever its company or module)."""
+        return is_referenced(self)
+
+
+def is_referenced(record: Any) -> bool:
+    """Whether any row of any table has a foreign key to ``record``."""
+    table = record.__table__
+    for other in db.metadata.tables.values():
+        for fk in other.foreign_keys:
+            if fk.column.table is not table or not fk.column.primary_key:
+                continue
+            query = select(1).select_from(other).where(fk.parent == record.id)
+            if other is table:  # a row pointing at itself does not keep it
+                query = query.where(other.c.id != record.id)
+            if db.session.execute(query.limit(1)).first() is not None:
+                return True
+    return False
+
+
+def delete_or_archive(record: Any) -> str:
+    """Delete ``record``, or archive it when it has a history or another
+    record points at it (deleting would orphan them, or let a new record
+    inherit their link). Returns ``"deleted"`` or ``"archived"``; the caller
+    commits. Elsewhere (an inline row removed, code) the database's foreign
+    keys refuse to delete a row that others point at.
+    """
+    if isinstance(record, CompanyOwnedMixin) and (record.has_history() or record.is_referenced()):
+        if record.archived_at is None:
+            record.archived_at = utcnow()
+        return "archived"
+    db.session.delete(record)
+    return "deleted"
+
 
 def _json_safe(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -118,11 +167,175 @@ def _column_changes(obj: Any, action: str) -> dict[str, list[Any]]:
     return changes
 
 
+# --- links between records ----------------------------------------------------
+# Ids as they arrive from forms are text; within PostgreSQL's `integer`.
+_ID_TEXT = re.compile(r"[0-9]{1,10}", re.ASCII)
+_MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A many-to-one link of a company-owned model that core checks."""
+
+    relation: str | None    # relationship key (None: a bare foreign-key column)
+    column: str             # the foreign-key attribute
+    target: type            # a company-owned model, or User
+
+
+def _class_of_table(table: Any) -> type | None:
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return mapper.class_
+    return None
+
+
+def _checked_target(target: type | None) -> bool:
+    return target is not None and (issubclass(target, CompanyOwnedMixin) or target is User)
+
+
+@functools.cache
+def links_of(model: type) -> tuple[_Link, ...]:
+    """The links of ``model`` that must stay inside its company: many-to-one
+    relations and foreign-key columns to company-owned models and to users
+    (core's own stamps excepted)."""
+    mapper = inspect(model)
+    links: list[_Link] = []
+    for rel in mapper.relationships:
+        if rel.direction is not RelationshipDirection.MANYTOONE or rel.viewonly:
+            continue
+        columns = list(rel.local_columns)
+        if len(columns) != 1 or not _checked_target(rel.mapper.class_):
+            continue
+        key = mapper.get_property_by_column(columns[0]).key
+        if key not in SYSTEM_COLUMNS:
+            links.append(_Link(rel.key, key, rel.mapper.class_))
+    covered = {link.column for link in links}
+    for attr in mapper.column_attrs:
+        if attr.key in covered or attr.key in SYSTEM_COLUMNS or len(attr.columns) != 1:
+            continue
+        for fk in attr.columns[0].foreign_keys:
+            target = _class_of_table(fk.column.table)
+            if _checked_target(target):
+                links.append(_Link(None, attr.key, target))
+    return tuple(links)
+
+
+def _gettext(message: str, **values: Any) -> str:
+    try:
+        from flask_babel import gettext
+        return gettext(message, **values)
+    except Exception:  # outside an app (scripts): English
+        return message % values if values else message
+
+
+def _refuse(obj: Any, link: _Link) -> ForeignRecord:
+    field = link.relation or link.column
+    return ForeignRecord(_gettext(
+        "%(field)s: the record chosen does not exist in this company; nothing was saved.",
+        field=field), field=field)
+
+
+def _as_id(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= _MAX_ID else None
+    text = str(value).strip()
+    return int(text) if _ID_TEXT.fullmatch(text) and 0 < int(text) <= _MAX_ID else None
+
+
+def _check_links(session: Session, company: Company | None) -> None:
+    """Refuse any new or changed link to a record of another company (or to
+    a non-member user, or to an id that does not exist)."""
+    by_id: dict[tuple[type, int], list[tuple[Any, _Link, int]]] = {}
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, CompanyOwnedMixin) or obj in session.deleted:
+            continue
+        state = inspect(obj)
+        for link in links_of(type(obj)):
+            if link.relation is not None:
+                for target in state.attrs[link.relation].history.added:
+                    if target is None:
+                        continue
+                    if isinstance(target, User):
+                        if target.id is not None:
+                            by_id.setdefault((User, obj.company_id), []).append((obj, link, target.id))
+                        continue
+                    owner = target.company_id
+                    if owner is None and target in session.new and company is not None:
+                        owner = company.id  # stamped below, like obj
+                    if owner != obj.company_id:
+                        raise _refuse(obj, link)
+            for value in state.attrs[link.column].history.added:
+                if value is None:
+                    continue
+                pk = _as_id(value)
+                if pk is None:
+                    raise _refuse(obj, link)
+                by_id.setdefault((link.target, obj.company_id), []).append((obj, link, pk))
+    for (target, company_id), uses in by_id.items():
+        ids = {pk for _obj, _link, pk in uses}
+        if target is User:
+            query = select(Membership.user_id).where(Membership.company_id == company_id,
+                                                      Membership.user_id.in_(ids))
+        else:
+            query = select(target.id).where(target.company_id == company_id, target.id.in_(ids))
+        found = set(session.connection().execute(query).scalars())
+        # Records created in this same flush have no id yet: they are not in by_id.
+        for obj, link, pk in uses:
+            if pk not in found:
+                raise _refuse(obj, link)
+
+
+# --- parts of a parent ----------------------------------------------------------
+@functools.cache
+def parents_of(model: type) -> tuple[tuple[str, str], ...]:
+    """``(relation to the parent, the parent's collection)`` for each parent
+    ``model`` is part of: the parent declares the collection of them
+    (``contacts = relationship(back_populates="customer")``). Opt out with
+    ``relationship(..., info={"qdesk_part_of_parent": False})`` on the
+    collection."""
+    out = []
+    for rel in inspect(model).relationships:
+        if rel.direction is not RelationshipDirection.MANYTOONE or rel.viewonly:
+            continue
+        for reverse in rel._reverse_property:
+            if (reverse.direction is RelationshipDirection.ONETOMANY and not reverse.viewonly
+                    and reverse.info.get("qdesk_part_of_parent", True)
+                    and issubclass(reverse.parent.class_, CompanyOwnedMixin)):
+                out.append((rel.key, reverse.key))
+    return tuple(out)
+
+
+def _parents(obj: Any) -> Iterable[tuple[Any, str]]:
+    """``(parent, collection)`` of ``obj``, including the parent it just left."""
+    state = inspect(obj)
+    for relation, collection in parents_of(type(obj)):
+        hist = state.attrs[relation].load_history()  # the parent may not be loaded yet
+        for parent in {*hist.added, *hist.unchanged, *hist.deleted}:
+            if parent is not None:
+                yield parent, collection
+
+
+def _touch_parents(session: Session) -> None:
+    """A part changed: its parent is saved too (its version goes up, so a
+    concurrent editor of the parent gets the conflict message)."""
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not parents_of(type(obj)):
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        for parent, _collection in _parents(obj):
+            if parent not in session.deleted and inspect(parent).persistent:
+                parent.updated_at = utcnow()
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp(session: Session, flush_context: Any, instances: Any) -> None:
     user = tenancy.current_user()
     company = tenancy.current_company()
     now = utcnow()
+    _touch_parents(session)
     for obj in session.new:
         if isinstance(obj, CompanyOwnedMixin):
             if obj.company_id is None:
@@ -142,30 +355,45 @@ def _stamp(session: Session, flush_context: Any, instances: Any) -> None:
                 raise ValueError(f"{type(obj).__name__} {obj.id}: a record cannot move to another company")
             obj.updated_at = now
             obj.updated_by_id = user.id if user else None
+    _check_links(session, company)
 
 
 @event.listens_for(Session, "after_flush")
 def _audit(session: Session, flush_context: Any) -> None:
     user = tenancy.current_user()
     rows, events = [], session.info.setdefault("qdesk_record_events", [])
+    entries: dict[Any, tuple[str, dict[str, list[Any]]]] = {}
     for action, objs in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objs:
-            if not isinstance(obj, CompanyOwnedMixin):
+            if isinstance(obj, CompanyOwnedMixin):
+                entries[obj] = (action, _column_changes(obj, action))
+    # A part's change is also a change of its parent (e.g. "contacts[12].phone").
+    for obj, (action, changes) in list(entries.items()):
+        for parent, collection in _parents(obj):
+            if parent not in entries or not changes:
                 continue
-            changes = _column_changes(obj, action)
-            if action == "update":
-                if not changes:
-                    continue
-                if "archived_at" in changes:
-                    action_name = "archive" if changes["archived_at"][1] else "restore"
-                else:
-                    action_name = "update"
+            key = f"{collection}[{obj.id}]"
+            if action == "create":
+                lines = {key: [None, str(obj)]}
+            elif action == "delete":
+                lines = {key: [str(obj), None]}
             else:
-                action_name = action
-            rows.append(dict(company_id=obj.company_id, table_name=obj.__tablename__,
-                             record_id=obj.id, action=action_name, changes=changes,
-                             user_id=user.id if user else None, at=utcnow()))
-            events.append((obj.company_id, obj, action_name, changes))
+                lines = {f"{key}.{field}": values for field, values in changes.items()}
+            entries[parent][1].update(lines)
+    for obj, (action, changes) in entries.items():
+        if action == "update":
+            if not changes:
+                continue
+            if "archived_at" in changes:
+                action_name = "archive" if changes["archived_at"][1] else "restore"
+            else:
+                action_name = "update"
+        else:
+            action_name = action
+        rows.append(dict(company_id=obj.company_id, table_name=obj.__tablename__,
+                         record_id=obj.id, action=action_name, changes=changes,
+                         user_id=user.id if user else None, at=utcnow()))
+        events.append((obj.company_id, obj, action_name, changes))
     if rows:
         # A Core insert on the flush's own connection: same transaction, and
         # no ORM objects added while the flush is running.

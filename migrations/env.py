@@ -47,6 +47,20 @@ def run() -> None:
 
 
 def _configure_and_run(connection) -> None:
+    # SQLite rebuilds tables (batch mode, core.migrate.sqlite_autoincrement):
+    # with foreign keys enforced, dropping the old copy of a table others
+    # point at would fail. The pragma only changes outside a transaction.
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        _run(connection)
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=db.metadata,

@@ -80,27 +80,13 @@ class NotRefused(AssertionError):
     """The request was not answered 403 (everything else about it was right)."""
 
 
-# Real bugs the matrix found, marked until the lead fixes them (strict: a
-# fix turns the case into a failure, so the mark cannot outlive the bug).
-def _known_bug(surface: Surface, role: str) -> str | None:
-    read = f"{surface.plugin_key}.{SCREENS[surface.endpoint].cls.entity}.read" \
-        if surface.endpoint in SCREENS else None
-    if surface.kind == "action" and role in GRANTS.get(read, ()):
-        return ("bug: a bulk action the role may not run answers 302 (Flask-Admin's handle_action "
-                "skips it silently) instead of 403; CompanyModelView.action_view must abort(403) "
-                "when is_action_allowed() refuses the posted action")
-    return None
-
-
 def _refused_params():
     params = []
     for s in SURFACES:
         for role in ROLES:
             if role in s.holders(GRANTS) or (s.endpoint in SYSTEM_ENDPOINTS and role != "admin"):
                 continue  # system screens: the strongest company role is enough
-            bug = _known_bug(s, role)
-            marks = [pytest.mark.xfail(strict=True, raises=NotRefused, reason=bug)] if bug else []
-            params.append(pytest.param(s.id, role, id=f"{s.id}-{role}", marks=marks))
+            params.append(pytest.param(s.id, role, id=f"{s.id}-{role}"))
     return params
 
 

@@ -295,9 +295,12 @@ def test_deleting_a_note_with_history_archives_it(world, client_for, app):
     # Still reachable by id inside the company.
     assert manager.get(f"{NOTES}details/?id={nid}").status_code == 200
 
-    # Restore (a write action: staff may do it).
+    # Restore undoes an archive: it needs the delete permission (staff: 403, nothing changes).
     staff = client_for("staff@a.test")
     r = staff.post(NOTES + "action/?archived=1", {"action": "restore", "rowid": str(nid)})
+    assert r.status_code == 403
+    assert load_note(app, nid)["archived_at"] is not None
+    r = manager.post(NOTES + "action/?archived=1", {"action": "restore", "rowid": str(nid)})
     assert r.status_code == 302
     assert load_note(app, nid)["archived_at"] is None
     assert "edited once" in manager.get(NOTES).get_data(as_text=True)

@@ -28,6 +28,15 @@ def score_choices(scale_max: int) -> list[tuple[str, str]]:
     return choices
 
 
+class TemplateChoice(HiddenField):
+    """The template a new response is entered on (its questions are the
+    form's fields). It only chooses: the response's template is set from
+    the company's templates in use on create and never changes after."""
+
+    def populate_obj(self, obj, name):
+        pass
+
+
 class QuestionInline(InlineFormAdmin):
     form_columns = ("id", "position", "text", "weight")
     form_label = _l("Questions")
@@ -109,7 +118,7 @@ class SurveyResponseView(CompanyModelView):
         template = self.chosen_template(obj)
         if template is None:
             return form_class
-        fields = {"template_id": HiddenField(default=template.id)}
+        fields = {"template_id": TemplateChoice(default=template.id)}
         for number, question in enumerate(template.active_questions, start=1):
             answer = obj.answer_for(question) if obj is not None else None
             fields[f"q_{question.id}"] = SelectField(
@@ -120,7 +129,8 @@ class SurveyResponseView(CompanyModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
-        template = self.chosen_template(None if is_created else model)
+        with db.session.no_autoflush:  # the new response has no template yet
+            template = self.chosen_template(None if is_created else model)
         if template is None:
             raise ValidationError(gettext("Create a survey template with questions first."))
         if is_created:

@@ -26,9 +26,10 @@ scoping of the list's query (done by the base view) applies unchanged.
 
 A trigram index only helps with at least three consecutive literal
 characters: ``国宾`` (two characters, common for Chinese names) or ``A1``
-has no trigram. Such terms, and Flask-Admin's ``^prefix`` / ``=exact``
-forms, use the plain ``LIKE`` query (:func:`like_clause`) -- slower on a big
-table, but the same result.
+has no trigram. Such terms, terms with ``%``, ``_`` or ``\`` (searched
+literally, see :mod:`core.search`), and Flask-Admin's ``^prefix`` /
+``=exact`` forms, use the plain ``LIKE`` query (:func:`like_clause`) --
+slower on a big table, but the same result.
 
 On SQLite, a later migration that rebuilds ``crm_customer`` or
 ``crm_contact_person`` in batch mode (copy, drop, rename) loses that table's
@@ -40,10 +41,10 @@ small table; the indexes pay off as the tables grow.
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import and_, column, or_, select, table, union
 from sqlalchemy.sql.elements import ColumnElement
+
+from core.search import LIKE_SPECIAL, ilike, like_pattern
 
 from .models import ContactPerson, Customer
 
@@ -55,30 +56,21 @@ CONTACT_COLUMNS = ("name", "phone")
 MIN_TRIGRAM = 3
 
 _fts = table(FTS_TABLE, column("rowid"), column("body"))
-_LITERAL_RUN = re.compile("[^%_]{" + str(MIN_TRIGRAM) + ",}")
-
-
-def like_pattern(term: str) -> str:
-    """Flask-Admin's search syntax: ``^x`` starts with, ``=x`` equals, else contains."""
-    if term.startswith("^"):
-        return f"{term[1:]}%"
-    if term.startswith("="):
-        return term[1:]
-    return f"%{term}%"
 
 
 def indexable(term: str) -> bool:
     """Whether a trigram index can serve ``term``: a plain "contains" term
-    with a run of at least three literal characters."""
-    return not term.startswith(("^", "=")) and bool(_LITERAL_RUN.search(term))
+    of at least three characters, none of them a ``LIKE`` wildcard (those
+    are searched literally, which needs ``ESCAPE``: the plain query)."""
+    return (not term.startswith(("^", "=")) and len(term) >= MIN_TRIGRAM
+            and not any(char in term for char in LIKE_SPECIAL))
 
 
 def like_clause(term: str) -> ColumnElement[bool]:
     """The unindexed form: ``ILIKE`` on each column, contacts through ``EXISTS``."""
-    like = like_pattern(term)
-    return or_(*(getattr(Customer, name).ilike(like) for name in CUSTOMER_COLUMNS),
+    return or_(*(ilike(getattr(Customer, name), term) for name in CUSTOMER_COLUMNS),
                Customer.contacts.any(and_(ContactPerson.archived_at.is_(None),
-                                          or_(*(getattr(ContactPerson, name).ilike(like)
+                                          or_(*(ilike(getattr(ContactPerson, name), term)
                                                 for name in CONTACT_COLUMNS)))))
 
 
