@@ -8,8 +8,8 @@ from markupsafe import Markup
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional
 
-from admin.views import CompanyModelView, format_changes
-from core import tenancy
+from admin.views import BoundedModelConverter, CompanyModelView, bound_list_args, format_changes
+from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
 from core.security import set_password
@@ -18,8 +18,18 @@ from core.security import set_password
 class SystemAdminView(ModelView):
     """Screens for system administrators only (not company-scoped)."""
 
+    # Ids, pages and form values bounded like every company screen's.
+    model_form_converter = BoundedModelConverter
+
     def __init__(self, model: type, **kwargs) -> None:
         super().__init__(model, db, **kwargs)
+
+    def _get_list_extra_args(self):
+        return bound_list_args(super()._get_list_extra_args())
+
+    def get_one(self, id):
+        pk = inputs.parse_id(id)
+        return None if pk is None else db.session.get(self.model, pk)
 
     def is_accessible(self) -> bool:
         user = tenancy.current_user()

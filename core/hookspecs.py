@@ -177,7 +177,9 @@ def record_changed(company: Company, record: Any, action: str, changes: dict[str
     :param company: the record's company.
     :param record: the model instance (detached values are still readable).
     :param action: ``create``, ``update``, ``archive``, ``restore`` or ``delete``.
-    :param changes: field name → ``(old, new)`` for the changed fields.
+    :param changes: field name → ``(old, new)`` for the changed fields; a
+        parent's parts appear as ``"contacts[12].phone"`` (changed) and
+        ``"contacts[12]"`` (added or removed).
     """
 
 

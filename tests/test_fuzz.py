@@ -525,8 +525,6 @@ def test_fuzz_print_urls(app, world, client_for):
     fz.check()
 
 
-@pytest.mark.xfail(strict=True, reason="admin/core_views.py SystemAdminView does not bound its input yet "
-                   "(BoundedModelConverter, bound_list_args, inputs.parse_id in get_one): drop this marker then")
 @pytest.mark.parametrize("endpoint", [pytest.param(e, id=f"fuzz-{e}") for e in SYSTEM_SCREENS])
 def test_fuzz_system_screens(app, world, client_for, endpoint):
     """Companies and users (system administrators, not company-scoped)."""
