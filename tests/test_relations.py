@@ -190,3 +190,62 @@ def test_sqlite_enforces_foreign_keys_and_never_reuses_ids(app):
         for table in db.metadata.sorted_tables:
             if "id" in table.c and table.c.id.primary_key:
                 assert "AUTOINCREMENT" in tables[table.name].upper(), f"{table.name}: ids may be reused"
+
+
+# --- import columns ---------------------------------------------------------------
+
+def _import_relations():
+    from core.imports import CompanyRecord
+    params = []
+    for view in registered_views():
+        schema = getattr(view.cls, "import_schema", None)
+        for name, field in (schema().load_fields.items() if schema else ()):
+            if isinstance(field, CompanyRecord):
+                params.append(pytest.param(view.endpoint, name, id=f"{view.endpoint}-{name}"))
+    return params
+
+
+IMPORT_RELATIONS = _import_relations()
+
+
+@pytest.mark.parametrize("endpoint, name", IMPORT_RELATIONS)
+def test_an_import_column_never_finds_another_companys_record(app, world, endpoint, name):
+    """A row of B's own record as the import would read it, its relation
+    column given A's record's key: a row error on that column (control: B's
+    own key loads)."""
+    _check_import_column(app, world, endpoint, name)
+
+
+def test_positive_control_an_unscoped_import_lookup_fails_the_case(app, world, monkeypatch):
+    from core import imports
+    monkeypatch.setattr(imports.tenancy, "scoped_query", lambda model, company=None: db.session.query(model))
+    endpoint, name = IMPORT_RELATIONS[0].values
+    with pytest.raises(AssertionError, match="A's"):
+        _check_import_column(app, world, endpoint, name)
+
+
+def _check_import_column(app, world, endpoint, name):
+    from core.imports import Table, check
+    view = view_for(app, endpoint)
+    with app.app_context():
+        b, admin_b = world.company("B"), world.user("admin@b.test")
+        mine = make(view.model, b, admin_b, relations=True)
+        field = view.import_schema().load_fields[name]
+        theirs = make(field.model, world.company("A"), world.user("admin@a.test"))
+        with tenancy.acting_as(b, admin_b):
+            schema = view.import_schema()
+            row = {(f.data_key or n): v for n, f in schema.load_fields.items()
+                   if (v := schema.dump(mine).get(f.data_key or n)) not in (None, "")}
+            header = list(row)
+            column = header.index(field.data_key or name)
+            for key, expect_error in ((getattr(theirs, field.by), True), (row[header[column]], False)):
+                cells = [str(row[h]) for h in header]
+                cells[column] = str(key)
+                checked = check(Table(header, [(2, cells)]), view.import_schema())
+                errors = [e for e in checked.errors if e.field == name]
+                assert bool(errors) == expect_error, (
+                    f"{endpoint}: import column {name}={key!r} ({'A' if expect_error else 'B'}'s): {checked.errors}")
+
+
+def test_import_relations_are_generated():
+    assert IMPORT_RELATIONS, "no import column points at a company record: the case tests nothing"

@@ -1,0 +1,82 @@
+"""Saving without holes: the version is required, inline list edits are
+version-checked, database errors never reach the user as SQL, and search
+terms are taken literally. Driven through the example plugin's notes screen
+(tests/plugins/notes) and the CRM's purchase figures (a unique constraint).
+"""
+from __future__ import annotations
+
+import logging
+
+from core import tenancy
+from core.extensions import db
+from tests.fixtures import make_note
+from tests.test_records import NOTES, load_note
+
+CONFLICT = "changed by someone else"
+
+
+def test_a_save_without_the_version_is_refused(app, world, client_for):
+    nid = make_note(app, title="original")
+    c = client_for("staff@a.test")
+    page = c.post(f"{NOTES}edit/?id={nid}", {"title": "overwritten", "priority": "3"})
+    assert page.status_code == 200 and CONFLICT in page.get_data(as_text=True)
+    assert load_note(app, nid)["title"] == "original"
+    # Positive control: with the version the same save goes through.
+    version = load_note(app, nid)["version"]
+    saved = c.post(f"{NOTES}edit/?id={nid}", {"title": "edited", "priority": "3", "record_version": version})
+    assert saved.status_code == 302 and load_note(app, nid)["title"] == "edited"
+
+
+def test_inline_list_edit_carries_the_version(app, world, client_for):
+    nid = make_note(app, title="inline")
+    c = client_for("staff@a.test")
+    listing = c.get(NOTES).get_data(as_text=True)
+    version = load_note(app, nid)["version"]
+    assert f'data-pk="{nid}:{version}"' in listing, "the list cell does not carry the record's version"
+
+    no_version = c.post(f"{NOTES}ajax/update/", {"list_form_pk": str(nid), "title": "no version"})
+    assert no_version.status_code == 409 and CONFLICT in no_version.get_data(as_text=True)
+    ok = c.post(f"{NOTES}ajax/update/", {"list_form_pk": f"{nid}:{version}", "title": "first"})
+    assert ok.status_code == 200 and load_note(app, nid)["title"] == "first"
+    stale = c.post(f"{NOTES}ajax/update/", {"list_form_pk": f"{nid}:{version}", "title": "second"})
+    assert stale.status_code == 409, "a cell edited from an older list overwrote the newer value"
+    assert load_note(app, nid)["title"] == "first"
+    too_long = c.post(f"{NOTES}ajax/update/", {"list_form_pk": f"{nid}:{version + 1}", "title": "x" * 500})
+    assert too_long.status_code == 400 and load_note(app, nid)["title"] == "first"
+
+
+def test_database_errors_are_logged_and_the_user_reads_a_sentence(app, world, client_for, caplog):
+    from plugins.crm.models import Customer
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            customer = Customer(code="KDUP", name="重复")
+            db.session.add(customer)
+            db.session.commit()
+            customer_id = customer.id
+    c = client_for("staff@a.test")
+    figure = {"customer": str(customer_id), "period": "2026-Q3", "quantity": "10", "amount": "100"}
+    assert c.post("/admin/crm/purchase/new/", figure).status_code == 302
+    with caplog.at_level(logging.ERROR, logger="qdesk.admin"):
+        again = c.post("/admin/crm/purchase/new/", figure)
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and "could not be created" in text
+    for raw in ("IntegrityError", "UNIQUE", "unique constraint", "INSERT", "crm_purchase_figure", "[SQL"):
+        assert raw not in text, f"the page shows the database's own words: {raw!r}"
+    assert any("database refused" in r.getMessage() and r.exc_info for r in caplog.records), \
+        "the database error did not reach the log"
+
+
+def test_search_terms_take_percent_and_underscore_literally(app, world, client_for):
+    for title in ("50% off", "a_b", "plain ab"):
+        make_note(app, title=title)
+    c = client_for("staff@a.test")
+
+    def found(term):
+        page = c.get(NOTES, query_string={"search": term}).get_data(as_text=True)
+        return {t for t in ("50% off", "a_b", "plain ab") if t in page.replace(f'value="{term}"', "")}
+
+    assert found("%") == {"50% off"}
+    assert found("_") == {"a_b"}
+    assert found("a_b") == {"a_b"}, "_ matched any character"
+    assert found("ab") == {"plain ab"}
+    assert found("^50%") == {"50% off"}
