@@ -1,14 +1,15 @@
 """Core's own screens: companies and users (system admins), audit log."""
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional
 
-from admin.views import BoundedModelConverter, CompanyModelView, bound_list_args, format_changes
+from admin.views import BoundedModelConverter, CompanyModelView, bound_list_args, database_refused, format_changes
 from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
@@ -30,6 +31,21 @@ class SystemAdminView(ModelView):
     def get_one(self, id):
         pk = inputs.parse_id(id)
         return None if pk is None else db.session.get(self.model, pk)
+
+    def create_model(self, form):
+        g.qdesk_saving = ("create", form)
+        return super().create_model(form)
+
+    def update_model(self, form, model):
+        g.qdesk_saving = ("update", form)
+        return super().update_model(form, model)
+
+    def handle_view_exception(self, exc):
+        # A duplicate code or e-mail: a sentence for the user, the SQL to the log.
+        if isinstance(exc, SQLAlchemyError):
+            database_refused(self.endpoint, g.get("qdesk_saving", ("save", None))[0], exc)
+            return True
+        return super().handle_view_exception(exc)
 
     def is_accessible(self) -> bool:
         user = tenancy.current_user()

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import logging
 
-from flask import abort, flash, g, get_flashed_messages, redirect, request, url_for
+from flask import abort, flash, g, get_flashed_messages, jsonify, redirect, request, url_for
 from flask_babel import (LazyString, format_date, format_datetime, format_decimal, get_locale,
                          gettext, lazy_gettext)
 from flask_admin.actions import action as _flask_admin_action
@@ -62,6 +62,13 @@ DATABASE_REFUSED = {
     "save": lambda: gettext("The database refused the change. Nothing was saved; reload the page and try "
                             "again."),
 }
+
+
+def database_refused(endpoint: str, what: str, exc: Exception) -> None:
+    """Log a database error of a ``what`` (create, update, delete, save) on
+    screen ``endpoint`` and tell the user, in their language, what to do."""
+    log.error("%s on %s: the database refused it", what, endpoint, exc_info=exc)
+    flash(DATABASE_REFUSED.get(what, DATABASE_REFUSED["save"])(), "error")
 
 # Which permission each Flask-Admin endpoint needs.
 ENDPOINT_ACTIONS = {
@@ -658,7 +665,8 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
         form.qdesk_record_version = version
         if self.update_model(form, record):
             get_flashed_messages()
-            return gettext("Record was successfully saved.")
+            # The new pk lets the row's other cells be edited next (list_edit.js).
+            return jsonify(message=gettext("Record was successfully saved."), pk=f"{record.id}:{record.version}")
         return gettext("Failed to update record. %(error)s", error=" ".join(get_flashed_messages())), 400
 
     def handle_view_exception(self, exc: Exception) -> bool:
@@ -674,9 +682,7 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, ModelView):
             self._show_invalid(exc)
             return True
         if isinstance(exc, SQLAlchemyError):
-            what = g.get("qdesk_saving", ("save", None))[0]
-            log.error("%s on %s: the database refused it", what, self.endpoint, exc_info=exc)
-            flash(DATABASE_REFUSED.get(what, DATABASE_REFUSED["save"])(), "error")
+            database_refused(self.endpoint, g.get("qdesk_saving", ("save", None))[0], exc)
             return True
         return super().handle_view_exception(exc)
 

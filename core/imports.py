@@ -34,6 +34,7 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, pre_load
 
 from core import tenancy
+from core.errors import ForeignRecord
 from core.extensions import db
 from core.records import SYSTEM_COLUMNS
 
@@ -399,10 +400,18 @@ def write(model: type, checked: Checked, progress: Callable[[int, int], None] | 
                 db.session.add(record)
             try:
                 db.session.flush()
-            except Exception as exc:
+            except ForeignRecord as exc:
                 raise ImportRefused(gettext(
-                    "Rows %(first)s–%(last)s could not be saved (%(error)s); nothing was imported.",
-                    first=chunk[0][0], last=chunk[-1][0], error=type(exc).__name__)) from exc
+                    "Rows %(first)s–%(last)s point at a record this company does not have (%(field)s); "
+                    "nothing was imported.", first=chunk[0][0], last=chunk[-1][0], field=exc.field)) from exc
+            except Exception as exc:
+                # The database's own words (tables, values) go to the log only.
+                log.error("import into %s: rows %s-%s refused", model.__tablename__, chunk[0][0],
+                          chunk[-1][0], exc_info=exc)
+                raise ImportRefused(gettext(
+                    "Rows %(first)s–%(last)s could not be saved: the database refused them (a value "
+                    "already used, out of range, or missing); nothing was imported.",
+                    first=chunk[0][0], last=chunk[-1][0])) from exc
             done += len(chunk)
             if progress:
                 progress(done, total)

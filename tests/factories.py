@@ -424,6 +424,13 @@ def view_for(app: Any, endpoint: str) -> Any:
                       f"({', '.join(v.endpoint for v in registry.admin_views)})")
 
 
+def url_of(app: Any, endpoint: str, name: str, **kw: Any) -> str:
+    """The URL of ``<endpoint>.<name>`` in ``app`` (outside a request)."""
+    from flask import url_for
+    with app.test_request_context():
+        return url_for(f"{endpoint}.{name}", **kw)
+
+
 def view_urls(app: Any, view: Any, pk: Any) -> dict[str, str]:
     """The URLs of ``view``'s endpoints for record ``pk``."""
     from flask import url_for

@@ -354,3 +354,44 @@ def test_switch_language_then_print_from_the_list(page, demo, tmp_path):
     text = pdf["text"]
     assert "便签记录单" in text and "HZ 示例便签" in text and "经办人" in text
     assert demo["names"]["HZ"] in text and demo["names"]["CD"] not in text
+
+
+def test_inline_list_edit_twice_in_a_row_and_a_stale_list_is_refused(page, demo, app, browser, live_server):
+    """A list cell (column_editable_list) posts the record's version: the same
+    row can be edited again without a reload, while a second browser still
+    showing the old list is refused and overwrites nothing."""
+    from core.extensions import db
+    from tests.plugins.notes.models import Note
+    with app.app_context():
+        note_id = db.session.query(Note.id).filter(Note.title == "HZ 示例便签").scalar()
+    login(page, "staff@hz.demo", demo["password"])
+    page.goto("/admin/notes/note/")
+    stale = browser.new_context(base_url=live_server, locale="en-US")
+    other = stale.new_page()
+    login(other, "manager@hz.demo", demo["password"])
+    other.goto("/admin/notes/note/")  # the list as it is now: version 1
+
+    cell = page.locator(f"a[data-role='x-editable'][data-pk^='{note_id}:']")
+    for title in ("第一次修改", "第二次修改"):
+        cell.click()
+        page.locator(".editable-input input").fill(title)
+        with page.expect_response(re.compile(r"/ajax/update/$")) as answer:
+            page.locator(".editable-submit").click()
+        assert answer.value.status == 200, answer.value.text()
+        expect(cell).to_have_text(title)
+    with app.app_context():
+        assert db.session.get(Note, note_id).title == "第二次修改"
+
+    old_cell = other.locator(f"a[data-role='x-editable'][data-pk^='{note_id}:']")
+    old_cell.click()
+    other.locator(".editable-input input").fill("旧列表的修改")
+    with other.expect_response(re.compile(r"/ajax/update/$")) as answer:
+        other.locator(".editable-submit").click()
+    assert answer.value.status == 409
+    expect(other.locator(".editable-error-block")).to_contain_text("changed by someone else")
+    with app.app_context():
+        db.session.expire_all()
+        assert db.session.get(Note, note_id).title == "第二次修改"
+    ARTIFACTS.mkdir(exist_ok=True)
+    other.screenshot(path=str(ARTIFACTS / "inline-edit-conflict.png"))
+    stale.close()

@@ -36,11 +36,10 @@ import io
 import sys
 
 import pytest
-from flask import url_for
 
 from core import tenancy
 from core.modules import disable_module, enable_module
-from tests.factories import (cheap_password_hashes, core_screens, editable_value, make, markers,
+from tests.factories import (url_of, cheap_password_hashes, core_screens, editable_value, make, markers,
                              page_surfaces, registered_printables, registered_views, snapshot,
                              stored_import, view_for, view_urls)
 
@@ -63,9 +62,6 @@ def _cheap_passwords(monkeypatch):
     cheap_password_hashes(monkeypatch)
 
 
-def url_of(app, endpoint, name, **kw):
-    with app.test_request_context():
-        return url_for(f"{endpoint}.{name}", **kw)
 
 
 def test_matrix_covers_every_registered_view(app):

@@ -34,11 +34,10 @@ import os
 import sys
 
 import pytest
-from flask import url_for
 
 from core.extensions import db
 from core.models import ROLES
-from tests.factories import (UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
+from tests.factories import (url_of, UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
                              form_data, inline_pk, make, print_surfaces, registered_permissions, stored_import,
                              view_for, view_surfaces)
 
@@ -126,9 +125,6 @@ def _cheap_passwords(monkeypatch):
 
 # --- the requests --------------------------------------------------------------
 
-def url_of(app, endpoint, name, **kw):
-    with app.test_request_context():
-        return url_for(f"{endpoint}.{name}", **kw)
 
 
 class Spy:

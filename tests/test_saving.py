@@ -80,3 +80,4 @@ def test_search_terms_take_percent_and_underscore_literally(app, world, client_f
     assert found("a_b") == {"a_b"}, "_ matched any character"
     assert found("ab") == {"plain ab"}
     assert found("^50%") == {"50% off"}
+
