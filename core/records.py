@@ -307,6 +307,11 @@ def parents_of(model: type) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _label(record: Any) -> str:
+    """How a part is named in its parent's history: its own text, else its id."""
+    return str(record) if type(record).__str__ is not object.__str__ else f"#{record.id}"
+
+
 def _parents(obj: Any) -> Iterable[tuple[Any, str]]:
     """``(parent, collection)`` of ``obj``, including the parent it just left."""
     state = inspect(obj)
@@ -368,15 +373,17 @@ def _audit(session: Session, flush_context: Any) -> None:
             if isinstance(obj, CompanyOwnedMixin):
                 entries[obj] = (action, _column_changes(obj, action))
     # A part's change is also a change of its parent (e.g. "contacts[12].phone").
+    # (A parent created with its parts lists only its own columns: each part
+    # has its own entry.)
     for obj, (action, changes) in list(entries.items()):
         for parent, collection in _parents(obj):
-            if parent not in entries or not changes:
+            if entries.get(parent, ("create",))[0] == "create" or not changes:
                 continue
             key = f"{collection}[{obj.id}]"
             if action == "create":
-                lines = {key: [None, str(obj)]}
+                lines = {key: [None, _label(obj)]}
             elif action == "delete":
-                lines = {key: [str(obj), None]}
+                lines = {key: [_label(obj), None]}
             else:
                 lines = {f"{key}.{field}": values for field, values in changes.items()}
             entries[parent][1].update(lines)

@@ -161,3 +161,21 @@ def test_two_editors_of_a_customers_contacts_the_second_is_refused(app, world, c
                    .filter_by(table_name="crm_customer", record_id=customer_id, action="update").all())
         assert any(f"contacts[{contact_id}].phone" in (e.changes or {}) for e in history), \
             "the contact's change is not in the customer's history"
+
+
+def test_adding_and_removing_a_contact_shows_in_the_customers_history(app, world):
+    customer_id, first_contact = _customer_with_contact(app, world)
+    with app.app_context():
+        with tenancy.acting_as(world.company("B"), world.user("staff@b.test")):
+            customer = db.session.get(Customer, customer_id)
+            version = customer.version
+            customer.contacts.append(ContactPerson(name="李雷", phone="13700003333"))
+            db.session.commit()
+            added = customer.contacts[-1].id
+            assert customer.version == version + 1, "adding a contact did not change the customer's version"
+            db.session.delete(db.session.get(ContactPerson, first_contact))
+            db.session.commit()
+            assert db.session.get(Customer, customer_id).version == version + 2
+        changes = [e.changes for e in db.session.query(AuditEntry).filter_by(
+            table_name="crm_customer", record_id=customer_id, action="update").order_by(AuditEntry.id)]
+        assert changes == [{f"contacts[{added}]": [None, "李雷"]}, {f"contacts[{first_contact}]": ["王丽", None]}]
