@@ -340,7 +340,6 @@ def _stamp(session: Session, flush_context: Any, instances: Any) -> None:
     user = tenancy.current_user()
     company = tenancy.current_company()
     now = utcnow()
-    _touch_parents(session)
     for obj in session.new:
         if isinstance(obj, CompanyOwnedMixin):
             if obj.company_id is None:
@@ -353,6 +352,10 @@ def _stamp(session: Session, flush_context: Any, instances: Any) -> None:
                                  "company than the current one")
             obj.created_by_id = obj.created_by_id or (user.id if user else None)
             obj.created_at = obj.created_at or now
+    # Links first: a part's forged parent id must be refused before the
+    # parent is looked up to be touched.
+    _check_links(session, company)
+    _touch_parents(session)
     for obj in session.dirty:
         if isinstance(obj, CompanyOwnedMixin) and session.is_modified(obj, include_collections=False):
             hist = inspect(obj).attrs.company_id.history
@@ -360,7 +363,6 @@ def _stamp(session: Session, flush_context: Any, instances: Any) -> None:
                 raise ValueError(f"{type(obj).__name__} {obj.id}: a record cannot move to another company")
             obj.updated_at = now
             obj.updated_by_id = user.id if user else None
-    _check_links(session, company)
 
 
 @event.listens_for(Session, "after_flush")
