@@ -424,6 +424,20 @@ def view_for(app: Any, endpoint: str) -> Any:
                       f"({', '.join(v.endpoint for v in registry.admin_views)})")
 
 
+def switch_off(monkeypatch: Any, module: Any, name: str, replacement: Any) -> None:
+    """Replace ``module.name`` and every imported copy of it (``from module
+    import name``) for the test: how the positive controls switch a guard off."""
+    import sys
+    original = getattr(module, name)
+    monkeypatch.setattr(module, name, replacement)
+    for mod in list(sys.modules.values()):
+        try:
+            if mod is not module and getattr(mod, name, None) is original:
+                monkeypatch.setattr(mod, name, replacement)
+        except Exception:  # lazy or odd modules
+            continue
+
+
 def url_of(app: Any, endpoint: str, name: str, **kw: Any) -> str:
     """The URL of ``<endpoint>.<name>`` in ``app`` (outside a request)."""
     from flask import url_for

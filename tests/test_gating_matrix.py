@@ -33,13 +33,12 @@ monkeypatch) the matrix's check fails.
 from __future__ import annotations
 
 import io
-import sys
 
 import pytest
 
 from core import tenancy
 from core.modules import disable_module, enable_module
-from tests.factories import (url_of, cheap_password_hashes, core_screens, editable_value, make, markers,
+from tests.factories import (switch_off, url_of, cheap_password_hashes, core_screens, editable_value, make, markers,
                              page_surfaces, registered_printables, registered_views, snapshot,
                              stored_import, view_for, view_urls)
 
@@ -197,17 +196,6 @@ def test_gate_off_fails_the_matrix(app, world, client_for, monkeypatch, endpoint
     with pytest.raises(AssertionError, match="not 404"):
         check_gated(app, world, client_for, endpoint)
 
-
-def switch_off(monkeypatch, module, name, replacement):
-    """Replace ``module.name`` and every imported copy of it for the test."""
-    original = getattr(module, name)
-    monkeypatch.setattr(module, name, replacement)
-    for mod in list(sys.modules.values()):
-        try:
-            if mod is not module and getattr(mod, name, None) is original:
-                monkeypatch.setattr(mod, name, replacement)
-        except Exception:
-            continue
 
 
 def _disable(app, company, key):

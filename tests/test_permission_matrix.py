@@ -31,13 +31,12 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 
 import pytest
 
 from core.extensions import db
 from core.models import ROLES
-from tests.factories import (url_of, UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
+from tests.factories import (switch_off, url_of, UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
                              form_data, inline_pk, make, print_surfaces, registered_permissions, stored_import,
                              view_for, view_surfaces)
 
@@ -293,18 +292,6 @@ def test_refused(app, world, client_for, monkeypatch, surface_id, role):
 def test_allowed(app, world, client_for, monkeypatch, surface_id, role):
     check_allowed(app, world, client_for, monkeypatch, surface_id, role)
 
-
-def switch_off(monkeypatch, module, name, replacement):
-    """Replace ``module.name`` and every imported copy of it (``from module
-    import name``) for the test."""
-    original = getattr(module, name)
-    monkeypatch.setattr(module, name, replacement)
-    for mod in list(sys.modules.values()):
-        try:
-            if mod is not module and getattr(mod, name, None) is original:
-                monkeypatch.setattr(mod, name, replacement)
-        except Exception:  # lazy or odd modules
-            continue
 
 
 @pytest.mark.parametrize("surface_id, role", CONTROLS)
