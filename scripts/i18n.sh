@@ -16,7 +16,7 @@ fi
 case "${1:-}" in
   update)
     mkdir -p "$DIR"
-    $PYBABEL extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+    $PYBABEL extract -F babel.cfg -k lazy_gettext -k _l -k _gettext --no-location --sort-output \
       -o "$DIR/messages.pot" "${SOURCES[@]}"
     if [ -f "$DIR/zh_Hans_CN/LC_MESSAGES/messages.po" ]; then
       $PYBABEL update -i "$DIR/messages.pot" -d "$DIR" -l zh_Hans_CN --no-fuzzy-matching

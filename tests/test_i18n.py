@@ -115,7 +115,7 @@ def test_catalog_covers_every_marked_message(catalog, folders):
     from babel.messages.extract import extract_from_dir
     with (ROOT / catalog / "zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as f:
         known = {(m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(f) if m.id}
-    keywords = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "_gettext": None, "ngettext": (1, 2)}
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     marked = set()
     for folder in folders:
