@@ -374,19 +374,20 @@ def test_inline_list_edit_twice_in_a_row_and_a_stale_list_is_refused(page, demo,
     cell = page.locator(f"a[data-role='x-editable'][data-pk^='{note_id}:']")
     for title in ("第一次修改", "第二次修改"):
         cell.click()
-        page.locator(".editable-input input").fill(title)
+        page.locator(".editable-input input:visible").fill(title)
         with page.expect_response(re.compile(r"/ajax/update/$")) as answer:
-            page.locator(".editable-submit").click()
+            page.locator(".editable-submit:visible").click()
         assert answer.value.status == 200, answer.value.text()
         expect(cell).to_have_text(title)
+        expect(page.locator(".editable-input")).to_have_count(0)  # the popover is gone
     with app.app_context():
         assert db.session.get(Note, note_id).title == "第二次修改"
 
     old_cell = other.locator(f"a[data-role='x-editable'][data-pk^='{note_id}:']")
     old_cell.click()
-    other.locator(".editable-input input").fill("旧列表的修改")
+    other.locator(".editable-input input:visible").fill("旧列表的修改")
     with other.expect_response(re.compile(r"/ajax/update/$")) as answer:
-        other.locator(".editable-submit").click()
+        other.locator(".editable-submit:visible").click()
     assert answer.value.status == 409
     expect(other.locator(".editable-error-block")).to_contain_text("changed by someone else")
     with app.app_context():
