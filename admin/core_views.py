@@ -9,7 +9,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional
 
-from admin.views import BoundedModelConverter, CompanyModelView, bound_list_args, database_refused, format_changes
+from admin.forms import BoundedModelConverter, bound_list_args
+from admin.saving import database_refused
+from admin.views import CompanyModelView, format_changes
 from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
