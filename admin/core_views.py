@@ -11,7 +11,9 @@ from wtforms.validators import Optional
 
 from admin.forms import BoundedModelConverter, bound_list_args
 from admin.saving import database_refused
-from admin.views import CompanyModelView, format_changes
+from admin.auth import AUDIT_ACTIONS
+from admin.history import changes_markup, model_of_table, view_for_table
+from admin.views import CompanyModelView
 from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
@@ -100,6 +102,18 @@ class UserAdminView(SystemAdminView):
         return super().handle_view_exception(exc)
 
 
+def _entry_changes(entry: AuditEntry) -> Markup:
+    """An entry's changes with the labels of the screen that shows its table."""
+    view = view_for_table(entry.table_name)
+    return changes_markup(view, model_of_table(entry.table_name) if view else None, entry.changes)
+
+
+def _entry_screen(entry: AuditEntry) -> str:
+    """The screen's name for an entry's table (the table name when none)."""
+    view = view_for_table(entry.table_name)
+    return str(view.name) if view is not None else entry.table_name
+
+
 class AuditLogView(CompanyModelView):
     """The company's audit trail, read-only, for admins and managers."""
 
@@ -114,7 +128,9 @@ class AuditLogView(CompanyModelView):
                      "record_id": _l("Record"), "action": _l("Action"), "changes": _l("Changes (old → new)")}
     column_default_sort = ("at", True)
     column_filters = ("table_name", "action", "at")
-    column_formatters = {"changes": lambda v, c, m, n: format_changes(m.changes or {}),
+    column_formatters = {"changes": lambda v, c, m, n: _entry_changes(m),
+                         "table_name": lambda v, c, m, n: _entry_screen(m),
+                         "action": lambda v, c, m, n: AUDIT_ACTIONS.get(m.action, m.action),
                          "at": lambda v, c, m, n: m.at.strftime("%Y-%m-%d %H:%M:%S")}
     column_formatters_export = {"changes": lambda v, c, m, n: str(m.changes)}
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import request
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
 from sqlalchemy.types import Boolean, Date, DateTime, Enum, Integer, Numeric, String, Text, TypeDecorator
 
 from core import inputs, tenancy
@@ -119,6 +119,13 @@ class BoundedModelConverter(AdminModelConverter):
         return super().convert(model, mapper, name, prop, field_args, hidden_pk)
 
 
+def choose_text(what: Any) -> LazyString:
+    """"Choose a customer" (请选择客户) for a relation labelled ``what``:
+    what a picker's empty choice and placeholder say (Flask-Admin's own
+    says "Please select model")."""
+    return LazyString(lambda: gettext("Choose %(what)s", what=str(what)))
+
+
 class ScopedModelConverter(BoundedModelConverter):
     """Relation dropdowns list only the current company's records; fields
     are bounded as :class:`BoundedModelConverter` bounds them."""
@@ -127,6 +134,10 @@ class ScopedModelConverter(BoundedModelConverter):
         # Ajax relations (form_ajax_refs) use the scoped ajax loader instead;
         # their fields take no query_factory.
         ajax = (getattr(self.view, "_form_ajax_refs", None) or {}).get(prop.key)
+        if ajax is None and kwargs.get("allow_blank"):  # the empty choice says what to pick
+            what = kwargs.get("label") or prop.key
+            kwargs.setdefault("blank_text", choose_text(what))
+            kwargs.setdefault("render_kw", {}).setdefault("data-placeholder", choose_text(what))
         if ajax is None and "query_factory" not in kwargs:
             if _is_company_owned(remote_model):
                 kwargs["query_factory"] = lambda: tenancy.scoped_query(remote_model)

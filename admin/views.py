@@ -33,7 +33,8 @@ from sqlalchemy import Unicode, cast, func, or_
 # The documented helpers of the admin shell, importable from here.
 from admin.actions import BulkAssignMixin, scoped_action, scoped_expose  # noqa: F401
 from admin.forms import (BoundedModelConverter, ColumnBounds, ScopedAjaxLoader,  # noqa: F401
-                         ScopedModelConverter, bound_list_args)
+                         ScopedModelConverter, bound_list_args, choose_text)
+from admin.history import changes_markup
 from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa: F401
 from admin.saving import DATABASE_REFUSED, SavingMixin, conflict_message, database_refused  # noqa: F401
 from core import inputs, tenancy
@@ -312,7 +313,9 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelVie
 
     def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> Any:
         remote = getattr(self.model, name).property.mapper.class_
+        options = {"placeholder": choose_text((self.column_labels or {}).get(name) or name), **options}
         return ScopedAjaxLoader(name, db, remote, **options)
+
     # --- export --------------------------------------------------------------
     def get_export_value(self, model: Any, name: Any) -> Any:
         # A cell starting with = + - @ (or a tab/CR) is a formula to
@@ -322,6 +325,11 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelVie
         return neutralise(super().get_export_value(model, name))
 
     # --- audit on the details page -----------------------------------------
+    def history_markup(self, entry: AuditEntry) -> Markup:
+        """An audit entry's changes with this screen's labels and display
+        values (:mod:`admin.history`)."""
+        return changes_markup(self, self.model, entry.changes)
+
     def audit_entries(self, model: Any, limit: int = 100) -> list[AuditEntry]:
         """The record's audit trail, newest first (shown on its details page)."""
         return (tenancy.scoped_query(AuditEntry)
@@ -338,8 +346,3 @@ def overdue_badge(text: Any) -> Markup:
     """``text`` (escaped) in the red badge that marks anything past its due time."""
     return Markup('<span class="badge badge-danger bg-danger text-white qdesk-overdue">{}</span>').format(text)
 
-
-def format_changes(changes: dict[str, Any]) -> Markup:
-    """Escaped ``field: old → new`` lines for the audit table."""
-    lines = [f"<b>{escape(k)}</b>: {escape(v[0])} → {escape(v[1])}" for k, v in changes.items()]
-    return Markup("<br>".join(lines))

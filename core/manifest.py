@@ -7,6 +7,10 @@ from typing import Any, Mapping
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
+#: Chinese names of the categories qdesk's own plugins use.
+CATEGORIES_ZH = {"Sales & service": "销售与服务", "Quality": "质量管理", "Human resources": "人力资源",
+                 "Training": "培训", "Examples": "示例"}
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -19,7 +23,9 @@ class Manifest:
     :param version: the plugin's version string.
     :param depends: keys of plugins that must be installed and, per company,
         enabled before this one.
-    :param category: grouping on the Modules screen.
+    :param category: grouping on the Modules screen, in English.
+    :param category_zh: the grouping in Chinese (default: core's word for a
+        known English one, see :data:`CATEGORIES_ZH`, else the English).
     :param sequence: order in menus and lists (lower first).
     :param description_zh: one-line description in Chinese.
     :param description_en: one-line description in English.
@@ -33,6 +39,7 @@ class Manifest:
     version: str
     depends: tuple[str, ...] = ()
     category: str = ""
+    category_zh: str = ""
     sequence: int = 100
     description_zh: str = ""
     description_en: str = ""
@@ -53,6 +60,12 @@ class Manifest:
     def name(self, locale: str | None = None) -> str:
         """The display name in ``locale`` (``zh...`` → Chinese, else English)."""
         return self.name_zh if (locale or "").startswith("zh") else self.name_en
+
+    def category_name(self, locale: str | None = None) -> str:
+        """The category in ``locale`` (``zh...`` → Chinese, else English)."""
+        if (locale or "").startswith("zh"):
+            return self.category_zh or CATEGORIES_ZH.get(self.category, self.category)
+        return self.category
 
     def description(self, locale: str | None = None) -> str:
         """The description in ``locale`` (``zh...`` → Chinese, else English)."""
