@@ -59,6 +59,10 @@ def number_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+#: The units of a deadline setting as the Settings screen names them (D-1).
+DEADLINE_UNITS = (("hours", _l("hours")), ("working_hours", _l("working hours")),
+                  ("calendar_days", _l("calendar days")), ("working_days", _l("working days")))
+
 WEEKDAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
                  _l("Saturday"), _l("Sunday"))
 
@@ -99,7 +103,10 @@ class SettingsView(BaseView):
                 if s.key not in request.form:
                     continue
                 posted = request.form.getlist(s.key)
-                if s.type == "weekdays":
+                if s.type == "deadline":  # the amount, its unit, and the roll option
+                    values[s.key] = {"amount": posted[-1], "unit": request.form.get(f"{s.key}__unit", ""),
+                                     "roll": request.form.getlist(f"{s.key}__roll")[-1:] == ["true"]}
+                elif s.type == "weekdays":
                     values[s.key] = [v for v in posted if v != ""]
                 else:  # a checkbox follows its hidden "false": the last one wins
                     values[s.key] = posted[-1]
@@ -149,7 +156,8 @@ class SettingsView(BaseView):
                          if not any(s.key == k for g in groups for s in g["settings"])}
         return self.render("qdesk/settings.html", groups=groups, values=values, errors=errors,
                            hidden_errors=hidden_errors, company=company, can_write=can_write,
-                           locale=locale, weekday_names=WEEKDAY_NAMES), 400 if errors else 200
+                           locale=locale, weekday_names=WEEKDAY_NAMES,
+                           deadline_units=DEADLINE_UNITS), 400 if errors else 200
 
 
 class CalendarDayView(CompanyModelView):

@@ -37,7 +37,7 @@ from core.models import AuditEntry, Company, CompanySetting, User, utcnow
 log = logging.getLogger("qdesk.settings")
 
 #: The value types a setting can have.
-TYPES = ("int", "decimal", "bool", "str", "choice", "hours", "days", "weekdays", "periods")
+TYPES = ("int", "decimal", "bool", "str", "choice", "hours", "days", "weekdays", "periods", "deadline")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _MISSING = object()
@@ -73,8 +73,11 @@ class Setting:
         ``hours`` (a duration in hours, a number > 0 by default, read as an
         ``int`` or ``float``), ``days`` (a
         number of working days, an int ≥ 0 by default), ``weekdays`` (a list of
-        ``date.weekday()`` numbers, Monday = 0) or ``periods`` (working
-        periods, ``"08:30-12:00, 13:30-17:30"``).
+        ``date.weekday()`` numbers, Monday = 0), ``periods`` (working
+        periods, ``"08:30-12:00, 13:30-17:30"``) or ``deadline`` (an amount
+        and its unit, D-1: read as a :class:`core.deadlines.DeadlineRule`;
+        declared as ``"2 calendar_days"``, ``"24 hours"``, ``"4 calendar_days
+        roll"`` or a dict ``{"amount": 2, "unit": "calendar_days"}``).
     :param default: the value when the company has none; optional when the
         manifest's ``settings`` has ``<name>`` (the manifest wins).
     :param label_zh: / :param label_en: the field's label on the Settings screen.
@@ -170,6 +173,8 @@ class Setting:
             return fields.List(fields.Integer(validate=mv.OneOf(range(7), error=gettext(
                 "A weekday is 0 (Monday) to 6 (Sunday)."))), validate=[_non_empty, *self._extra()],
                 required=True, data_key=self.key)
+        elif kind == "deadline":
+            return _DeadlineField(validate=self._extra(), required=True, data_key=self.key)
         else:  # periods
             return _PeriodsField(validate=self._extra(), required=True, data_key=self.key)
         validators.extend(self._extra())
@@ -194,6 +199,8 @@ class Setting:
 
     def to_json(self, value: Any) -> Any:
         """The value as stored in ``CompanySetting.value``."""
+        if self.type == "deadline":
+            return _deadline_json(parse_deadline(value))
         if isinstance(value, decimal.Decimal):
             return int(value) if value == value.to_integral_value() else str(value)
         return value
@@ -208,12 +215,16 @@ class Setting:
             return sorted(set(int(d) for d in stored))
         if self.type == "periods" and isinstance(stored, str):
             return _parse_periods(stored)
+        if self.type == "deadline" and stored is not None:
+            return parse_deadline(stored)
         return stored
 
     def form_value(self, value: Any) -> Any:
         """The value as shown in the form."""
         if self.type == "periods":
             return ", ".join(f"{a}-{b}" for a, b in value)
+        if self.type == "deadline":
+            return _deadline_json(parse_deadline(value))
         return value
 
     def check(self, value: Any) -> Any:
@@ -279,6 +290,46 @@ def _parse_periods(text: str) -> list[list[str]]:
 def periods_as_times(periods: Iterable[Iterable[str]]) -> tuple[tuple[dt.time, dt.time], ...]:
     """``[["08:30", "12:00"], ...]`` → ``((time(8, 30), time(12, 0)), ...)``."""
     return tuple((dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in periods)
+
+
+def parse_deadline(value: Any) -> Any:
+    """A deadline setting's value as a :class:`core.deadlines.DeadlineRule`:
+    from a rule, a dict ``{"amount", "unit", "roll"}`` or a text ``"2
+    calendar_days"`` / ``"4 calendar_days roll"``. :class:`ValidationError`
+    (translated) when it is not one."""
+    from core.deadlines import UNITS, DeadlineRule
+    if isinstance(value, DeadlineRule):
+        return value
+    if isinstance(value, str):
+        parts = value.split()
+        if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "roll"):
+            raise ValidationError(gettext("Write a deadline as an amount and a unit, e.g. \"2 calendar_days\"."))
+        value = {"amount": parts[0], "unit": parts[1], "roll": len(parts) == 3}
+    if not isinstance(value, Mapping):
+        raise ValidationError(gettext("Write a deadline as an amount and a unit, e.g. \"2 calendar_days\"."))
+    unit = str(value.get("unit", ""))
+    if unit not in UNITS:
+        raise ValidationError(gettext("Choose a unit: %(units)s.", units=", ".join(UNITS)))
+    amount = value.get("amount")
+    text = str(amount).strip() if amount is not None else ""
+    if not re.fullmatch(r"[0-9]{1,5}(\.[0-9]{1,2})?", text, re.ASCII):
+        raise ValidationError(gettext("Enter the amount with the digits 0-9, e.g. 2 or 1.5."))
+    number = decimal.Decimal(text)
+    amount = int(number) if number == number.to_integral_value() else float(number)
+    roll = value.get("roll") in (True, "true", "on", "1", "y", "yes")
+    try:
+        return DeadlineRule(amount, unit, roll_to_working_day=roll and unit == "calendar_days")
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(gettext("This deadline cannot be counted: %(reason)s", reason=str(exc))) from None
+
+
+def _deadline_json(rule: Any) -> dict[str, Any]:
+    return {"amount": rule.amount, "unit": rule.unit, "roll": rule.roll_to_working_day}
+
+
+class _DeadlineField(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return parse_deadline(value)
 
 
 class _PeriodsField(fields.Field):
