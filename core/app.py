@@ -70,6 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.settings import init_settings
     init_printing(app, registry)  # before the admin shell: views get Print actions
     init_settings(app, registry)
+    from core.sequences import init_sequences
+    init_sequences(app, registry)  # after the settings: declares the prefix settings
     KpiRegistry.install(app, registry)
     JobRegistry.install(app, registry)
 

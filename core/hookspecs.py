@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.models import Company, User
     from core.permissions import Permission
     from core.printing import Printable
+    from core.sequences import Sequence
     from core.jobs import Job
     from core.kpis import Kpi
     from core.settings import Setting
@@ -135,6 +136,26 @@ def register_jobs() -> list[Job]:
 
     :return: ``core.jobs.Job`` objects, e.g.
         ``[Job("crm.plan_visits", "安排重点客户回访", "Plan key-customer visits", run=plan)]``.
+    """
+
+
+@hookspec
+def register_sequences() -> list[Sequence]:
+    """Return the record-number sequences this plugin declares.
+
+    Called once in ``create_app``, after ``register_settings`` (core
+    declares each sequence's prefix setting unless the plugin declares it
+    itself). Keys are ``<plugin>.<name>`` and must start with the plugin's
+    key; each sequence numbers one string column of one company-owned
+    model. Core fills that column when a new record is flushed with it
+    empty, in the insert's transaction, from a per-company counter (gap-free,
+    never the same number twice; yearly or no reset); the number cannot be
+    set or changed by hand unless ``user_value=True``. Printed forms of the
+    model show it as their record number.
+
+    :return: ``core.sequences.Sequence`` objects, e.g.
+        ``[Sequence("crm.contactlog", ContactLog, "number", pattern="{prefix}-{yyyy}-{n:04d}",
+        reset="yearly", prefix_setting="crm.contactlog.prefix", default_prefix="LD")]``.
     """
 
 

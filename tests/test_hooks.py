@@ -366,6 +366,78 @@ def test_hook_register_jobs(app, world, make_app):
         """)})
 
 
+def test_hook_register_sequences(app, world, client_for, make_app):
+    from core.calendar import local_now
+    from core.sequences import NumberAssigned, Sequence, sequences_registry
+    from core.settings import get_setting, set_settings, settings_registry
+    with app.app_context():
+        registry = sequences_registry()
+        tag = registry.by_key["notes.tag"]
+        assert (tag.plugin_key, tag.model, tag.field, tag.reset) == ("notes", Tag, "code", "yearly")
+        assert registry.for_model(Tag) == [tag] and registry.for_model(Note) == []
+        # Core declared the prefix setting (the notes plugin did not), with the default prefix.
+        prefix = settings_registry().get("notes.tag.prefix")
+        assert (prefix.plugin_key, prefix.type) == ("notes", "str")
+        assert get_setting("notes.tag.prefix", world.company("A")) == "TG"
+
+        # The declaration is live: new tags are numbered per company, in the insert's transaction.
+        year = local_now().year
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            db.session.add_all([Tag(name="one"), Tag(name="two")])
+            db.session.commit()
+            set_settings({"notes.tag.prefix": "BQ"}, world.company("A"))
+            db.session.add(Tag(name="three"))
+            db.session.commit()
+        with tenancy.acting_as(world.company("B"), world.user("staff@b.test")):
+            db.session.add(Tag(name="B's"))
+            db.session.commit()
+        codes = dict(db.session.query(Tag.name, Tag.code))
+        assert codes == {"one": f"TG-{year}-001", "two": f"TG-{year}-002", "three": f"BQ-{year}-003",
+                         "B's": f"TG-{year}-001"}
+        # A number is never set or changed by hand.
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            one = db.session.query(Tag).filter_by(name="one").one()
+            one.code = "TG-1999-001"
+            with pytest.raises(NumberAssigned):
+                db.session.commit()
+            db.session.rollback()
+            db.session.add(Tag(name="forged", code="TG-1999-999"))
+            with pytest.raises(NumberAssigned):
+                db.session.commit()
+            db.session.rollback()
+
+    # The tags list shows the code; the form has no field for it.
+    admin = client_for("admin@a.test")
+    assert f"TG-{year}-001" in admin.get("/admin/notes/tag/").get_data(as_text=True)
+    assert 'name="code"' not in admin.get("/admin/notes/tag/new/").get_data(as_text=True)
+
+    # Declarations are checked: namespace, model column, pattern, reset.
+    with pytest.raises(ValueError, match=r"plugin 'intruder' declares sequence 'notes\.tag'"):
+        make_app({"intruder": plugin_source("intruder", """
+            from core.sequences import Sequence
+            from tests.plugins.notes.models import Tag
+
+            @hookimpl
+            def register_sequences():
+                return [Sequence("notes.tag", Tag, "code", default_prefix="X")]
+        """)})
+    with pytest.raises(ValueError, match=r"Tag has no column 'serial'"):
+        make_app({"sloppy": plugin_source("sloppy", """
+            from core.sequences import Sequence
+            from tests.plugins.notes.models import Tag
+
+            @hookimpl
+            def register_sequences():
+                return [Sequence("sloppy.tag", Tag, "serial", default_prefix="X")]
+        """)})
+    with pytest.raises(ValueError, match="a yearly sequence needs"):
+        Sequence("notes.x", Tag, "code", pattern="{prefix}-{n:04d}")
+    with pytest.raises(ValueError, match="may only use"):
+        Sequence("notes.x", Tag, "code", pattern="{prefix}-{id}-{n}", reset="never")
+    with pytest.raises(ValueError, match="reset must be"):
+        Sequence("notes.x", Tag, "code", reset="monthly")
+
+
 # --- per company ---------------------------------------------------------------
 
 def test_hook_company_module_enabled(app, world):

@@ -40,6 +40,12 @@ def register_settings():
 
 
 @hookimpl
+def register_sequences():
+    from .numbers import sequences
+    return sequences()
+
+
+@hookimpl
 def register_kpis():
     from .kpis import kpis
     return kpis()

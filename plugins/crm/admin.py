@@ -8,11 +8,14 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import format_datetime, get_locale, gettext, lazy_gettext as _l
 from markupsafe import escape
+from wtforms import StringField
+from wtforms.validators import Length, Optional
 from sqlalchemy import and_, not_
 
 from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView, overdue_badge, scoped_action, scoped_expose, text_lines
 from core import db, tenancy
+from core.errors import Invalid
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
 from .schemas import ContactLogSchema, CustomerSchema
@@ -31,7 +34,7 @@ def _latest_logs_formatter(view, context, model, name):
     lines = []
     for log in model.recent_logs(20):
         when = log.occurred_at.strftime("%Y-%m-%d %H:%M") if log.occurred_at else ""
-        text = f"{when} · {log.label('channel', locale)} · {log.subject} · {log.label('state', locale)}"
+        text = f"{log.number or '—'} · {when} · {log.label('channel', locale)} · {log.subject} · {log.label('state', locale)}"
         if log.is_overdue():
             text += f" · {gettext('overdue')}"
         lines.append(text)
@@ -55,7 +58,7 @@ def _visits_text(customer):
 
 def _surveys_text(customer):
     """The customer's last 10 satisfaction surveys with their CSI."""
-    return text_lines(f"{r.surveyed_on:%Y-%m-%d} · {r.template.name} · CSI {r.csi if r.csi is not None else '—'}"
+    return text_lines(f"{r.number or '—'} · {r.surveyed_on:%Y-%m-%d} · {r.template.name} · CSI {r.csi if r.csi is not None else '—'}"
                       for r in customer.recent_surveys(10))
 
 
@@ -100,6 +103,30 @@ class CustomerView(CompanyModelView):
 
     def search_placeholder(self):
         return gettext("Code, name, phone or contact person")
+
+    def scaffold_form(self):
+        # The code may be left empty (the model's column is NOT NULL, so
+        # Flask-Admin would require it): core gives the next code of the
+        # company's sequence crm.customer when the customer is saved.
+        form_class = super().scaffold_form()
+        form_class.code = StringField(CUSTOMER_LABELS["code"], validators=[Optional(), Length(max=40)],
+                                      filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                                      description=_l("Left empty: the next customer code of the company "
+                                                     "(Settings: customer code prefix)."))
+        return form_class
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        # A typed code stays unique in the company (the database refuses a
+        # duplicate too; this says which customer has it).
+        if model.code:
+            with db.session.no_autoflush:
+                other = (tenancy.scoped_query(Customer)
+                         .filter(Customer.code == model.code, Customer.id != (model.id or 0)).first())
+            if other is not None:
+                raise Invalid(gettext("Customer code %(code)s is already used by %(name)s; leave the code "
+                                      "empty to get the next free one.", code=model.code, name=other.name),
+                              field="code")
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # Code, name, short name, phone or an active contact's name/phone,
@@ -180,15 +207,15 @@ class ContactLogView(CompanyModelView):
     model = ContactLog
     entity = "contactlog"
     label = _l("Contact log")
-    column_list = ("occurred_at", "customer", "channel", "direction", "subject", "follow_up_owner",
+    column_list = ("number", "occurred_at", "customer", "channel", "direction", "subject", "follow_up_owner",
                    "reply_due", "replied_at", "state")
-    column_labels = {"occurred_at": _l("Occurred at"), "customer": _l("Customer"), "channel": _l("Channel"),
+    column_labels = {"number": _l("Log No."), "occurred_at": _l("Occurred at"), "customer": _l("Customer"), "channel": _l("Channel"),
                      "direction": _l("Direction"), "subject": _l("Subject"), "content": _l("Content"),
                      "handled_by": _l("Handled by"), "follow_up_owner": _l("Follow-up owner"),
                      "reply_due": _l("Reply due"), "replied_at": _l("Replied at"), "state": _l("State"),
                      "follow_up_owner.name": _l("Follow-up owner")}
-    column_searchable_list = ("subject", "content")
-    column_sortable_list = ("occurred_at", ("customer", "customer.code"), "channel", "direction", "subject",
+    column_searchable_list = ("number", "subject", "content")
+    column_sortable_list = ("number", "occurred_at", ("customer", "customer.code"), "channel", "direction", "subject",
                             ("follow_up_owner", "follow_up_owner.name"), "reply_due", "replied_at", "state")
     column_default_sort = ("occurred_at", True)
     column_formatters = {"channel": label_formatter(CHANNELS), "direction": label_formatter(DIRECTIONS),
@@ -199,6 +226,7 @@ class ContactLogView(CompanyModelView):
     column_filters = ("channel", "state", "occurred_at", "reply_due", "follow_up_owner.name",
                       OverdueFilter(ContactLog.reply_due, _l("Overdue"),
                                     options=(("1", _l("Yes")), ("0", _l("No")))))
+    # No "number": core assigns it from the sequence crm.contactlog on save.
     form_columns = ("customer", "channel", "direction", "occurred_at", "subject", "content", "handled_by",
                     "follow_up_owner", "reply_due", "replied_at", "state")
     form_choices = {"channel": choice_options(CHANNELS), "direction": choice_options(DIRECTIONS), "state": choice_options(STATES)}

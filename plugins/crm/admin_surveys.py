@@ -83,17 +83,19 @@ class SurveyResponseView(CompanyModelView):
     model = SurveyResponse
     entity = "survey"
     label = _l("Satisfaction surveys")
-    column_list = ("surveyed_on", "customer", "template", "respondent", "surveyed_by", "csi")
-    column_labels = {"surveyed_on": _l("Surveyed on"), "customer": _l("Customer"), "template": _l("Survey"),
+    column_list = ("number", "surveyed_on", "customer", "template", "respondent", "surveyed_by", "csi")
+    column_labels = {"number": _l("Survey No."), "surveyed_on": _l("Surveyed on"), "customer": _l("Customer"), "template": _l("Survey"),
                      "respondent": _l("Respondent"), "surveyed_by": _l("Surveyed by"), "remarks": _l("Remarks"),
                      "csi": _l("CSI"), "answers": _l("Answers"), "surveyed_by.name": _l("Surveyed by"),
                      "template.name": _l("Survey")}
     column_default_sort = ("surveyed_on", True)
     column_filters = ("surveyed_on", "template.name", "csi", "surveyed_by.name")
-    column_details_list = ("customer", "template", "surveyed_on", "surveyed_by", "respondent", "answers", "csi",
+    column_searchable_list = ("number", "respondent")
+    column_details_list = ("number", "customer", "template", "surveyed_on", "surveyed_by", "respondent", "answers", "csi",
                            "remarks", "created_at", "updated_at")
     column_formatters_detail = {"answers": lambda v, c, m, n: _answers_text(m)}
     column_descriptions = {"csi": _l("Σ weight × score ÷ scale × 100 ÷ Σ weight, over the answered questions")}
+    # No "number": core assigns it from the sequence crm.survey on save.
     form_columns = ("customer", "surveyed_on", "surveyed_by", "respondent", "remarks")
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
     create_template = "crm/survey_response_create.html"

@@ -8,7 +8,7 @@ def printables() -> list[Printable]:
     return [
         Printable("crm.customer_card", title_zh="客户档案卡", title_en="Customer record card",
                   model=Customer, template="print/customer_card.html",
-                  filename="customer-{record.code}.pdf", number="{record.code}",
+                  filename="customer-{record.code}.pdf",  # record number: the code (sequence crm.customer)
                   form_code="JL-8.2-01-1", edition="A/0"),
         Printable("crm.contact_register", title_zh="来电来函来访登记表",
                   title_en="Register of calls, letters and visits", model=ContactLog,
@@ -24,9 +24,11 @@ def printables() -> list[Printable]:
                   template="print/survey.html",
                   filename="survey-form-{record.id}.pdf", number="",
                   form_code="JL-8.2-01-3", edition="A/0"),
+        # Its record number is the response's 调查表编号 (sequence crm.survey,
+        # MYD-2026-0001): core.printing prints a sequence's number, never an id.
         Printable("crm.survey_response", title_zh="顾客满意度调查表",
                   title_en="Customer satisfaction survey", model=SurveyResponse,
                   template="print/survey.html",
-                  filename="survey-{record.id}.pdf", number="MYD-{record.id:05d}",
+                  filename="survey-{record.number}.pdf",
                   form_code="JL-8.2-01-3", edition="A/0"),
     ]

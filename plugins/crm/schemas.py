@@ -9,10 +9,12 @@ from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, Customer
 
 
 class CustomerSchema(RowSchema):
-    """One customer per row. The code must be new in the current company
-    (the unique constraint refuses duplicates in the whole file)."""
+    """One customer per row. A code given must be new in the current
+    company (the unique constraint refuses duplicates in the whole file); an
+    empty cell (or no code column) gets the next code of the company's
+    sequence ``crm.customer``."""
 
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40),
+    code = fields.String(load_default=None, validate=validate.Length(min=1, max=40),
                          metadata={"label": "客户编码 / Code"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200),
                          metadata={"label": "客户名称 / Name"})
@@ -37,6 +39,8 @@ class CustomerSchema(RowSchema):
     @validates("code")
     def _code_is_new(self, value, **kwargs):
         from core.tenancy import scoped_query
+        if value is None:  # no code: the next one of the sequence
+            return
         code = value.strip()
         if code in self._codes_seen:
             raise ValidationError(f"Customer code {code!r} appears more than once in the file.")
@@ -91,7 +95,8 @@ class PurchaseFigureSchema(RowSchema):
 class ContactLogSchema(RowSchema):
     """One contact-log entry per row (the Import tab of the contact log, to
     bring in a paper or spreadsheet register). Reply due is computed when
-    left empty, as on the screen."""
+    left empty, as on the screen. There is no number column (a file with
+    one is refused): each entry gets the next 登记编号 of the sequence."""
 
     customer = CompanyRecord(Customer, by="code", required=True,
                              metadata={"label": "客户编码 / Customer code", "what": "customer code"})

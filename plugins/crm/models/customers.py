@@ -40,6 +40,8 @@ class Customer(Labelled, CompanyOwnedMixin, db.Model):
     CHOICES = {"kind": KINDS, "market_type": MARKET_TYPES}
     __table_args__ = (UniqueConstraint("company_id", "code", name="uq_crm_customer_company_code"),)
 
+    #: 客户编码: typed by the user, or (left empty) the next code of the
+    #: sequence ``crm.customer`` (plugins/crm/numbers.py); unique per company.
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str | None] = mapped_column(String(60))
@@ -127,7 +129,12 @@ class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
     # The list (newest first) and its overdue filter, per company: without
     # them a company with a million entries scans and sorts them all.
     __table_args__ = (Index("ix_crm_contact_log_company_occurred", "company_id", "occurred_at"),
-                      Index("ix_crm_contact_log_company_open_due", "company_id", "state", "reply_due", "archived_at"))
+                      Index("ix_crm_contact_log_company_open_due", "company_id", "state", "reply_due", "archived_at"),
+                      Index("uq_crm_contact_log_company_number", "company_id", "number", unique=True))
+
+    #: 登记编号, e.g. ``LD-2026-0001``: assigned by core from the sequence
+    #: ``crm.contactlog`` when the entry is saved (plugins/crm/numbers.py).
+    number: Mapped[str | None] = mapped_column(String(30))
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"), index=True)
     customer: Mapped[Customer] = relationship()
@@ -146,7 +153,7 @@ class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
 
     def __str__(self) -> str:
         when = self.occurred_at.strftime("%Y-%m-%d") if self.occurred_at else ""
-        return f"{when} {self.subject or ''}".strip()
+        return f"{self.number or ''} {when} {self.subject or ''}".strip()
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
         """Still open after its reply due time."""
@@ -170,7 +177,7 @@ class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
         in_province = customer.in_province if customer else None
         key = "crm.reply_days_out_of_province" if in_province is False else "crm.reply_days_in_province"
         days = get_setting(key, company)
-        return company_calendar(company).add_working_days(self.occurred_at or local_now(), days)
+        return company_calendar(company).add_working_days(self.occurred_at or local_now(company), days)
 
 
 @event.listens_for(Session, "before_flush")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, \
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, \
     UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +56,11 @@ class SurveyResponse(CompanyOwnedMixin, db.Model):
     answers whenever they are saved (plugins/crm/services.py)."""
 
     __tablename__ = "crm_survey_response"
+    __table_args__ = (Index("uq_crm_survey_response_company_number", "company_id", "number", unique=True),)
+
+    #: 调查表编号, e.g. ``MYD-2026-0001``: assigned by core from the sequence
+    #: ``crm.survey`` when the response is saved (plugins/crm/numbers.py).
+    number: Mapped[str | None] = mapped_column(String(30))
 
     template_id: Mapped[int] = mapped_column(ForeignKey("crm_survey_template.id"), index=True)
     template: Mapped[SurveyTemplate] = relationship()
@@ -70,7 +75,7 @@ class SurveyResponse(CompanyOwnedMixin, db.Model):
     answers: Mapped[list[SurveyAnswer]] = relationship(back_populates="response", order_by="SurveyAnswer.id")
 
     def __str__(self) -> str:
-        return f"{self.surveyed_on or ''} {self.customer or ''}".strip()
+        return f"{self.number or ''} {self.surveyed_on or ''} {self.customer or ''}".strip()
 
     def answer_for(self, question: SurveyQuestion) -> SurveyAnswer | None:
         return next((a for a in self.answers if question.id in (a.question_id, a.question and a.question.id)),

@@ -86,12 +86,17 @@ def test_blank_form(app, world, zh_client, tmp_path):
 def test_filled_in_response(app, world, zh_client, tmp_path):
     # weights 2/1/1, scores 5, 4, unanswered: (2·100 + 1·80) / 3 = 93.33
     _, response_id = make_survey(app, world)
+    with app.app_context():
+        number = db.session.get(SurveyResponse, response_id).number
+    # The company's first survey of the year (sequence crm.survey), not the database id.
+    assert re.fullmatch(r"MYD-\d{4}-0001", number), number
     response = zh_client.get(f"/print/crm.survey_response/{response_id}.pdf")
     assert response.status_code == 200
-    assert f"filename=survey-{response_id}.pdf" in response.headers["Content-Disposition"]
+    assert f"filename=survey-{number}.pdf" in response.headers["Content-Disposition"]
     pdf = response.data
     text = flat(poppler("pdftotext", pdf, tmp_path))
-    for expected in ("顾客满意度调查表", "JL-8.2-01-3", f"MYD-{response_id:05d}", "2026-08-12",
+    assert f"MYD-{response_id:05d}" not in text
+    for expected in ("顾客满意度调查表", "JL-8.2-01-3", number, "2026-08-12",
                      "杭州西湖食杂店A" + HOSTILE, "王丽（店主）", "13800001111", "staff A",
                      "希望送货时间提前到上午。", "93.33", "5/5", "4/5", "未作答",
                      "CSI = Σ 权重 × 得分/满分 × 100 / Σ 权重，仅计已作答的问题",

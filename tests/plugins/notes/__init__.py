@@ -62,6 +62,17 @@ def register_settings():
 
 
 @hookimpl
+def register_sequences():
+    from core.sequences import Sequence
+    from .models import Tag
+    # Tags are numbered per company and year: TG-2026-001 (prefix: setting
+    # notes.tag.prefix, declared by core). Notes keep their NT-{id} form number.
+    return [Sequence("notes.tag", Tag, "code", pattern="{prefix}-{yyyy}-{n:03d}", reset="yearly",
+                     prefix_setting="notes.tag.prefix", default_prefix="TG",
+                     label_zh="便签标签", label_en="Tag")]
+
+
+@hookimpl
 def company_module_enabled(company, module, pulled_in):
     EVENTS.append(("enabled", company.code, module, tuple(pulled_in)))
 

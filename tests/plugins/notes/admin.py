@@ -11,6 +11,9 @@ class TagView(CompanyModelView):
     model = Tag
     entity = "tag"
     label = _l("Tags")
+    column_list = ("code", "name")
+    # The code comes from the sequence notes.tag: never in the form.
+    form_excluded_columns = (*CompanyModelView.form_excluded_columns, "code")
 
 
 class NoteView(CompanyModelView):
