@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext
 
+from admin.history import AUDIT_ACTIONS
 from core import tenancy
 from core.extensions import db
 from core.models import SESSIONS_ENDED, Company, User
@@ -131,9 +132,6 @@ ROLE_LABELS = {"admin": lazy_gettext("admin"), "manager": lazy_gettext("manager"
                "staff": lazy_gettext("staff"), "readonly": lazy_gettext("read-only")}
 
 
-AUDIT_ACTIONS = {"create": lazy_gettext("created"), "update": lazy_gettext("changed"),
-                 "archive": lazy_gettext("archived"), "restore": lazy_gettext("restored"),
-                 "delete": lazy_gettext("deleted")}
 
 
 def navbar_context() -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import inspect
 
@@ -21,6 +21,11 @@ from core.choices import current_label
 from core.extensions import db
 from core.models import User
 from core.records import CompanyOwnedMixin
+
+#: What each audit action is called on screens.
+AUDIT_ACTIONS = {"create": lazy_gettext("created"), "update": lazy_gettext("changed"),
+                 "archive": lazy_gettext("archived"), "restore": lazy_gettext("restored"),
+                 "delete": lazy_gettext("deleted")}
 
 #: ``contacts[13]`` or ``contacts[13].phone``: a part of the record.
 PART_KEY = re.compile(r"^(?P<collection>\w+)\[(?P<id>\d+)\](?:\.(?P<field>\w+))?$")
