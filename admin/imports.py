@@ -35,11 +35,14 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.model import typefmt
 from flask_babel import gettext
 from werkzeug.utils import secure_filename
 
 from core import imports, tenancy
 from core.imports import FORMULA_STARTS  # noqa: F401  (text starting so is a formula to spreadsheets)
+from core.models import utcnow
+from core.timezone import format_local, is_stamp, local_today, to_local
 
 STORE_SECONDS = 3600
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,6 +80,18 @@ def neutralise(value: Any) -> Any:
     return SpreadsheetText(text)
 
 
+def export_datetime(view: Any, value: dt.datetime, name: Any) -> dt.datetime:
+    """A date-time cell of an export: a stamp column (naive UTC,
+    :func:`core.timezone.is_stamp`) in the company's zone, any other
+    (user-entered, company-local) as stored; still a date-time, so XLSX keeps
+    a date cell and CSV writes ``2026-12-01 15:55:46``."""
+    return to_local(value) if is_stamp(getattr(view, "model", None), name) else value
+
+
+#: Type formatters of exports: Flask-Admin's, with stamps in company-local time.
+EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, dt.datetime: export_datetime}
+
+
 def csv_cell(value: Any) -> str:
     """One CSV cell, quoted (quotes doubled) when it holds a separator, a
     quote or a line break."""
@@ -99,6 +114,7 @@ class ImportExportMixin:
     """Export in CSV/XLSX and the import flow for views with ``import_schema``."""
 
     export_types = ["csv", "xlsx"]
+    column_type_formatters_export = EXPORT_FORMATTERS
     #: A marshmallow schema class; its fields are the importable columns.
     import_schema: type | None = None
     import_max_bytes = 2 * 1024 * 1024
@@ -108,7 +124,7 @@ class ImportExportMixin:
 
     # --- export --------------------------------------------------------------
     def get_export_name(self, export_type: str = "csv") -> str:
-        return f"{self.endpoint}_{dt.date.today().isoformat()}.{export_type}"
+        return f"{self.endpoint}_{local_today().isoformat()}.{export_type}"  # the company's date
 
     def _export_rows(self) -> tuple[list[str], list[list[Any]], int]:
         count, data = self._export_data()
@@ -163,7 +179,8 @@ class ImportExportMixin:
         for label, value in ((gettext("Screen"), str(self.name)),
                              (gettext("Company"), company.name if company else ""),
                              (gettext("Exported by"), str(user) if user else ""),
-                             (gettext("Exported at"), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+                             # Company-local, with the zone: "2026-12-01 15:55 Asia/Shanghai (UTC+08:00)".
+                             (gettext("Exported at"), format_local(utcnow(), zone="both")),
                              (gettext("Rows exported"), len(rows)),
                              (gettext("Rows in the list"), total)):
             info.append([neutralise(label), neutralise(value)])

@@ -26,7 +26,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts  # noqa: F401  (re-exported for plugins)
-from flask_babel import LazyString, format_date, format_datetime, format_decimal, get_locale, gettext, lazy_gettext
+from flask_babel import LazyString, format_date, format_decimal, get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 from sqlalchemy import Unicode, cast, func, or_
 
@@ -54,11 +54,35 @@ ENDPOINT_ACTIONS = {
 }
 
 
-# Dates, times and decimals on screens follow the user's language (exports
-# keep Flask-Admin's plain values, for spreadsheets).
+def datetime_text(view: Any, value: datetime.datetime, name: Any) -> str:
+    """A date-time cell in the user's language. A stamp column (naive UTC,
+    marked ``info={"stamp": True}`` by core or its plugin:
+    :func:`core.timezone.is_stamp`) is shown in the company's zone; any other
+    date-time (user-entered, company-local wall-clock) as it is stored."""
+    from babel.dates import format_datetime as babel_datetime
+
+    from core.timezone import is_stamp, to_local
+    if is_stamp(getattr(view, "model", None), name):
+        value = to_local(value)
+    # Babel reads a naive value as UTC and, without tzinfo, shows it in UTC:
+    # as it is (flask_babel's format_datetime would move it to BABEL_DEFAULT_TIMEZONE).
+    return babel_datetime(value, "medium", locale=get_locale())
+
+
+def stamp_text(value: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S", zone: str | None = None) -> str:
+    """A stamp (naive UTC) as company-local text for templates,
+    ``admin_view.stamp_text(entry.at)`` → ``2026-12-01 15:55:46``; ``zone``
+    as in :func:`core.timezone.format_local` (``"offset"`` adds ``(UTC+08:00)``)."""
+    from core.timezone import format_local
+    return format_local(value, fmt=fmt, zone=zone)
+
+
+# Dates, times and decimals on screens follow the user's language; stamps are
+# shown in the company's zone (exports keep plain values, for spreadsheets,
+# with stamps in the company's zone too: admin.imports).
 LOCALE_FORMATTERS = {
     **typefmt.BASE_FORMATTERS,
-    datetime.datetime: lambda view, value, name: format_datetime(value, "medium"),
+    datetime.datetime: datetime_text,
     datetime.date: lambda view, value, name: format_date(value, "medium"),
     decimal.Decimal: lambda view, value, name: format_decimal(value),
 }
@@ -87,6 +111,8 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelVie
     model_form_converter = ScopedModelConverter
     column_type_formatters = LOCALE_FORMATTERS
     column_type_formatters_detail = LOCALE_DETAIL_FORMATTERS
+    #: Templates show stamps with it: ``admin_view.stamp_text(entry.at)`` (company-local).
+    stamp_text = staticmethod(stamp_text)
     form_excluded_columns = (*SYSTEM_COLUMNS, "archived_at")
     column_exclude_list = ("company_id", "version", "created_by_id", "updated_by_id", "archived_at")
     column_details_exclude_list = ("company_id",)

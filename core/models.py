@@ -17,8 +17,19 @@ ROLES = ("admin", "manager", "staff", "readonly")
 
 
 def utcnow() -> datetime:
-    """Current UTC time, naive (stored as UTC on every database)."""
+    """Current UTC time, naive (stored as UTC on every database): the value of
+    every stamp (a column marked ``info=stamp_info()``), shown, exported and printed
+    in the company's zone (:mod:`core.timezone`). Never for what a user sees
+    as "now" or a deadline starts from: that is :func:`core.timezone.local_now`."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def stamp_info() -> dict:
+    """``Column.info`` marking a stamp column: naive UTC, set by code, shown,
+    exported and printed in the company's zone (key
+    :data:`core.timezone.STAMP`): ``mapped_column(DateTime, default=utcnow,
+    info=stamp_info())``. A fresh dict for each column."""
+    return {"stamp": True}
 
 
 class Company(db.Model):
@@ -34,7 +45,7 @@ class Company(db.Model):
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, info=stamp_info())
 
     modules: Mapped[list[CompanyModule]] = relationship(back_populates="company", cascade="all, delete-orphan")
     memberships: Mapped[list[Membership]] = relationship(back_populates="company", cascade="all, delete-orphan")
@@ -53,7 +64,7 @@ class CompanyModule(db.Model):
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
     module: Mapped[str] = mapped_column(String(40))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, info=stamp_info())
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     company: Mapped[Company] = relationship(back_populates="modules")
@@ -72,9 +83,9 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, info=stamp_info())
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, info=stamp_info())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, info=stamp_info())
     # Stored in the session at login and compared on every request: bumping it
     # (logout, any change of password_hash) ends every session of the user.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -143,7 +154,7 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, info=stamp_info())
 
     __table_args__ = (db.Index("ix_audit_entries_record", "table_name", "record_id"),)
 
@@ -161,7 +172,7 @@ class PrintJob(db.Model):
     printable: Mapped[str] = mapped_column(String(80))
     record_ids: Mapped[list] = mapped_column(JSON, default=list)
     pages: Mapped[int] = mapped_column(Integer, default=0)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True, info=stamp_info())
 
     user: Mapped[User | None] = relationship()
 
@@ -182,7 +193,7 @@ class CompanySetting(db.Model):
     key: Mapped[str] = mapped_column(String(120))
     value: Mapped[object] = mapped_column(JSON, nullable=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, info=stamp_info())
 
     def __str__(self) -> str:
         return f"{self.key}={self.value!r}"

@@ -39,6 +39,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from core import tenancy
 from core.extensions import db
 from core.models import PrintJob, utcnow
+from core.timezone import format_local, local_today
 from core.declarations import NamespacedRegistry
 from core.permissions import has_permission
 
@@ -137,7 +138,7 @@ class Printable:
         """The PDF's file name, from :attr:`filename` (falls back to the key)."""
         try:
             name = self.filename.format(record=records[0], count=len(records),
-                                        date=utcnow().strftime("%Y%m%d"))
+                                        date=local_today().strftime("%Y%m%d"))  # the company's date
         except (AttributeError, IndexError, KeyError, ValueError):
             name = f"{self.key}.pdf"
         name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip() or f"{self.key}.pdf"
@@ -397,6 +398,9 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     env = app.jinja_env.overlay(
         loader=ChoiceLoader([FileSystemLoader(str(TEMPLATES_DIR)), PrefixLoader(plugin_loaders)]),
         autoescape=True)
+    # A stamp (naive UTC) printed by a form, in the company's zone:
+    # {{ record.created_at|local_time }} → 2026-12-01 15:55; |local_time("%Y-%m-%d").
+    env.filters["local_time"] = lambda value, fmt="%Y-%m-%d %H:%M": format_local(value, fmt=fmt)
     app.extensions["qdesk.print_env"] = env
     font_file = app.config.get("PRINT_FONT_FILE")
     if font_file:
@@ -414,16 +418,18 @@ def render_html(printable: Printable, records: list[Any], company: Any, user: An
     """The HTML documents of a print: one per record, or one register."""
     env = current_app.extensions["qdesk.print_env"]
     template = env.get_template(printable.template_name)
+    # Company time: the print time and the stamps a form prints are in the
+    # company's zone (core.timezone), the footer names it: "2026-12-01 15:55 Asia/Shanghai".
     now = utcnow()
     common = dict(printable=printable, company=company, print_locale=_print_locale(),
                   printed_by=str(user) if user else gettext("system"),
-                  printed_at=now.strftime("%Y-%m-%d %H:%M") + " UTC")
+                  printed_at=format_local(now, company, zone="name"))
     if printable.many:
         return [template.render(records=records, record=None,
                                 record_number=gettext("%(n)s records", n=len(records)),
-                                record_date=now.strftime("%Y-%m-%d"), **common)]
+                                record_date=format_local(now, company, "%Y-%m-%d"), **common)]
     return [template.render(record=r, records=[r], record_number=printable.record_number(r),
-                            record_date=(r.created_at or now).strftime("%Y-%m-%d"), **common)
+                            record_date=format_local(r.created_at or now, company, "%Y-%m-%d"), **common)
             for r in records]
 
 

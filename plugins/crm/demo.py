@@ -71,7 +71,7 @@ def load(company, users) -> None:
         for contact_name, title, phone, primary in CONTACTS.get(suffix, []):
             db.session.add(ContactPerson(customer=customer, name=contact_name, title=title, phone=phone,
                                          is_primary=primary))
-    now = local_now().replace(hour=10, minute=0, second=0)
+    now = local_now(company).replace(hour=10, minute=0, second=0)
     for suffix, channel, subject, content, days_ago, state in LOGS:
         occurred = now - dt.timedelta(days=days_ago)
         log = ContactLog(customer=by_code[suffix], channel=channel, subject=subject, content=content,
@@ -107,7 +107,7 @@ def _quarter_label(day: dt.date, back: int) -> str:
 def load_records(company, users, by_code: dict[str, Customer]) -> None:
     """Purchase figures and classification, a survey and visits."""
     staff, manager = users.get("staff"), users.get("manager") or users.get("admin")
-    today = local_now().date()
+    today = local_now(company).date()
     period = _quarter_label(today, 1)
     for suffix, (quantity, amount) in PURCHASES.items():
         db.session.add(PurchaseFigure(customer=by_code[suffix], period=period, quantity=quantity, amount=amount))
@@ -135,7 +135,7 @@ def load_records(company, users, by_code: dict[str, Customer]) -> None:
     for suffix, days_ago, satisfaction, outcome in [
             ("001", 10, 5, "空调噪音问题已解决，客户满意。"), ("004", 45, 4, "热水系统运行正常，建议增加夜间巡检。"),
             ("006", 12, 4, "巡检报告已送达后勤处。")]:
-        done = local_now() - dt.timedelta(days=days_ago)
+        done = local_now(company) - dt.timedelta(days=days_ago)
         db.session.add(ReturnVisit(customer=by_code[suffix], kind="visit", planned_date=done.date(),
                                    done_at=done, visited_by=staff, satisfaction=satisfaction, outcome=outcome))
     db.session.add(ReturnVisit(customer=by_code["009"], kind="phone", planned_date=today - dt.timedelta(days=3),

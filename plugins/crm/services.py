@@ -116,7 +116,7 @@ def plan_key_customer_visits(company, today: dt.date | None = None, horizon_days
     ``tenancy.acting_as``): core stamps the new visits with it. Returns the
     new visits (added to the session; the caller commits).
     """
-    today = today or local_now().date()
+    today = today or local_now(company).date()
     every = get_setting("crm.key_customer_visit_days", company)
     keys = scoped_query(Customer, company).filter(Customer.is_key.is_(True), Customer.archived_at.is_(None)).all()
     if not keys:
@@ -200,7 +200,7 @@ def csi_trend(company, period: str = "quarter", count: int = 6,
               today: dt.date | None = None) -> list[tuple[str, Decimal | None, int]]:
     """CSI of the last ``count`` periods up to ``today``, oldest first, empty
     periods included as ``(label, None, 0)`` so a chart has no gaps."""
-    today = today or local_now().date()
+    today = today or local_now(company).date()
     labels = []
     day = today
     while len(labels) < count:
@@ -224,7 +224,7 @@ def overdue_rate(company, start: dt.date, end: dt.date) -> Decimal | None:
     """Per cent of the contact-log entries whose reply fell due from
     ``start`` to ``end`` that were answered late or are still unanswered
     past due (``None`` if nothing fell due)."""
-    now = local_now()
+    now = local_now(company)
     first, last = dt.datetime.combine(start, dt.time.min), dt.datetime.combine(end, dt.time.max)
     due = (scoped_query(ContactLog, company)
            .filter(ContactLog.archived_at.is_(None), ContactLog.reply_due >= first,

@@ -11,7 +11,7 @@ from .services import csi_trend, visits_summary
 
 
 def widgets(company, user) -> list:
-    now = local_now()
+    now = local_now(company)
     today = now.date()
     open_logs = scoped_query(ContactLog, company).filter(
         ContactLog.archived_at.is_(None), ContactLog.state == "open", ContactLog.reply_due.isnot(None))

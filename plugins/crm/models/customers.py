@@ -177,7 +177,7 @@ class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
         in_province = customer.in_province if customer else None
         key = "crm.reply_days_out_of_province" if in_province is False else "crm.reply_days_in_province"
         days = get_setting(key, company)
-        return company_calendar(company).add_working_days(self.occurred_at or local_now(), days)
+        return company_calendar(company).add_working_days(self.occurred_at or local_now(company), days)
 
 
 @event.listens_for(Session, "before_flush")
