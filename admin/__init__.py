@@ -67,6 +67,9 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
                                category=_l("Administration")))
     for view in core_views():
         admin.add_view(view)
+    from admin.holidays import holiday_views  # System → Holiday years (core.holidays)
+    for view in holiday_views():
+        admin.add_view(view)
     from admin.settings import init_settings_admin  # settings registry, Settings and Calendar screens
     init_settings_admin(app, admin, registry)
     for key, view_classes in registry.call_each("register_admin_views"):

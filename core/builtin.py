@@ -36,3 +36,11 @@ def register_settings():
                 help_zh="关闭后只按上面的工作日计算，公司自己的休息日和工作日仍然有效。",
                 help_en="When off, only the weekdays above count; the company's own days still apply."),
     ]
+
+
+@hookimpl
+def dashboard_widgets(company, user):
+    # From 1 November: next year's official holidays are neither entered
+    # (System → Holiday years) nor in chinesecalendar; a tile for admins.
+    from core.holidays import dashboard_widgets as holiday_widgets
+    return holiday_widgets(company, user)

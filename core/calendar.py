@@ -6,7 +6,8 @@ every plugin uses for deadlines::
     from core.calendar import company_calendar
     due = company_calendar().add_working_days(received_at, 3)
 
-It is mainland China's public holidays and 调休 make-up working days (from the
+It is mainland China's public holidays and 调休 make-up working days (a year
+a system administrator entered, :mod:`core.holidays`, else the
 ``chinesecalendar`` package, see :meth:`WorkingCalendar.china`), then the
 company's own days (:class:`core.models.CompanyCalendarDay`: ``off`` days are
 added to the holidays, ``work`` days to the working days), with the working
@@ -20,7 +21,7 @@ import datetime as dt
 import functools
 from typing import Iterable
 
-from core import tenancy
+from core import holidays, tenancy
 from core.models import Company, CompanyCalendarDay
 from core.settings import get_setting, periods_as_times
 from core.workcal import WorkingCalendar
@@ -44,11 +45,15 @@ def default_years(today: dt.date | None = None) -> range:
 
 @functools.lru_cache(maxsize=64)
 def _base(years: tuple[int, ...], china: bool, weekdays: frozenset[int],
-          hours: tuple[tuple[dt.time, dt.time], ...]) -> WorkingCalendar:
+          hours: tuple[tuple[dt.time, dt.time], ...],
+          entered: tuple[tuple[int, frozenset[dt.date], frozenset[dt.date]], ...] = ()) -> WorkingCalendar:
     # Built once per process per combination: the holiday library is read
-    # (and a missing year warned about) once, not per request.
+    # (and a missing year warned about) once, not per request. The entered
+    # years are part of the key, so a year entered or changed under System
+    # is used at once, without a restart.
     if china:
-        return WorkingCalendar.china(years, weekdays=weekdays, hours=hours)
+        return WorkingCalendar.china(years, entered={y: (off, work) for y, off, work in entered},
+                                     weekdays=weekdays, hours=hours)
     return WorkingCalendar(weekdays=weekdays, hours=hours)
 
 
@@ -65,7 +70,10 @@ def company_calendar(company: Company | None = None,
 
     China's public holidays and make-up days for ``years`` (default
     :func:`default_years`; dates outside them count as plain weekends, see
-    :meth:`WorkingCalendar.china`), then the company's own days off and extra
+    :meth:`WorkingCalendar.china`): a year entered under System → Holiday
+    years (:func:`core.holidays.entered_days`) before the ``chinesecalendar``
+    package, a year in neither as plain weekends (warned about in the log),
+    then the company's own days off and extra
     working days, with its working weekdays and hours from its settings.
     A company day always wins over the public calendar.
 
@@ -75,9 +83,11 @@ def company_calendar(company: Company | None = None,
     days = company_days(company)
     years_set = set(years if years is not None else default_years())
     years_set.update(d.day.year for d in days)
-    base = _base(tuple(sorted(years_set)),
-                 bool(get_setting("core.calendar.china_holidays", company)),
+    china = bool(get_setting("core.calendar.china_holidays", company))
+    entered = holidays.entered_days(years_set) if china else {}
+    base = _base(tuple(sorted(years_set)), china,
                  frozenset(get_setting("core.calendar.weekdays", company)),
-                 periods_as_times(get_setting("core.calendar.hours", company)))
+                 periods_as_times(get_setting("core.calendar.hours", company)),
+                 tuple((y, off, work) for y, (off, work) in sorted(entered.items())))
     return (base.with_days_off(d.day for d in days if d.kind == "off")
                 .with_working_days(d.day for d in days if d.kind == "work"))

@@ -45,10 +45,12 @@ same as one tomorrow.
 Chinese public holidays
 -----------------------
 :meth:`WorkingCalendar.china` takes public holidays and 调休 make-up working
-days from the ``chinesecalendar`` package (import name ``chinese_calendar``),
-which carries the State Council's yearly announcements (version 1.11.0 knows
-2004-2026; newer releases add each year once it is announced, usually in
-November of the year before). A year the installed package doesn't know is
+days first from the years it is given as ``entered`` (the official schedules
+a system administrator entered, :mod:`core.holidays`; passed in, this module
+reads no database), then from the ``chinesecalendar`` package (import name
+``chinese_calendar``), which carries the State Council's yearly announcements
+(version 1.11.0 knows 2004-2026; newer releases add each year once it is
+announced, usually in November of the year before). A year in neither is
 **not** an error: it falls back to plain weekends (no public holidays, no
 make-up days) and a :class:`CalendarDataWarning` is emitted (and logged), so
 deadlines keep working and the missing data is visible.
@@ -60,7 +62,7 @@ import logging
 import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Union
+from typing import Iterable, Mapping, Union
 
 __all__ = [
     "CalendarDataWarning",
@@ -187,10 +189,18 @@ class WorkingCalendar:
     # ------------------------------------------------------------------ build
 
     @classmethod
-    def china(cls, years: int | Iterable[int], **overrides) -> "WorkingCalendar":
+    def china(cls, years: int | Iterable[int],
+              entered: Mapping[int, tuple[Iterable[date], Iterable[date]]] | None = None,
+              **overrides) -> "WorkingCalendar":
         """A calendar with mainland China's public holidays and 调休 make-up
         working days for ``years`` (an int or an iterable of ints), taken
-        from the ``chinesecalendar`` package.
+        from ``entered`` for the years it holds, else from the
+        ``chinesecalendar`` package.
+
+        ``entered`` maps a year to its ``(holidays, make-up working days)``,
+        the official schedule entered by hand (:func:`core.holidays.entered_days`);
+        such a year replaces the library's data for that year entirely. Its
+        dates outside that year are ignored.
 
         ``overrides`` are passed to the constructor (``weekdays``, ``hours``);
         ``holidays`` / ``makeup_days`` given there are *added* to the
@@ -198,10 +208,11 @@ class WorkingCalendar:
         company working day over a library holiday (as with
         :meth:`with_days_off` then :meth:`with_working_days`).
 
-        A year the installed library has no data for (``chinesecalendar``
-        1.11.0 covers 2004-2026) falls back to plain weekends: it contributes
-        no holidays and no make-up days, and a :class:`CalendarDataWarning`
-        naming the year is emitted and logged. It never raises for that.
+        A year neither entered nor in the installed library
+        (``chinesecalendar`` 1.11.0 covers 2004-2026) falls back to plain
+        weekends: it contributes no holidays and no make-up days, and a
+        :class:`CalendarDataWarning` naming the year is emitted and logged.
+        It never raises for that.
         Dates in years not asked for are plain weekends too (silently): ask
         for every year a deadline may reach, e.g. this year and the next.
         """
@@ -212,7 +223,13 @@ class WorkingCalendar:
         holidays: set[date] = set()
         makeup: set[date] = set()
         missing = []
+        entered = entered or {}
         for year in sorted(set(int(y) for y in years)):
+            if year in entered:
+                year_off, year_work = entered[year]
+                holidays.update(d for d in _dates(year_off) if d.year == year)
+                makeup.update(d for d in _dates(year_work) if d.year == year)
+                continue
             first, last = date(year, 1, 1), date(year, 12, 31)
             try:
                 # include_weekends=False: only named holiday dates (those that
@@ -226,9 +243,10 @@ class WorkingCalendar:
             makeup.update(d for d in year_work if d.weekday() >= 5)
         if missing:
             message = (
-                f"no Chinese holiday data for {', '.join(map(str, missing))} in the installed "
-                "chinesecalendar package: using plain weekends (no public holidays, no 调休 "
-                "make-up days) for those years; upgrade chinesecalendar or add the days by hand"
+                f"no Chinese holiday data for {', '.join(map(str, missing))}: neither entered "
+                "(System → Holiday years, qdesk calendar import) nor in the installed chinesecalendar "
+                "package: using plain weekends (no public holidays, no 调休 make-up days) for those "
+                "years; enter the official schedule once for all companies, or upgrade chinesecalendar"
             )
             log.warning(message)
             warnings.warn(message, CalendarDataWarning, stacklevel=2)

@@ -57,7 +57,7 @@ def test_help_lists_the_command_groups(qdesk):
     result = qdesk("--help")
     assert result.exit_code == 0, result.output
     listed = set(re.findall(r"^  (\w+)", result.output, re.M))
-    assert {"db", "demo", "company", "user", "module", "plugin"} <= listed
+    assert {"db", "demo", "company", "user", "module", "plugin", "calendar"} <= listed
 
 
 # --- company ------------------------------------------------------------------

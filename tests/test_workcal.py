@@ -255,3 +255,21 @@ def test_far_deadlines_are_computed_without_walking_days():
     start = dt(2025, 3, 10, 10)
     assert PLAIN.add_working_days(start, 2600) == start + timedelta(weeks=520)
     assert PLAIN.working_time_between(start, start + timedelta(weeks=520)) == hours(2600 * 7.5)
+
+
+def test_entered_years_replace_the_library_and_silence_the_warning():
+    import warnings
+    # 2025 entered by hand (made up: only 10-01 off, Sat 10-11 worked) replaces
+    # the package's whole 2025; 2099 entered: no CalendarDataWarning for it.
+    entered = {2025: ([date(2025, 10, 1)], [date(2025, 10, 11)]), 2099: ([date(2099, 10, 1)], [])}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CalendarDataWarning)
+        cal = WorkingCalendar.china([2025, 2099], entered=entered)
+    assert not cal.is_working_day(date(2025, 10, 1))
+    assert cal.is_working_day(date(2025, 10, 2))       # a holiday in the package, not here
+    assert not cal.is_working_day(date(2025, 9, 28))   # a make-up Sunday in the package, not here
+    assert cal.is_working_day(date(2025, 10, 11))
+    assert not cal.is_working_day(date(2099, 10, 1))
+    # Dates outside the entered year are ignored.
+    other = WorkingCalendar.china([2024], entered={2024: ([date(2025, 1, 2)], [])})
+    assert other.is_working_day(date(2025, 1, 2))
