@@ -23,11 +23,12 @@ demo data, a job, code):
 * the prefix is a company setting (``prefix_setting``), declared by core
   with ``default_prefix`` unless the plugin declares it itself; a changed
   prefix applies to the next number, the count goes on;
-* the number cannot be set or changed by anyone: a value set before the
-  insert, or a change later, is refused with :class:`NumberAssigned`
-  (screens exclude the field, imports have no column for it). A sequence
-  declared with ``user_value=True`` (e.g. customer codes) takes a value
-  typed by the user instead, and skips numbers already taken by such values.
+* users cannot set the number: screens leave the field out of their forms
+  and imports have no column for it; a number once given cannot be changed
+  (:class:`NumberAssigned`). A value set by code before the insert (data
+  brought over from another system) is kept. A sequence declared with
+  ``user_value=True`` (e.g. customer codes) takes a value typed by the user,
+  may be edited, and skips numbers already taken by such values.
 
 Printed record numbers come from here (:func:`record_number_of`, used by
 :meth:`core.printing.Printable.record_number`), never from database ids.
@@ -364,10 +365,8 @@ def _assign_numbers(session: Session, flush_context: Any, instances: Any) -> Non
         for sequence in sequences:
             value = getattr(obj, sequence.field)
             if not _empty(value):
-                if not sequence.user_value:
-                    raise NumberAssigned(_gettext(
-                        "%(field)s is assigned by qdesk when the record is saved; leave it empty. "
-                        "Nothing was saved.", field=sequence.field), field=sequence.field)
+                # Set by code (data brought over, test factories): kept.
+                # Screens and imports cannot set it (no form field, no column).
                 typed.setdefault((company_id, sequence), set()).add(str(value).strip())
                 continue
             todo.setdefault((company_id, sequence), []).append(obj)
@@ -381,16 +380,16 @@ def _assign_numbers(session: Session, flush_context: Any, instances: Any) -> Non
         period = sequence.period(year)
         last = _next_values(session, company_id, sequence.key, period, len(records))
         numbers = [sequence.format(prefix, year, n) for n in range(last - len(records) + 1, last + 1)]
-        if sequence.user_value:
-            # Typed values may already hold some of these numbers: skip them.
-            pending = typed.get((company_id, sequence), set())
-            while True:
-                clash = (_taken(session, sequence, company_id, numbers) | pending) & set(numbers)
-                if not clash:
-                    break
-                numbers = [n for n in numbers if n not in clash]
-                missing = len(records) - len(numbers)
-                last = _next_values(session, company_id, sequence.key, period, missing)
-                numbers += [sequence.format(prefix, year, n) for n in range(last - missing + 1, last + 1)]
+        # Values typed (or set by code) may hold some of these numbers: skip
+        # them (one look-up on the company's unique index).
+        pending = typed.get((company_id, sequence), set())
+        while True:
+            clash = (_taken(session, sequence, company_id, numbers) | pending) & set(numbers)
+            if not clash:
+                break
+            numbers = [n for n in numbers if n not in clash]
+            missing = len(records) - len(numbers)
+            last = _next_values(session, company_id, sequence.key, period, missing)
+            numbers += [sequence.format(prefix, year, n) for n in range(last - missing + 1, last + 1)]
         for record, number in zip(records, numbers):
             setattr(record, sequence.field, number)

@@ -8,8 +8,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import format_datetime, get_locale, gettext, lazy_gettext as _l
 from markupsafe import escape
-from wtforms import StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 from sqlalchemy import and_, not_
 
 from admin.choices import choice_options, label_formatter
@@ -106,13 +105,15 @@ class CustomerView(CompanyModelView):
 
     def scaffold_form(self):
         # The code may be left empty (the model's column is NOT NULL, so
-        # Flask-Admin would require it): core gives the next code of the
-        # company's sequence crm.customer when the customer is saved.
+        # Flask-Admin requires it): core gives the next code of the
+        # company's sequence crm.customer when the customer is saved. The
+        # shell's own filters (control characters) stay.
         form_class = super().scaffold_form()
-        form_class.code = StringField(CUSTOMER_LABELS["code"], validators=[Optional(), Length(max=40)],
-                                      filters=[lambda v: v.strip() if isinstance(v, str) else v],
-                                      description=_l("Left empty: the next customer code of the company "
-                                                     "(Settings: customer code prefix)."))
+        field = form_class.code
+        kept = [v for v in field.kwargs.get("validators") or [] if not isinstance(v, (InputRequired, DataRequired))]
+        field.kwargs["validators"] = [Optional(), *kept]
+        field.kwargs["description"] = _l("Left empty: the next customer code of the company "
+                                         "(Settings: customer code prefix).")
         return form_class
 
     def on_model_change(self, form, model, is_created):
