@@ -109,7 +109,7 @@ def switch_company():
 @bp.route("/set-language", methods=["POST"])
 def set_language():
     """Switch the interface language; kept on the user's profile when logged in."""
-    from core.app import LOCALES
+    from core.config import LOCALES
     locale = request.form.get("locale")
     if locale in LOCALES:
         session["locale"] = locale

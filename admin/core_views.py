@@ -11,13 +11,13 @@ from wtforms.validators import Optional
 
 from admin.forms import BoundedModelConverter, bound_list_args
 from admin.saving import database_refused
-from admin.auth import AUDIT_ACTIONS
-from admin.history import changes_markup, model_of_table, view_for_table
+from admin.history import AUDIT_ACTIONS, changes_markup, model_of_table, view_for_table
 from admin.views import CompanyModelView
 from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
 from core.security import set_password
+from core.timezone import format_local
 
 
 class SystemAdminView(ModelView):
@@ -114,6 +114,12 @@ def _entry_screen(entry: AuditEntry) -> str:
     return str(view.name) if view is not None else entry.table_name
 
 
+def _when(at) -> str:
+    """A log's stamp (naive UTC) in the company's zone, with its offset:
+    ``2026-12-01 15:55:46 (UTC+08:00)``."""
+    return format_local(at, fmt="%Y-%m-%d %H:%M:%S", zone="offset")
+
+
 class AuditLogView(CompanyModelView):
     """The company's audit trail, read-only, for admins and managers."""
 
@@ -131,7 +137,7 @@ class AuditLogView(CompanyModelView):
     column_formatters = {"changes": lambda v, c, m, n: _entry_changes(m),
                          "table_name": lambda v, c, m, n: _entry_screen(m),
                          "action": lambda v, c, m, n: AUDIT_ACTIONS.get(m.action, m.action),
-                         "at": lambda v, c, m, n: m.at.strftime("%Y-%m-%d %H:%M:%S")}
+                         "at": lambda v, c, m, n: _when(m.at)}
     column_formatters_export = {"changes": lambda v, c, m, n: str(m.changes)}
 
     def get_query(self):
@@ -160,7 +166,7 @@ class PrintLogView(CompanyModelView):
         "user": lambda v, c, m, n: str(m.user) if m.user else "system",
         "record_ids": lambda v, c, m, n: ", ".join(str(i) for i in (m.record_ids or [])[:20])
         + (f" … ({len(m.record_ids)})" if len(m.record_ids or []) > 20 else ""),
-        "at": lambda v, c, m, n: m.at.strftime("%Y-%m-%d %H:%M:%S")}
+        "at": lambda v, c, m, n: _when(m.at)}
 
     def get_query(self):
         return tenancy.scoped_query(self.model)

@@ -10,14 +10,12 @@ from flask_babel import get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from core import builtin
-from core.config import configure, instance_path
+from core.config import LOCALES, configure, instance_path  # noqa: F401  (LOCALES re-exported)
 from core.extensions import babel, csrf, db
 from core.permissions import PermissionRegistry
 from core.plugins import PluginRegistry, PluginsConfig
 from core import records  # noqa: F401  (installs the session events)
 from core import tenancy
-
-LOCALES = ("zh_Hans_CN", "en")
 
 
 def select_locale() -> str:

@@ -21,6 +21,7 @@ def register_permissions():
 @hookimpl
 def register_settings():
     from core.settings import Setting
+    from core.timezone import DEFAULT_ZONE, check_zone_name
     return [
         Setting("core.calendar.weekdays", "weekdays", default=[0, 1, 2, 3, 4],
                 label_zh="工作日", label_en="Working weekdays",
@@ -35,6 +36,15 @@ def register_settings():
                 label_zh="采用国家法定节假日和调休", label_en="Use China's public holidays and make-up days",
                 help_zh="关闭后只按上面的工作日计算，公司自己的休息日和工作日仍然有效。",
                 help_en="When off, only the weekdays above count; the company's own days still apply."),
+        # Company time (core.timezone): stamps are stored in UTC and shown,
+        # exported and printed in this zone; "now", today and every working-time
+        # count are this zone's, whatever the server's own zone is.
+        Setting("core.timezone", "str", default=DEFAULT_ZONE, max_length=64, validate=check_zone_name,
+                label_zh="时区", label_en="Time zone",
+                help_zh="公司所在时区（IANA 名称，例如 Asia/Shanghai）。记录时间、导出和打印按此时区显示，"
+                        "时限和工作时间也按此时区计算。",
+                help_en="The company's time zone (an IANA name, e.g. Asia/Shanghai). Record times, exports "
+                        "and printed forms show this zone's time; deadlines and working hours count in it."),
     ]
 
 

@@ -26,21 +26,21 @@ from core.models import Company, CompanyCalendarDay
 from core.settings import get_setting, periods_as_times
 from core.workcal import WorkingCalendar
 
+default_years = holidays.default_years  # the years a calendar covers (company-local)
 
-def local_now() -> dt.datetime:
-    """Now as naive local wall-clock time, to the second: deadlines are
-    counted in office hours, as the working calendar counts them, so times
-    of contact and due times are stored the same way."""
-    return dt.datetime.now().replace(microsecond=0)
+
+def local_now(company: Company | None = None) -> dt.datetime:
+    """Now in the zone of ``company`` (default: the current company; setting
+    ``core.timezone``) as naive local wall-clock time, to the second, never
+    the server's clock: deadlines are counted in the company's office hours,
+    as the working calendar counts them, so user-entered times (a contact's
+    ``occurred_at``) and the due times computed from them are stored the same
+    way. Delegates to :func:`core.timezone.local_now`."""
+    from core.timezone import local_now as _local_now
+    return _local_now(company)
 
 __all__ = ["company_calendar", "company_days", "default_years"]
 
-
-def default_years(today: dt.date | None = None) -> range:
-    """The years a calendar covers unless told otherwise: last year to
-    two years ahead (deadlines of old items and of items due next year)."""
-    year = (today or dt.date.today()).year
-    return range(year - 1, year + 3)
 
 
 @functools.lru_cache(maxsize=64)

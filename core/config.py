@@ -8,6 +8,9 @@ from typing import Any
 
 from flask import Flask
 
+#: The interface languages: Chinese (the default) and English.
+LOCALES = ("zh_Hans_CN", "en")
+
 ENV_PREFIX = "QDESK_"
 
 

@@ -39,7 +39,7 @@ log = logging.getLogger("qdesk.holidays")
 
 __all__ = [
     "HolidayDay", "HolidayFileError", "HolidayYear", "KINDS", "Schedule", "YearExists", "YearSummary",
-    "dashboard_widgets", "delete_year", "entered_days", "import_file", "import_schedule",
+    "dashboard_widgets", "default_years", "delete_year", "entered_days", "import_file", "import_schedule",
     "library_has", "missing_next_year", "parse_file", "year_source", "year_summaries",
 ]
 
@@ -63,6 +63,16 @@ SOURCES = ("entered", "chinesecalendar", "missing")
 
 _DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\Z")
 
+
+
+def default_years(today: dt.date | None = None) -> range:
+    """The years a calendar covers unless told otherwise: last year to
+    two years ahead (deadlines of old items and of items due next year),
+    from the company's local date (:func:`core.timezone.local_today`)."""
+    if today is None:
+        from core.timezone import local_today
+        today = local_today()
+    return range(today.year - 1, today.year + 3)
 
 class HolidayYear(db.Model):
     """One entered year of the official schedule, for all companies."""
@@ -402,9 +412,8 @@ SOURCE_LABELS = {"entered": lazy_gettext("entered"), "chinesecalendar": lazy_get
 
 def year_summaries(today: dt.date | None = None) -> list[YearSummary]:
     """The entered years and the years around ``today`` (last year to two
-    years ahead, as :func:`core.calendar.default_years`), newest first, each
+    years ahead, as :func:`default_years`), newest first, each
     with its source and its numbers of holidays and make-up days."""
-    from core.calendar import default_years
     rows = {r.year: r for r in db.session.query(HolidayYear)}
     counts: dict[int, dict[str, int]] = {}
     for year_id, kind, count in (db.session.query(HolidayDay.year_id, HolidayDay.kind, func.count(HolidayDay.id))
@@ -451,10 +460,10 @@ def library_days(year: int) -> list[tuple[dt.date, str, str]]:
 
 def missing_next_year(today: dt.date | None = None) -> int | None:
     """Next year, when ``today`` (default: the current company's local date,
-    :func:`core.calendar.local_now`) is on or after 1 November and next year
+    :func:`core.timezone.local_now`) is on or after 1 November and next year
     is neither entered nor known to ``chinesecalendar``; else None."""
     if today is None:
-        from core.calendar import local_now
+        from core.timezone import local_now
         today = local_now().date()
     if today.month < WARN_FROM_MONTH:
         return None

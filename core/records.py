@@ -30,7 +30,6 @@ import decimal
 import enum
 import functools
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -41,7 +40,7 @@ from sqlalchemy.orm import Mapped, RelationshipDirection, Session, declared_attr
 from core import tenancy
 from core.errors import ForeignRecord
 from core.extensions import db
-from core.models import AuditEntry, Company, Membership, User, utcnow
+from core.models import AuditEntry, Company, Membership, User, stamp_info, utcnow
 
 log = logging.getLogger("qdesk.records")
 
@@ -55,9 +54,10 @@ class CompanyOwnedMixin:
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Stamps: naive UTC, set by core, shown in the company's zone (core.timezone).
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, info=stamp_info())
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info=stamp_info())
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info=stamp_info())
 
     @declared_attr
     def company_id(cls) -> Mapped[int]:
@@ -168,10 +168,6 @@ def _column_changes(obj: Any, action: str) -> dict[str, list[Any]]:
 
 
 # --- links between records ----------------------------------------------------
-# Ids as they arrive from forms are text; within PostgreSQL's `integer`.
-_ID_TEXT = re.compile(r"[0-9]{1,10}", re.ASCII)
-_MAX_ID = 2**31 - 1
-
 
 @dataclass(frozen=True)
 class _Link:
@@ -236,12 +232,8 @@ def _refuse(obj: Any, link: _Link) -> ForeignRecord:
 
 
 def _as_id(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 < value <= _MAX_ID else None
-    text = str(value).strip()
-    return int(text) if _ID_TEXT.fullmatch(text) and 0 < int(text) <= _MAX_ID else None
+    from core.inputs import parse_id  # the one rule for ids (ASCII digits, the column's range)
+    return parse_id(value)
 
 
 def _check_links(session: Session, company: Company | None) -> None:

@@ -4,12 +4,12 @@ permission, sensible file names."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import openpyxl
 import pytest
 
+from core.timezone import local_today
 from tests.fixtures import make_note
 from tests.plugins.notes.admin import NoteView
 
@@ -53,7 +53,7 @@ def test_csv_export_neutralises_formulas_and_keeps_to_the_company(notes, client_
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
-    assert f"notes_note_{dt.date.today().isoformat()}.csv" in disposition
+    assert f"notes_note_{local_today().isoformat()}.csv" in disposition
     rows = csv_rows(response)
     assert rows[0][0] == "Title"
     titles = {r[0] for r in rows[1:]}
@@ -68,7 +68,7 @@ def test_xlsx_export_neutralises_formulas_and_keeps_to_the_company(notes, client
     response = client_for("staff@a.test").get(URL.format("xlsx"))
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
-    assert f"notes_note_{dt.date.today().isoformat()}.xlsx" in response.headers["Content-Disposition"]
+    assert f"notes_note_{local_today().isoformat()}.xlsx" in response.headers["Content-Disposition"]
     sheet = xlsx_book(response).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Title", "Tag", "Priority", "Pinned")

@@ -48,7 +48,7 @@ VIEWS = registered_views()
 CORE_MODEL_SCREENS = ("core_audit", "core_calendar_day", "core_printjob")
 CORE_PAGES = ("core_modules", "core_settings")
 #: System administration (not company-scoped): fuzzed with a system administrator.
-SYSTEM_SCREENS = ("core_company", "core_user")
+SYSTEM_SCREENS = ("core_company", "core_user", "core_holidays")
 
 # --- the bad values, by class -------------------------------------------------------
 
@@ -532,8 +532,13 @@ def test_fuzz_system_screens(app, world, client_for, endpoint):
     started = time.monotonic()
     set_user(app, "admin@a.test", is_system_admin=True)
     view = admin_view(app, endpoint)
-    with app.app_context():
-        pk = world.company("A").id if endpoint == "core_company" else world.user("staff@a.test").id
+    if endpoint == "core_holidays":  # a year of official days, to edit one of them
+        from tests.test_holidays import day_id, enter
+        enter(app)
+        pk = day_id(app, "2027-01-01")
+    else:
+        with app.app_context():
+            pk = world.company("A").id if endpoint == "core_company" else world.user("staff@a.test").id
     fz = Fuzzer(client_for("admin@a.test"), endpoint)
     fuzz_list(fz, view, app)
     fuzz_ids(fz, view, app)

@@ -505,8 +505,8 @@ def _setting_value(setting, current):
     if setting.type in ("int", "days"):
         low, high = setting.min if setting.min is not None else 1, setting.max if setting.max is not None else 999
         return str(next(v for v in (high, high - 1, low) if v != current))
-    if setting.type == "str":
-        return "qsetting" + "x" * 8
+    if setting.type == "str":  # a time zone must be a real one
+        return "Europe/Berlin" if setting.key == "core.timezone" else "qsetting" + "x" * 8
     return None
 
 

@@ -53,7 +53,7 @@ CORE_PAGES = [
             frozenset({"core.module.read", "core.module.write"}), True, "core"),
 ]
 # The system screens: the system administrator flag, never a company role.
-SYSTEM_ENDPOINTS = ("core_company", "core_user")
+SYSTEM_ENDPOINTS = ("core_company", "core_user", "core_holidays")
 SYSTEM_ONLY = "core.system.admin"  # held by no role
 
 SURFACES = [s for v in SCREENS.values() for s in view_surfaces(v)] + print_surfaces() + CORE_PAGES
@@ -61,8 +61,9 @@ SURFACES = [s for v in SCREENS.values() for s in view_surfaces(v)] + print_surfa
 
 def _system_surfaces():
     from admin.core_views import CompanyAdminView, UserAdminView
+    from admin.holidays import HolidayYearsView
     out = []
-    for endpoint, cls in zip(SYSTEM_ENDPOINTS, (CompanyAdminView, UserAdminView)):
+    for endpoint, cls in zip(SYSTEM_ENDPOINTS, (CompanyAdminView, UserAdminView, HolidayYearsView)):
         for _url, name, methods in cls._urls:
             for method in sorted(set(methods) & {"GET", "POST"}):
                 out.append(Surface("page", endpoint, name, method, frozenset({SYSTEM_ONLY}), True, "core"))
