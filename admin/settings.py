@@ -21,6 +21,7 @@ from core.extensions import db
 from core.models import CompanyCalendarDay
 from core.permissions import has_permission
 from core.settings import SettingsError, get_setting, set_settings, settings_registry, validate_settings
+from core.timezone import local_today
 
 #: The range a number setting of each type keeps to unless it declares its
 #: own ``min``/``max``: a count of days or hours far beyond ten years breaks
@@ -203,7 +204,7 @@ class CalendarDayView(CompanyModelView):
 
     @expose("/month/")
     def month(self):
-        today = dt.date.today()
+        today = local_today()  # the company's date, not the server's
         asked = request.args.get("month", "")
         first = inputs.parse_month(asked)  # YYYY-MM, ASCII digits, a year in 1900–2199
         if first is None:

@@ -256,8 +256,16 @@ def test_no_server_clock_in_the_time_sensitive_code():
     from pathlib import Path
     root = Path(__file__).resolve().parent.parent
     server_clock = re.compile(r"(datetime\.now\(\)|date\.today\(\))")
-    for name in ("core/printing.py", "admin/imports.py", "admin/core_views.py",
+    for name in ("core/printing.py", "admin/imports.py", "admin/core_views.py", "admin/settings.py",
+                 "core/calendar.py", "core/holidays.py",
                  "plugins/crm/services.py", "plugins/crm/widgets.py", "plugins/crm/demo.py"):
         code = "\n".join(line for line in (root / name).read_text().splitlines()
                          if not line.lstrip().startswith("#"))
         assert not server_clock.search(code), name
+
+
+def test_the_calendar_month_view_opens_on_the_company_s_month(app, world, client_for, server_zone):
+    # 2026-11-30 20:00 UTC is already 2026-12-01 04:00 in Shanghai: December.
+    with frozen(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.timezone.utc)):
+        page = client_for("admin@a.test").get("/admin/core/calendar_day/month/").get_data(as_text=True)
+    assert '<h2 class="h5 mx-3 mb-0" id="calendar-month">2026-12</h2>' in page
