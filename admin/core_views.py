@@ -12,7 +12,7 @@ from wtforms.validators import Optional
 from admin.forms import BoundedModelConverter, bound_list_args
 from admin.saving import database_refused
 from admin.history import AUDIT_ACTIONS, changes_markup, model_of_table, view_for_table
-from admin.views import CompanyModelView
+from admin.views import LOCALE_DETAIL_FORMATTERS, LOCALE_FORMATTERS, CompanyModelView
 from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
@@ -23,8 +23,11 @@ from core.timezone import format_local
 class SystemAdminView(ModelView):
     """Screens for system administrators only (not company-scoped)."""
 
-    # Ids, pages and form values bounded like every company screen's.
+    # Ids, pages and form values bounded like every company screen's, and
+    # stamps (a user's last login) in the company's zone.
     model_form_converter = BoundedModelConverter
+    column_type_formatters = LOCALE_FORMATTERS
+    column_type_formatters_detail = LOCALE_DETAIL_FORMATTERS
 
     def __init__(self, model: type, **kwargs) -> None:
         super().__init__(model, db, **kwargs)

@@ -269,3 +269,12 @@ def test_the_calendar_month_view_opens_on_the_company_s_month(app, world, client
     with frozen(dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.timezone.utc)):
         page = client_for("admin@a.test").get("/admin/core/calendar_day/month/").get_data(as_text=True)
     assert '<h2 class="h5 mx-3 mb-0" id="calendar-month">2026-12</h2>' in page
+
+
+def test_a_users_last_login_shows_in_the_company_zone(app, world, client_for, server_zone):
+    from tests.fixtures import set_user
+    set_user(app, "admin@a.test", is_system_admin=True)
+    client = client_for("admin@a.test")  # logging in stamps last_login_at: set it after
+    set_user(app, "admin@a.test", last_login_at=dt.datetime(2026, 12, 1, 7, 55, 46))  # UTC; 15:55:46 local
+    page = client.get("/admin/system/users/").get_data(as_text=True)
+    assert "3:55:46" in page and "7:55:46" not in page
