@@ -1,8 +1,11 @@
 """Core's own screens: companies and users (system admins), audit log."""
 from __future__ import annotations
 
+import datetime
+
 from flask import abort, g, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,7 +15,7 @@ from wtforms.validators import Optional
 from admin.forms import BoundedModelConverter, bound_list_args
 from admin.saving import database_refused
 from admin.history import AUDIT_ACTIONS, changes_markup, model_of_table, view_for_table
-from admin.views import LOCALE_DETAIL_FORMATTERS, LOCALE_FORMATTERS, CompanyModelView
+from admin.views import CompanyModelView, datetime_text
 from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
@@ -26,8 +29,9 @@ class SystemAdminView(ModelView):
     # Ids, pages and form values bounded like every company screen's, and
     # stamps (a user's last login) in the company's zone.
     model_form_converter = BoundedModelConverter
-    column_type_formatters = LOCALE_FORMATTERS
-    column_type_formatters_detail = LOCALE_DETAIL_FORMATTERS
+    # (dates stay ISO here: holiday days are listed as 2027-02-06).
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime.datetime: datetime_text}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime.datetime: datetime_text}
 
     def __init__(self, model: type, **kwargs) -> None:
         super().__init__(model, db, **kwargs)
