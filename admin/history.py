@@ -20,7 +20,7 @@ from core import tenancy
 from core.choices import current_label
 from core.extensions import db
 from core.models import User
-from core.records import CompanyOwnedMixin
+from core.records import CompanyOwnedMixin, model_of_table  # noqa: F401  (re-exported)
 
 #: What each audit action is called on screens.
 AUDIT_ACTIONS = {"create": lazy_gettext("created"), "update": lazy_gettext("changed"),
@@ -143,10 +143,4 @@ def view_for_table(table_name: str) -> Any:
     return None
 
 
-def model_of_table(table_name: str) -> type | None:
-    """The mapped class of ``table_name`` (or None)."""
-    for mapper in db.Model.registry.mappers:
-        if getattr(mapper.class_, "__tablename__", None) == table_name:
-            return mapper.class_
-    return None
 

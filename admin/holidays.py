@@ -120,13 +120,6 @@ class HolidayYearsView(SystemAdminView):
         holidays.drop_empty_years()
         db.session.commit()
 
-    def handle_view_exception(self, exc):
-        if isinstance(exc, FormValidationError):
-            db.session.rollback()
-            flash(str(exc), "error")
-            return True
-        return super().handle_view_exception(exc)
-
     def get_save_return_url(self, model, is_created=False):
         return self.get_url(".index_view", year=model.day.year) if model.day else self.get_url(".index_view")
 

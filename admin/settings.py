@@ -195,13 +195,6 @@ class CalendarDayView(CompanyModelView):
             raise FormValidationError(_("%(day)s is already in the calendar (%(kind)s): edit that entry.",
                                         day=model.day.isoformat(), kind=clash.kind))
 
-    def handle_view_exception(self, exc):
-        if isinstance(exc, FormValidationError):
-            db.session.rollback()
-            flash(str(exc), "error")
-            return True
-        return super().handle_view_exception(exc)
-
     @expose("/month/")
     def month(self):
         today = local_today()  # the company's date, not the server's

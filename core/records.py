@@ -178,9 +178,11 @@ class _Link:
     target: type            # a company-owned model, or User
 
 
-def _class_of_table(table: Any) -> type | None:
+def model_of_table(table: Any) -> type | None:
+    """The mapped class of ``table`` (a ``Table`` or its name), or None."""
+    name = getattr(table, "name", table)
     for mapper in db.Model.registry.mappers:
-        if mapper.local_table is table:
+        if mapper.local_table.name == name:
             return mapper.class_
     return None
 
@@ -210,7 +212,7 @@ def links_of(model: type) -> tuple[_Link, ...]:
         if attr.key in covered or attr.key in SYSTEM_COLUMNS or len(attr.columns) != 1:
             continue
         for fk in attr.columns[0].foreign_keys:
-            target = _class_of_table(fk.column.table)
+            target = model_of_table(fk.column.table)
             if _checked_target(target):
                 links.append(_Link(None, attr.key, target))
     return tuple(links)

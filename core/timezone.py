@@ -21,8 +21,7 @@ The decision (``../shared/domain/README.md`` D-3), applied everywhere:
   values keep their meaning); they are shown as they are.
 * **"Now"** for anything a user sees or a deadline starts from is
   :func:`local_now` (now in the company's zone, to the second), and "today" is
-  :func:`local_today`: never the server's clock (``datetime.now()``,
-  ``date.today()``), which follows the server's own zone.
+  :func:`local_today`: never the server's own clock and zone.
 
 The zone is the company setting ``core.timezone`` (an IANA name, default
 ``Asia/Shanghai``)::
@@ -155,7 +154,7 @@ def local_now(company: Any = None) -> dt.datetime:
 
 
 def local_today(company: Any = None) -> dt.date:
-    """Today's date in the company's zone (not the server's ``date.today()``)."""
+    """Today's date in the company's zone (not the server's)."""
     return local_now(company).date()
 
 
