@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import datetime
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional
 
 from admin.forms import BoundedModelConverter, bound_list_args
-from admin.saving import database_refused
+from admin.saving import DatabaseRefusalMixin
 from admin.history import AUDIT_ACTIONS, changes_markup, model_of_table, view_for_table
 from admin.views import CompanyModelView, datetime_text
 from core import inputs, tenancy
@@ -23,7 +22,7 @@ from core.security import set_password
 from core.timezone import format_local
 
 
-class SystemAdminView(ModelView):
+class SystemAdminView(DatabaseRefusalMixin, ModelView):
     """Screens for system administrators only (not company-scoped)."""
 
     # Ids, pages and form values bounded like every company screen's, and
@@ -43,20 +42,6 @@ class SystemAdminView(ModelView):
         pk = inputs.parse_id(id)
         return None if pk is None else db.session.get(self.model, pk)
 
-    def create_model(self, form):
-        g.qdesk_saving = ("create", form)
-        return super().create_model(form)
-
-    def update_model(self, form, model):
-        g.qdesk_saving = ("update", form)
-        return super().update_model(form, model)
-
-    def handle_view_exception(self, exc):
-        # A duplicate code or e-mail: a sentence for the user, the SQL to the log.
-        if isinstance(exc, SQLAlchemyError):
-            database_refused(self.endpoint, g.get("qdesk_saving", ("save", None))[0], exc)
-            return True
-        return super().handle_view_exception(exc)
 
     def is_accessible(self) -> bool:
         user = tenancy.current_user()

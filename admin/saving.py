@@ -73,7 +73,28 @@ class _VersionedPk:
         return self.widget(field, **kwargs)
 
 
-class SavingMixin:
+class DatabaseRefusalMixin:
+    """For any Flask-Admin model view: a database error during a create or
+    an update goes to the log and the user reads :data:`DATABASE_REFUSED`
+    (used by company screens through :class:`SavingMixin`, and by the
+    system screens)."""
+
+    def create_model(self, form: Any) -> Any:
+        g.qdesk_saving = ("create", form)
+        return super().create_model(form)
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        g.qdesk_saving = ("update", form)
+        return super().update_model(form, model)
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, SQLAlchemyError):
+            database_refused(self.endpoint, g.get("qdesk_saving", ("save", None))[0], exc)
+            return True
+        return super().handle_view_exception(exc)
+
+
+class SavingMixin(DatabaseRefusalMixin):
     """Create, edit, inline edit, delete, Archive and Restore of a
     :class:`~admin.views.CompanyModelView`."""
 
@@ -112,10 +133,6 @@ class SavingMixin:
         if is_created:
             model.company_id = tenancy.require_company().id
 
-    def create_model(self, form: Any) -> Any:
-        g.qdesk_saving = ("create", form)
-        return super().create_model(form)
-
     def update_model(self, form: Any, model: Any) -> bool:
         """Save ``form`` into ``model`` only when the form was made from the
         version now stored: a save without the version, or from an older
@@ -127,7 +144,6 @@ class SavingMixin:
             return False
         if "record_version" in form:
             del form["record_version"]
-        g.qdesk_saving = ("update", form)
         return super().update_model(form, model)
 
     # --- inline edit in the list (column_editable_list) ----------------------
@@ -181,10 +197,7 @@ class SavingMixin:
         if isinstance(exc, Invalid):
             self._show_invalid(exc)
             return True
-        if isinstance(exc, SQLAlchemyError):
-            database_refused(self.endpoint, g.get("qdesk_saving", ("save", None))[0], exc)
-            return True
-        return super().handle_view_exception(exc)
+        return super().handle_view_exception(exc)  # database errors: DatabaseRefusalMixin
 
     def _show_invalid(self, exc: Invalid) -> None:
         form = g.get("qdesk_saving", (None, None))[1]
