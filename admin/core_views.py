@@ -13,6 +13,7 @@ from wtforms.validators import Optional
 
 from admin.forms import BoundedModelConverter, bound_list_args
 from admin.saving import DatabaseRefusalMixin
+from admin.stamp_filters import StampFilterConverter
 from admin.history import AUDIT_ACTIONS, changes_markup, model_of_table, view_for_table
 from admin.views import CompanyModelView, datetime_text
 from core import inputs, tenancy
@@ -126,6 +127,7 @@ class AuditLogView(CompanyModelView):
                      "record_id": _l("Record"), "action": _l("Action"), "changes": _l("Changes (old → new)")}
     column_default_sort = ("at", True)
     column_filters = ("table_name", "action", "at")
+    filter_converter = StampFilterConverter()  # "at" typed in company-local time
     column_formatters = {"changes": lambda v, c, m, n: _entry_changes(m),
                          "table_name": lambda v, c, m, n: _entry_screen(m),
                          "action": lambda v, c, m, n: AUDIT_ACTIONS.get(m.action, m.action),
@@ -154,6 +156,7 @@ class PrintLogView(CompanyModelView):
                      "at": _l("When"), "pages": _l("Pages")}
     column_default_sort = ("at", True)
     column_filters = ("printable", "at")
+    filter_converter = StampFilterConverter()  # "at" typed in company-local time
     column_formatters = {
         "user": lambda v, c, m, n: str(m.user) if m.user else "system",
         "record_ids": lambda v, c, m, n: ", ".join(str(i) for i in (m.record_ids or [])[:20])

@@ -15,6 +15,7 @@ from core import db, tenancy
 from core.kpis import KpiUnavailable, kpi_value
 from core.modules import disable_module
 from core.settings import set_settings
+from core.timezone import local_now
 from plugins.crm.models import (ContactLog, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,
                                 SurveyQuestion, SurveyResponse, SurveyTemplate)
 from plugins.crm.services import (CrmError, classify_period, csi_between, csi_trend, overdue_rate,
@@ -499,7 +500,7 @@ def test_overdue_rate(contacts):
 def test_overdue_rate_leaves_out_what_is_not_due_yet(a):
     company, user = a
     cust = customer(company, user, "C1")
-    now = dt.datetime.now().replace(microsecond=0)
+    now = local_now(company)  # the company's clock (reply_due counts from it), not the server's
     add(company, user, ContactLog(customer=cust, occurred_at=now, subject="刚来电",
                                   reply_due=now + dt.timedelta(days=3)))
     today = now.date()
