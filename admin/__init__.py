@@ -72,6 +72,13 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
         admin.add_view(view)
     from admin.settings import init_settings_admin  # settings registry, Settings and Calendar screens
     init_settings_admin(app, admin, registry)
+    with app.app_context():  # views read the workflow, deadline and sequence registries
+        _add_plugin_views(app, admin, registry)
+    return admin
+
+
+def _add_plugin_views(app: Flask, admin: Admin, registry: PluginRegistry) -> None:
+    labels = app.extensions.setdefault("qdesk.field_labels", {})
     for key, view_classes in registry.call_each("register_admin_views"):
         info = registry.get(key)
         for cls in view_classes or []:
@@ -83,6 +90,6 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
             view = cls(key, name=getattr(cls, "label", None) or cls.entity.replace("_", " ").title(),
                        category=LazyString(lambda m=info.manifest: m.name(str(get_locale()))))
             view.attach_printables(app.extensions["qdesk.printables"].for_model(view.model))
+            labels.setdefault(view.model, {}).update(view.column_labels or {})
             registry.admin_views.append(view)
             admin.add_view(view)
-    return admin

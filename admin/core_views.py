@@ -14,7 +14,7 @@ from wtforms.validators import Optional
 from admin.forms import BoundedModelConverter, bound_list_args
 from admin.saving import DatabaseRefusalMixin
 from admin.stamp_filters import StampFilterConverter
-from admin.history import AUDIT_ACTIONS, changes_markup, model_of_table, view_for_table
+from admin.history import action_label, changes_markup, comment_markup, model_of_table, view_for_table
 from admin.views import CompanyModelView, datetime_text
 from core import inputs, tenancy
 from core.extensions import db
@@ -98,7 +98,8 @@ class UserAdminView(SystemAdminView):
 def _entry_changes(entry: AuditEntry) -> Markup:
     """An entry's changes with the labels of the screen that shows its table."""
     view = view_for_table(entry.table_name)
-    return changes_markup(view, model_of_table(entry.table_name) if view else None, entry.changes)
+    return (changes_markup(view, model_of_table(entry.table_name) if view else None, entry.changes)
+            + comment_markup(entry))
 
 
 def _entry_screen(entry: AuditEntry) -> str:
@@ -130,7 +131,7 @@ class AuditLogView(CompanyModelView):
     filter_converter = StampFilterConverter()  # "at" typed in company-local time
     column_formatters = {"changes": lambda v, c, m, n: _entry_changes(m),
                          "table_name": lambda v, c, m, n: _entry_screen(m),
-                         "action": lambda v, c, m, n: AUDIT_ACTIONS.get(m.action, m.action),
+                         "action": lambda v, c, m, n: action_label(m),
                          "at": lambda v, c, m, n: _when(m.at)}
     column_formatters_export = {"changes": lambda v, c, m, n: str(m.changes)}
 

@@ -25,7 +25,28 @@ from core.records import CompanyOwnedMixin, model_of_table  # noqa: F401  (re-ex
 #: What each audit action is called on screens.
 AUDIT_ACTIONS = {"create": lazy_gettext("created"), "update": lazy_gettext("changed"),
                  "archive": lazy_gettext("archived"), "restore": lazy_gettext("restored"),
-                 "delete": lazy_gettext("deleted")}
+                 "delete": lazy_gettext("deleted"), "transition": lazy_gettext("state changed")}
+
+
+def action_label(entry: Any) -> str:
+    """What an audit entry did, in the user's language: the transition's
+    own label (答复) for a workflow transition, else created, changed..."""
+    if entry.action == "transition" and entry.transition:
+        from core.workflow import workflow_for
+        model = model_of_table(entry.table_name)
+        workflow = workflow_for(model) if model is not None else None
+        found = workflow.get(entry.transition) if workflow is not None else None
+        if found is not None:
+            return found.label
+    return str(AUDIT_ACTIONS.get(entry.action, entry.action))
+
+
+def comment_markup(entry: Any) -> Markup:
+    """The comment given with a transition (escaped), or nothing."""
+    if not getattr(entry, "comment", None):
+        return Markup("")
+    return Markup('<div class="qdesk-audit-comment"><em>{}</em> {}</div>').format(
+        lazy_gettext("Comment:"), entry.comment)
 
 #: ``contacts[13]`` or ``contacts[13].phone``: a part of the record.
 PART_KEY = re.compile(r"^(?P<collection>\w+)\[(?P<id>\d+)\](?:\.(?P<field>\w+))?$")

@@ -54,14 +54,33 @@ _DATETIME_TYPES = frozenset({"datetime", "datetime2", "timestamp", "smalldatetim
 
 # --- bounds: company-local values as naive UTC [low, high) -------------------------
 
+# No stamp lies outside these years (core.inputs bounds typed years the same
+# way); a typed 0001-01-01 or 9999-12-31 is clamped to them, since moving it
+# to UTC would leave the calendar.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
+def _clamped(day: dt.date) -> dt.date:
+    return min(max(day, EARLIEST), LATEST)
+
+
+def _clamped_moment(moment: dt.datetime) -> dt.datetime:
+    if moment.date() < EARLIEST:
+        return dt.datetime.combine(EARLIEST, dt.time.min)
+    if moment.date() > LATEST:
+        return dt.datetime.combine(LATEST, dt.time.max)
+    return moment
+
+
 def day_bounds(first: dt.date, last: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
     """UTC ``[low, high)`` of the local days ``first`` to ``last`` (both included)."""
-    return utc_range(first, first if last is None else last)
+    return utc_range(_clamped(first), _clamped(first if last is None else last))
 
 
 def second_bounds(first: dt.datetime, last: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
     """UTC ``[low, high)`` of the local seconds ``first`` to ``last`` (both included)."""
-    last = first if last is None else last
+    first = _clamped_moment(first)
+    last = first if last is None else _clamped_moment(last)
     return to_utc(first.replace(microsecond=0)), to_utc(last.replace(microsecond=0)) + SECOND
 
 

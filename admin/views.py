@@ -32,11 +32,14 @@ from sqlalchemy import Unicode, cast, func, or_
 
 # The documented helpers of the admin shell, importable from here.
 from admin.actions import BulkAssignMixin, scoped_action, scoped_expose  # noqa: F401
+from admin.deadlines import DeadlineMixin
 from admin.forms import (BoundedModelConverter, ColumnBounds, ScopedAjaxLoader,  # noqa: F401
                          ScopedModelConverter, bound_list_args, choose_text)
-from admin.history import changes_markup
+from admin.history import action_label, changes_markup, comment_markup
 from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa: F401
+from admin.stamp_filters import StampFilterConverter
 from admin.saving import DATABASE_REFUSED, SavingMixin, conflict_message, database_refused  # noqa: F401
+from admin.transitions import WorkflowMixin
 from core import inputs, tenancy
 from core.extensions import db
 from core.models import AuditEntry
@@ -96,7 +99,7 @@ SYSTEM_LABELS = {"created_at": lazy_gettext("Created at"), "updated_at": lazy_ge
                  "archived_at": lazy_gettext("Archived at")}
 
 
-class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelView):
+class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExportMixin, SavingMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
     ``plugin_key`` is filled in by core from the plugin that registered the
@@ -109,6 +112,8 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelVie
     plugin_key: str = ""
 
     model_form_converter = ScopedModelConverter
+    # Stamps (naive UTC) are filtered by company-local dates and times.
+    filter_converter = StampFilterConverter()
     column_type_formatters = LOCALE_FORMATTERS
     column_type_formatters_detail = LOCALE_DETAIL_FORMATTERS
     #: Templates show stamps with it: ``admin_view.stamp_text(entry.at)`` (company-local).
@@ -137,8 +142,36 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelVie
         kwargs.setdefault("endpoint", f"{plugin_key}_{self.entity}")
         kwargs.setdefault("url", f"/admin/{plugin_key}/{self.entity}")
         self.column_labels = {**SYSTEM_LABELS, **(self.column_labels or {})}
+        from core.deadline_clocks import deadlines_for
+        from core.workflow import workflow_for
+        self.workflow = workflow_for(self.model)
+        self._deadline_setup(deadlines_for(self.model))
+        self._leave_out_kept_fields()
         super().__init__(self.model, db, **kwargs)
         self._add_bulk_assign_actions()
+        self._add_transition_actions()
+
+    def _leave_out_kept_fields(self) -> None:
+        """Fields core keeps (a workflow's state, a sequence's number, a
+        deadline's due moment) are in no form, inline edit or import: a
+        screen that lists one stops the start, naming it."""
+        kept = kept_fields(self.model)
+        if not kept:
+            return
+        where = f"plugin {self.plugin_key!r}: {type(self).__name__}"
+        for attr in ("form_columns", "column_editable_list", "form_create_rules", "form_edit_rules"):
+            named = [c for c in (getattr(self, attr, None) or ()) if isinstance(c, str) and c in kept]
+            if named:
+                raise TypeError(f"{where}.{attr} lists {', '.join(named)}, which core keeps "
+                                f"({', '.join(f'{k}: {v}' for k, v in kept.items() if k in named)}); leave it out")
+        schema = getattr(self, "import_schema", None)
+        if schema is not None:
+            fields = getattr(schema, "_declared_fields", {})
+            named = [c for c in fields if c in kept]
+            if named:
+                raise TypeError(f"{where}.import_schema {schema.__name__} has {', '.join(named)}, which core "
+                                "keeps; an import cannot set it")
+        self.form_excluded_columns = (*(self.form_excluded_columns or ()), *kept)
 
     # --- permissions and the module gate ----------------------------------
     def permission(self, action: str) -> str:
@@ -283,13 +316,13 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelVie
         return query
 
     def get_query(self) -> Any:
-        return self._active(tenancy.scoped_query(self.model))
+        return self._overdue_only(self._active(tenancy.scoped_query(self.model)))
 
     def get_count_query(self) -> Any:
         company = tenancy.require_company()
         query = db.session.query(func.count("*")).select_from(self.model) \
             .filter(self.model.company_id == company.id)
-        return self._active(query)
+        return self._overdue_only(self._active(query))
 
     def _get_list_extra_args(self) -> Any:
         return bound_list_args(super()._get_list_extra_args())
@@ -354,13 +387,33 @@ class CompanyModelView(BulkAssignMixin, ImportExportMixin, SavingMixin, ModelVie
     def history_markup(self, entry: AuditEntry) -> Markup:
         """An audit entry's changes with this screen's labels and display
         values (:mod:`admin.history`)."""
-        return changes_markup(self, self.model, entry.changes)
+        return changes_markup(self, self.model, entry.changes) + comment_markup(entry)
+
+    def history_action(self, entry: AuditEntry) -> str:
+        """What the entry did: 答复 (the transition), created, changed..."""
+        return action_label(entry)
 
     def audit_entries(self, model: Any, limit: int = 100) -> list[AuditEntry]:
         """The record's audit trail, newest first (shown on its details page)."""
         return (tenancy.scoped_query(AuditEntry)
                 .filter(AuditEntry.table_name == model.__tablename__, AuditEntry.record_id == model.id)
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).all())
+
+
+def kept_fields(model: type) -> dict[str, str]:
+    """The fields of ``model`` that only core sets, with what keeps them:
+    the workflow's state field, the numbers of sequences no user sets, the
+    due moments of deadlines."""
+    from core.deadline_clocks import deadlines_for
+    from core.sequences import number_fields
+    from core.workflow import workflow_for
+    kept = {name: "sequence" for name in number_fields(model)}
+    workflow = workflow_for(model)
+    if workflow is not None:
+        kept[workflow.field] = f"workflow {workflow.key}"
+    for d in deadlines_for(model):
+        kept[d.due_field] = f"deadline {d.key}"
+    return kept
 
 
 def text_lines(lines: Any) -> Markup:

@@ -70,7 +70,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_settings(app, registry)
     from core.sequences import init_sequences
     init_sequences(app, registry)  # after the settings: declares the prefix settings
-    KpiRegistry.install(app, registry)
+    from core.workflow import init_workflows
+    init_workflows(app, registry)  # after the permissions its transitions name
+    from core.deadline_clocks import init_deadlines, on_time_kpis
+    deadlines = init_deadlines(app, registry)  # after the settings and workflows it names
+    kpis = KpiRegistry.install(app, registry)
+    for owner, items in on_time_kpis(deadlines).items():  # <deadline>.on_time of each deadline
+        kpis.add(owner, items)
     JobRegistry.install(app, registry)
 
     from admin import init_admin  # the shell needs the registry filled

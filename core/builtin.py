@@ -49,6 +49,17 @@ def register_settings():
 
 
 @hookimpl
+def register_jobs():
+    from core.deadline_clocks import check_breaches
+    from core.jobs import Job
+
+    def run(company):
+        n = check_breaches(company)
+        return f"{n} deadline(s) newly breached"
+    return [Job("core.deadlines_check", "检查逾期时限", "Mark breached deadlines", run=run)]
+
+
+@hookimpl
 def dashboard_widgets(company, user):
     # From 1 November: next year's official holidays are neither entered
     # (System → Holiday years) nor in chinesecalendar; a tile for admins.

@@ -314,6 +314,36 @@ def jobs_run(keys: tuple[str, ...], company_code: str | None) -> None:
         sys.exit(1)
 
 
+# --- deadlines --------------------------------------------------------------
+@main.group()
+def deadlines() -> None:
+    """Declared deadlines (core.deadline_clocks)."""
+
+
+@deadlines.command("check")
+@click.option("--company", "company_code", help="only this company (default: every active company)")
+@with_appcontext
+def deadlines_check(company_code: str | None) -> None:
+    """Mark the deadlines past their due time (company-local) as breached;
+    the same work as the job core.deadlines_check."""
+    from core.jobs import run_jobs
+    companies = [_company(company_code)] if company_code else None
+    results = run_jobs(["core.deadlines_check"], companies)
+    for r in results:
+        click.echo(f"{r.company:10} {'ok' if r.ok else 'FAILED'}  {r.message}")
+    if any(not r.ok for r in results):
+        sys.exit(1)
+
+
+@deadlines.command("list")
+@with_appcontext
+def deadlines_list() -> None:
+    """The declared deadlines and the settings that time them."""
+    from core.deadline_clocks import DeadlineRegistry
+    for key, d in sorted(DeadlineRegistry.current().by_key.items()):
+        click.echo(f"{key:32} {d.label_en or '-'} / {d.label_zh or '-'}  ({', '.join(d.setting_keys)})")
+
+
 # --- plugin -----------------------------------------------------------------
 @main.group()
 def plugin() -> None:

@@ -301,7 +301,20 @@ def collect_widgets(company: Any, user: Any) -> list[PlacedWidget]:
                     continue
                 placed.extend(PlacedWidget(key, w) for w in widgets
                               if not w.permission or has_permission(w.permission, user, company))
+            # Then the tiles core gives what the plugin declared (a deadline's overdue tile).
+            placed.extend(PlacedWidget(key, w) for w in _declared_tiles(registry, company, user, key)
+                          if not w.permission or has_permission(w.permission, user, company))
     return placed
+
+
+def _declared_tiles(registry: Any, company: Any, user: Any, plugin: str) -> list[Widget]:
+    from core.deadline_clocks import dashboard_widgets as deadline_tiles
+    try:
+        urls = {view.model: view.url for view in registry.admin_views}
+        return [validate(w) for w in deadline_tiles(company, user, urls, plugin=plugin)]
+    except Exception:  # noqa: BLE001 - one declaration must not break the home page
+        log.exception("dashboard: the deadline tiles of plugin %r failed; they are skipped", plugin)
+        return []
 
 
 # --- static files ---------------------------------------------------------------

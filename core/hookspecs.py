@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.jobs import Job
     from core.kpis import Kpi
     from core.settings import Setting
+    from core.workflow import Workflow
+    from core.deadline_clocks import Deadline
 
 PROJECT = "qdesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -159,6 +161,49 @@ def register_sequences() -> list[Sequence]:
     """
 
 
+@hookspec
+def register_workflows() -> list[Workflow]:
+    """Return the workflows this plugin declares: the states of an entity
+    and the transitions between them.
+
+    Called once in ``create_app``, after ``register_permissions``. Keys are
+    ``<plugin>.<entity>`` (the entity's permission prefix); one workflow per
+    model. From then on the state field changes only through
+    ``core.workflow.transition``: screens show the transitions as buttons on
+    the record page and as bulk actions, forms and imports cannot set the
+    state, any other change is refused at flush. A transition's permission
+    (default ``<key>.write``) must be declared by some plugin, else the start
+    stops naming the plugin.
+
+    :return: ``core.workflow.Workflow`` objects, e.g.
+        ``[Workflow("crm.contactlog", ContactLog, states=STATES, initial="open",
+        transitions=(Transition("reply", ("open",), "replied", "答复", "Reply",
+        stamps=("replied_at",)),))]``.
+    """
+
+
+@hookspec
+def register_deadlines() -> list[Deadline]:
+    """Return the deadlines this plugin declares on its entities.
+
+    Called once in ``create_app``, after ``register_settings`` and
+    ``register_workflows``. Keys are ``<plugin>.<entity>.<name>``. The
+    amount and unit come from a company setting of type ``deadline``
+    (D-1); core counts the due moment from the record's start field on the
+    company's calendar (D-2, ``core.deadlines.due_at``), stores it in the
+    record's ``due_field`` and in its clock (paused time, met or breached,
+    when met), counts it again when the start or ``depends`` fields change
+    or the record leaves a pause state (the paused time added back), and gives each deadline a
+    badge in lists, an overdue filter, a dashboard tile, an on-time KPI
+    ``<key>.on_time`` and the breach check ``qdesk deadlines check``.
+
+    :return: ``core.deadline_clocks.Deadline`` objects, e.g.
+        ``[Deadline("crm.contactlog.reply", ContactLog, start="occurred_at",
+        amount="crm.reply_in_province", due_field="reply_due", done=("replied", "closed"),
+        met_field="replied_at")]``.
+    """
+
+
 # --- Company events: per company ------------------------------------------
 
 @hookspec
@@ -197,10 +242,33 @@ def record_changed(company: Company, record: Any, action: str, changes: dict[str
 
     :param company: the record's company.
     :param record: the model instance (detached values are still readable).
-    :param action: ``create``, ``update``, ``archive``, ``restore`` or ``delete``.
+    :param action: ``create``, ``update``, ``archive``, ``restore``,
+        ``delete``, or ``transition`` (a workflow transition fired; see also
+        ``record_transitioned``).
     :param changes: field name → ``(old, new)`` for the changed fields; a
         parent's parts appear as ``"contacts[12].phone"`` (changed) and
         ``"contacts[12]"`` (added or removed).
+    """
+
+
+@hookspec
+def record_transitioned(company: Company, record: Any, workflow: str, transition: str, from_state: str,
+                        to_state: str, comment: str | None, user: User | None) -> None:
+    """A workflow transition fired on a company-owned record.
+
+    Per company: called after the transaction committed, for plugins
+    enabled in the record's company, after ``record_changed`` (action
+    ``transition``) of the same record. Do not change the record here; start
+    a new unit of work if you must write (e.g. open a corrective action when
+    a complaint is closed as justified).
+
+    :param company: the record's company.
+    :param record: the model instance.
+    :param workflow: the workflow's key (``crm.contactlog``).
+    :param transition: the transition's key (``reply``).
+    :param from_state: / :param to_state: the states before and after.
+    :param comment: what the user wrote with it, or ``None``.
+    :param user: who fired it (``None`` for a job or the CLI without a user).
     """
 
 

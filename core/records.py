@@ -359,10 +359,21 @@ def _stamp(session: Session, flush_context: Any, instances: Any) -> None:
             obj.updated_by_id = user.id if user else None
 
 
+def annotate_audit(session: Session, record: Any, action: str, event: tuple | None = None,
+                   **columns: Any) -> None:
+    """Give ``record``'s audit entry of the coming flush the action
+    ``action`` (instead of ``update``) and the extra ``columns`` of
+    :class:`~core.models.AuditEntry` (``transition``, ``comment``); ``event``
+    is handed to the after-commit notification (:mod:`core.workflow` uses
+    it for ``record_transitioned``). Called from a ``before_flush`` listener."""
+    session.info.setdefault("qdesk_audit_notes", {})[record] = (action, columns, event)
+
+
 @event.listens_for(Session, "after_flush")
 def _audit(session: Session, flush_context: Any) -> None:
     user = tenancy.current_user()
     rows, events = [], session.info.setdefault("qdesk_record_events", [])
+    notes = session.info.pop("qdesk_audit_notes", {})
     entries: dict[Any, tuple[str, dict[str, list[Any]]]] = {}
     for action, objs in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objs:
@@ -393,10 +404,16 @@ def _audit(session: Session, flush_context: Any) -> None:
                 action_name = "update"
         else:
             action_name = action
+        extra, note_event = {"transition": None, "comment": None}, None
+        if obj in notes:
+            action_name, columns, note_event = notes[obj]
+            extra.update(columns)
         rows.append(dict(company_id=obj.company_id, table_name=obj.__tablename__,
                          record_id=obj.id, action=action_name, changes=changes,
-                         user_id=user.id if user else None, at=utcnow()))
+                         user_id=user.id if user else None, at=utcnow(), **extra))
         events.append((obj.company_id, obj, action_name, changes))
+        if note_event is not None:  # the user object: after_commit may not load it
+            events.append((obj.company_id, obj, note_event, user))
     if rows:
         # A Core insert on the flush's own connection: same transaction, and
         # no ORM objects added while the flush is running.
@@ -422,12 +439,19 @@ def _notify(session: Session) -> None:
             company = db.session.get(Company, company_id)
             companies[company_id] = (company, tenancy.enabled_modules(company))
         company, enabled = companies[company_id]
-        registry.hook_for(enabled).record_changed(
-            company=company, record=record, action=action,
-            changes={k: tuple(v) for k, v in changes.items()})
+        hooks = registry.hook_for(enabled)
+        if isinstance(action, tuple):  # ("transition", workflow, key, from, to, comment); changes: the user
+            _kind, workflow, key, before, after, comment = action
+            user = changes
+            hooks.record_transitioned(company=company, record=record, workflow=workflow, transition=key,
+                                      from_state=before, to_state=after, comment=comment, user=user)
+            continue
+        hooks.record_changed(company=company, record=record, action=action,
+                             changes={k: tuple(v) for k, v in changes.items()})
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("qdesk_record_events", None)
+    session.info.pop("qdesk_audit_notes", None)
     session.info.pop("qdesk_record_companies", None)

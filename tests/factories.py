@@ -518,6 +518,16 @@ def registered_printables() -> list[Any]:
     return sorted(out, key=lambda p: p.key)
 
 
+def registered_workflows() -> list[Any]:
+    """Every workflow of every ``register_workflows`` hook, without an app."""
+    out = []
+    for _key, obj in _plugin_objects():
+        hook = getattr(obj, "register_workflows", None)
+        if callable(hook):
+            out.extend(hook() or [])
+    return sorted(out, key=lambda w: w.key)
+
+
 @dataclass(frozen=True)
 class Surface:
     """One thing a user may request: a page (one HTTP method of one exposed
@@ -603,8 +613,9 @@ def types_namespace(**kw: Any) -> Any:
 def action_surfaces(spec: ViewSpec, printables: list[Any] | None = None) -> list[Surface]:
     """The bulk actions of a view class: those declared on the class
     (``scoped_action``, Flask-Admin's ``action``), one ``assign_<field>``
-    per ``column_bulk_assign`` and one ``print_<key>`` per printable of its
-    model, each with what it needs."""
+    per ``column_bulk_assign``, one ``print_<key>`` per printable of its
+    model and one ``transition_<key>`` per transition of its workflow, each
+    with what it needs."""
     cls, read = spec.cls, _resolve(spec, "read")
     needed: dict[str, str] = {}
     for attr in dir(cls):
@@ -624,6 +635,10 @@ def action_surfaces(spec: ViewSpec, printables: list[Any] | None = None) -> list
         if p.model is cls.model:
             perm = p.permission or (read if p.module == spec.plugin_key else p.needed_permission)
             needed["print_" + p.key.replace(".", "_")] = perm
+    for workflow in registered_workflows():  # one transition_<key> per transition
+        if workflow.model is cls.model:
+            for t in workflow.transitions:
+                needed[f"transition_{t.key}"] = workflow.permission_of(t)
     return [Surface("action", spec.endpoint, name, "POST", frozenset({read, perm}), perm != UNAVAILABLE,
                     spec.plugin_key) for name, perm in sorted(needed.items())]
 

@@ -75,7 +75,8 @@ def world(world, app, monkeypatch):
 def test_home_shows_the_widgets_of_enabled_modules_only(app, world, client_for):
     a, b = client_for("admin@a.test"), client_for("admin@b.test")
     page = home(a)
-    assert tiles(page) == {"Notes": "0", "Pinned notes": "0", "Tasks": "0"}
+    # "Overdue: Task resolution": core's tile of the tasks plugin's deadline.
+    assert tiles(page) == {"Notes": "0", "Pinned notes": "0", "Tasks": "0", "Overdue: Task resolution": "0"}
     assert 'data-widget="chart" data-plugin="notes" data-kind="bar"' in page
     assert 'href="/admin/tasks/task/"' in page
 
@@ -85,7 +86,7 @@ def test_home_shows_the_widgets_of_enabled_modules_only(app, world, client_for):
     assert tiles(page) == {"Notes": "0", "Pinned notes": "0"}
     assert 'data-plugin="tasks"' not in page
     # Company B still has both modules, and their widgets.
-    assert tiles(home(b)) == {"Notes": "0", "Pinned notes": "0", "Tasks": "0"}
+    assert tiles(home(b)) == {"Notes": "0", "Pinned notes": "0", "Tasks": "0", "Overdue: Task resolution": "0"}
 
     with app.app_context():
         disable_module(world.company("A"), "notes")
@@ -113,12 +114,13 @@ def test_widget_values_are_company_scoped(app, world, client_for):
     make_note(app, "A", title="a2", priority=1)
     make_note(app, "A", title="a3", priority=5)
     make_note(app, "B", title="b1")
-    assert tiles(home(client_for("staff@a.test"))) == {"Notes": "3", "Pinned notes": "1", "Tasks": "0"}
-    assert tiles(home(client_for("staff@b.test"))) == {"Notes": "1", "Pinned notes": "0", "Tasks": "0"}
+    overdue = {"Overdue: Task resolution": "0"}
+    assert tiles(home(client_for("staff@a.test"))) == {"Notes": "3", "Pinned notes": "1", "Tasks": "0", **overdue}
+    assert tiles(home(client_for("staff@b.test"))) == {"Notes": "1", "Pinned notes": "0", "Tasks": "0", **overdue}
     with app.app_context():
         placed = collect_widgets(world.company("A"), world.user("staff@a.test"))
         assert [(p.plugin, type(p.widget).__name__) for p in placed] == [
-            ("notes", "Tile"), ("notes", "Tile"), ("notes", "Chart"), ("tasks", "Tile")]
+            ("notes", "Tile"), ("notes", "Tile"), ("notes", "Chart"), ("tasks", "Tile"), ("tasks", "Tile")]
         chart = placed[2].widget
         assert chart.labels == ["P1", "P2", "P3", "P4", "P5"]
         assert chart.series[0]["data"] == [2, 0, 0, 0, 1]
@@ -136,7 +138,7 @@ def test_tiles_in_chinese(app, world):
     client.http.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
     assert client.login("admin@a.test", PASSWORD).status_code == 302
     page = home(client)
-    assert tiles(page) == {"便签": "0", "置顶便签": "0", "任务": "0"}
+    assert tiles(page) == {"便签": "0", "置顶便签": "0", "任务": "0", "逾期：任务处理": "0"}
     assert "较上周" in page and "各优先级便签数" in page
 
 

@@ -434,6 +434,217 @@ def test_hook_register_sequences(app, world, client_for, make_app):
         Sequence("notes.x", Tag, "code", reset="monthly")
 
 
+def _task(world, company="A", user="staff@a.test", **fields):
+    with tenancy.acting_as(world.company(company), world.user(user)):
+        task = Task(**{"title": "检修空调", **fields})
+        db.session.add(task)
+        db.session.commit()
+        return task
+
+
+def _fire(world, task, key, user="staff@a.test", company="A", **kw):
+    from core.workflow import transition
+    with tenancy.acting_as(world.company(company), world.user(user)):
+        transition(task, key, **kw)
+        db.session.commit()
+
+
+def test_hook_register_workflows(app, world, client_for, make_app):
+    from core.errors import Conflict, Forbidden, Invalid
+    from core.workflow import StateLocked, WorkflowRegistry, transition
+    with app.app_context():
+        registry = WorkflowRegistry.current()
+        wf = registry.by_key["tasks.task"]
+        assert (wf.plugin_key, wf.model, wf.field, wf.initial) == ("tasks", Task, "state", "new")
+        assert registry.for_model(Task) is wf and registry.for_model(Note) is None
+        task = _task(world)
+        assert task.state == "new"  # a new record starts in the initial state
+        _fire(world, task, "start")
+        # A required field: "finish" needs a resolution; nothing changes without it.
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            with pytest.raises(Invalid, match="resolution|Resolution"):
+                transition(task, "finish")
+            with pytest.raises(Conflict):
+                transition(task, "resume")  # not waiting
+            task.resolution = "更换电容"
+            db.session.commit()
+        _fire(world, task, "finish")
+        assert task.state == "done" and task.done_at is not None  # stamped
+        # A transition's own permission: staff may not reopen, a manager may, with a comment.
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            with pytest.raises(Forbidden):
+                transition(task, "reopen", comment="客户反馈仍有异响")
+        with tenancy.acting_as(world.company("A"), world.user("manager@a.test")):
+            with pytest.raises(Invalid):
+                transition(task, "reopen")
+        _fire(world, task, "reopen", user="manager@a.test", comment="客户反馈仍有异响")
+        assert task.state == "doing"
+        # The state moves only through transitions.
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            task.state = "done"
+            with pytest.raises(StateLocked):
+                db.session.commit()
+            db.session.rollback()
+        rows = (db.session.query(AuditEntry).filter_by(table_name="tasks_task", record_id=task.id,
+                                                        action="transition").order_by(AuditEntry.id).all())
+        assert [(r.transition, r.changes["state"], r.comment) for r in rows] == [
+            ("start", ["new", "doing"], None), ("finish", ["doing", "done"], None),
+            ("reopen", ["done", "doing"], "客户反馈仍有异响")]
+        assert [db.session.get(User, r.user_id).email for r in rows] == ["staff@a.test"] * 2 + ["manager@a.test"]
+        pk = task.id
+
+    # The screens: no state field in the form, a forged one changes nothing;
+    # buttons on the record page; the history names the transition.
+    staff = client_for("staff@a.test")
+    assert 'name="state"' not in staff.get("/admin/tasks/task/new/").get_data(as_text=True)
+    page = staff.get(f"/admin/tasks/task/details/?id={pk}").get_data(as_text=True)
+    assert 'data-transition="wait"' in page and 'data-transition="finish"' in page
+    assert 'data-transition="reopen"' not in page
+    assert "Reopen" in page and "客户反馈仍有异响" in page  # the history
+    staff.post("/admin/tasks/task/new/", {"title": "伪造状态", "state": "done"})
+    with app.app_context():
+        assert db.session.query(Task).filter_by(title="伪造状态").one().state == "new"
+
+    # Declarations are checked at start, naming the plugin.
+    # Declarations are checked at start (init_workflows), naming the plugin.
+    from core.workflow import Transition, Workflow
+    with app.app_context():
+        fresh = WorkflowRegistry()
+        fresh.add("tasks", [Workflow("tasks.task", Task, states=wf.states, initial="new", transitions=(
+            Transition("fly", ("new",), "doing", "飞", "Fly", permission="tasks.task.fly"),))])
+        with pytest.raises(ValueError, match=r"plugin 'tasks'.*needs the permission 'tasks\.task\.fly'"):
+            fresh.check_permissions(app.extensions["qdesk.permissions"].by_key)
+        with pytest.raises(ValueError, match="already has the workflow"):
+            fresh.add("tasks", [Workflow("tasks.again", Task, states=wf.states, initial="new", transitions=())])
+    with pytest.raises(ValueError, match="names state 'gone'"):
+        Workflow("tasks.x", Task, states={"new": ("新", "New")}, initial="new",
+                 transitions=(Transition("go", ("new",), "gone", "走", "Go"),))
+    with pytest.raises(ValueError, match="sign-off"):
+        Transition("sign", ("new",), "done", "签", "Sign", signoff="管理者代表")
+
+
+def test_a_screen_listing_a_kept_field_stops_the_start(make_app):
+    with pytest.raises(TypeError, match=r"plugin 'leaky'.*form_columns lists state"):
+        make_app({"leaky": plugin_source("leaky", """
+            from admin.views import CompanyModelView
+            from tests.plugins.tasks.models import Task
+
+            class LeakyTaskView(CompanyModelView):
+                model = Task
+                entity = "leakytask"
+                form_columns = ("title", "state")
+
+            @hookimpl
+            def register_admin_views():
+                return [LeakyTaskView]
+        """, depends=("tasks",))})
+
+
+def test_hook_register_deadlines(app, world, client_for, make_app):
+    import datetime as dt
+    import time_machine
+    from core.deadline_clocks import DeadlineClock, DeadlineRegistry, check_breaches, on_time_rate
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+
+    def at(*args):
+        return time_machine.travel(dt.datetime(*args, tzinfo=shanghai), tick=False)
+
+    def clock(task):
+        return db.session.query(DeadlineClock).filter_by(deadline="tasks.task.resolve", record_id=task.id).one()
+
+    with app.app_context():
+        d = DeadlineRegistry.current().by_key["tasks.task.resolve"]
+        assert (d.plugin_key, d.model, d.due_field, d.setting_keys) == ("tasks", Task, "due_at", ("tasks.resolve_within",))
+        # 8 working hours (08:30-12:00, 13:30-17:30) from Fri 2024-03-08 16:00:
+        # Fri 1.5 h, Mon 2024-03-11 08:30-12:00 3.5 h, 13:30-16:30 3 h → Mon 16:30.
+        plain = _task(world, opened_at=dt.datetime(2024, 3, 8, 16, 0))
+        assert plain.due_at == dt.datetime(2024, 3, 11, 16, 30) == clock(plain).due_at
+        # Waiting over the weekend (Fri 17:30 → Mon 08:30) adds no working time.
+        weekend = _task(world, opened_at=dt.datetime(2024, 3, 8, 16, 0))
+        with at(2024, 3, 8, 17, 0):
+            _fire(world, weekend, "start")
+        with at(2024, 3, 8, 17, 30):
+            _fire(world, weekend, "wait")
+        assert clock(weekend).status == "paused"
+        with at(2024, 3, 11, 8, 30):
+            _fire(world, weekend, "resume")
+        assert weekend.due_at == dt.datetime(2024, 3, 11, 16, 30) and clock(weekend).status == "running"
+        # Waiting from Fri 17:00: its last half hour of work is added back → Mon 17:00.
+        half = _task(world, opened_at=dt.datetime(2024, 3, 8, 16, 0))
+        with at(2024, 3, 8, 16, 30):
+            _fire(world, half, "start")
+        with at(2024, 3, 8, 17, 0):
+            _fire(world, half, "wait")
+        with at(2024, 3, 11, 9, 0):
+            _fire(world, half, "resume")
+        # Paused Fri 17:00-17:30 (0.5 h) and Mon 08:30-09:00 (0.5 h): 1 h → Mon 17:30.
+        assert half.due_at == dt.datetime(2024, 3, 11, 17, 30)
+        # Met by the due time (done_at, stamped by "finish"), or late.
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            plain.resolution = weekend.resolution = "已处理"
+            db.session.commit()
+        with at(2024, 3, 11, 10, 0):
+            _fire(world, plain, "start")
+            _fire(world, plain, "finish")
+        with at(2024, 3, 12, 9, 0):
+            _fire(world, weekend, "finish")
+        assert (clock(plain).status, clock(plain).met_at) == ("met", dt.datetime(2024, 3, 11, 10, 0))
+        assert clock(weekend).status == "late"
+        # The check marks the open one past due as breached (it is 2024 no more).
+        assert check_breaches(world.company("A")) == 1 and clock(half).status == "breached"
+        assert check_breaches(world.company("A")) == 0
+        # On time: 1 of the 3 due on 2024-03-11 (plain); half is past due and open.
+        assert str(on_time_rate("tasks.task.resolve", world.company("A"), dt.date(2024, 3, 11),
+                                dt.date(2024, 3, 11))) == "33.33"
+        assert on_time_rate("tasks.task.resolve", world.company("B"), dt.date(2024, 3, 11),
+                            dt.date(2024, 3, 11)) is None
+        ids = plain.id, half.id
+
+    # The screen: badges on the due column, the overdue list, the tile.
+    staff = client_for("staff@a.test")
+    page = staff.get("/admin/tasks/task/").get_data(as_text=True)
+    assert page.count("qdesk-overdue") == 1 and page.count("qdesk-met-late") == 1
+    overdue = staff.get("/admin/tasks/task/?overdue=tasks.task.resolve").get_data(as_text=True)
+    assert f'value="{ids[1]}"' in overdue and f'value="{ids[0]}"' not in overdue
+    home = staff.get("/admin/").get_data(as_text=True)
+    assert "Overdue: Task resolution" in home and "/admin/tasks/task/?overdue=tasks.task.resolve" in home
+    with app.app_context():  # the due time is core's: not in the form, not changeable
+        pass
+    assert 'name="due_at"' not in staff.get("/admin/tasks/task/new/").get_data(as_text=True)
+
+    # Declarations are checked at start, naming the plugin.
+    with pytest.raises(ValueError, match=r"plugin 'dlset'.*'notes\.reply_hours' is not a declared setting of type deadline"):
+        make_app({"dlset": plugin_source("dlset", """
+            from core.deadline_clocks import Deadline
+            from tests.plugins.tasks.models import Task
+
+            @hookimpl
+            def register_deadlines():
+                return [Deadline("dlset.task.x", Task, start="opened_at", amount="notes.reply_hours",
+                                 due_field="done_at", done=lambda t: False)]
+        """, depends=("tasks",))})
+
+
+def test_hook_record_transitioned(app, world):
+    from tests.plugins import tasks
+    with app.app_context():
+        tasks.TRANSITIONS.clear()
+        task = _task(world, title="换滤网")
+        _fire(world, task, "start")
+        _fire(world, task, "wait", comment="等客户确认上门时间")
+        assert tasks.TRANSITIONS == [
+            ("A", "换滤网", "tasks.task", "start", "new", "doing", None, "staff@a.test"),
+            ("A", "换滤网", "tasks.task", "wait", "doing", "waiting", "等客户确认上门时间", "staff@a.test")]
+        # After the commit only: a transition rolled back tells nobody.
+        from core.workflow import transition
+        tasks.TRANSITIONS.clear()
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            transition(task, "resume")
+            db.session.flush()
+            db.session.rollback()
+        assert tasks.TRANSITIONS == [] and db.session.get(Task, task.id).state == "waiting"
+
+
 # --- per company ---------------------------------------------------------------
 
 def test_hook_company_module_enabled(app, world):
@@ -547,12 +758,13 @@ def test_hook_dashboard_widgets(app, world):
         examples = ("notes", "tasks")  # built-in plugins (crm, ...) add their own widgets
         placed = [p for p in collect_widgets(a, world.user("admin@a.test")) if p.plugin in examples]
         assert [(p.plugin, type(p.widget)) for p in placed] == [
-            ("notes", Tile), ("notes", Tile), ("notes", Chart), ("tasks", Tile)]
+            ("notes", Tile), ("notes", Tile), ("notes", Chart), ("tasks", Tile),
+            ("tasks", Tile)]  # the last: core's tile of the deadline tasks.task.resolve
         disable_module(a, "tasks")
         disable_module(a, "notes")
         assert [p for p in collect_widgets(a, world.user("admin@a.test")) if p.plugin in examples] == []
         assert [p.plugin for p in collect_widgets(b, world.user("admin@b.test"))
-                if p.plugin in examples] == ["notes"] * 3 + ["tasks"]
+                if p.plugin in examples] == ["notes"] * 3 + ["tasks"] * 2
         assert notes.DASHBOARD_CALLS == ["A", "B"]
 
 

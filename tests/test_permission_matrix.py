@@ -222,6 +222,9 @@ class Request:
             data = {"list_form_pk": self.cell, column: editable_value(view.model, column)}
         elif name == "import_view":
             data = {"file": (io.BytesIO(b"x\n1\n"), "upload.csv")}
+        elif name == "transition_view":  # the view's first transition, or none: refused with a message
+            workflow = getattr(view, "workflow", None)
+            data = {"id": str(self.pk), "transition": workflow.transitions[0].key if workflow else "x"}
         elif name == "bulk_assign_view":
             data = {"field": next(iter(view.column_bulk_assign or ()), "x"), "rowid": str(self.pk),
                     "user_id": str(self.user_id)}

@@ -46,6 +46,18 @@ def register_sequences():
 
 
 @hookimpl
+def register_workflows():
+    from .workflows import workflows
+    return workflows()
+
+
+@hookimpl
+def register_deadlines():
+    from .deadlines import deadlines
+    return deadlines()
+
+
+@hookimpl
 def register_kpis():
     from .kpis import kpis
     return kpis()

@@ -4,16 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, request
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.form import InlineFormAdmin
-from flask_babel import format_datetime, get_locale, gettext, lazy_gettext as _l
-from markupsafe import escape
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 from wtforms.validators import DataRequired, InputRequired, Optional
-from sqlalchemy import and_, not_
 
 from admin.choices import choice_options, label_formatter
-from admin.views import CompanyModelView, overdue_badge, scoped_action, scoped_expose, text_lines
+from admin.views import CompanyModelView, scoped_action, scoped_expose, text_lines
 from core import db, tenancy
+from core.deadline_clocks import is_overdue
 from core.errors import Invalid
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
@@ -34,7 +32,7 @@ def _latest_logs_formatter(view, context, model, name):
     for log in model.recent_logs(20):
         when = log.occurred_at.strftime("%Y-%m-%d %H:%M") if log.occurred_at else ""
         text = f"{log.number or '—'} · {when} · {log.label('channel', locale)} · {log.subject} · {log.label('state', locale)}"
-        if log.is_overdue():
+        if is_overdue(log):
             text += f" · {gettext('overdue')}"
         lines.append(text)
     return text_lines(lines)
@@ -169,17 +167,6 @@ class ContactPersonView(CompanyModelView):
     form_columns = ("customer", "name", "title", "phone", "email", "is_primary")
 
 
-class OverdueFilter(BaseSQLAFilter):
-    """Open entries past their reply due time (or the others)."""
-
-    def apply(self, query, value, alias=None):
-        clause = overdue_clause()
-        return query.filter(clause if value == "1" else not_(clause))
-
-    def operation(self):
-        return _l("is")
-
-
 def _date_arg(name: str, default: dt.date) -> dt.date | None:
     """``?name=YYYY-MM-DD`` as a date; the default when absent, None when invalid."""
     text = request.args.get(name)
@@ -189,19 +176,6 @@ def _date_arg(name: str, default: dt.date) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
-
-
-def overdue_clause():
-    return and_(ContactLog.state == "open", ContactLog.reply_due.isnot(None),
-                ContactLog.reply_due < local_now())
-
-
-def _reply_due_formatter(view, context, model, name):
-    value = model.reply_due
-    text = format_datetime(value, "medium") if value else ""  # as the other date columns
-    if model.is_overdue():
-        return overdue_badge(f"{text} · {gettext('overdue')}")
-    return escape(text)
 
 
 class ContactLogView(CompanyModelView):
@@ -220,49 +194,25 @@ class ContactLogView(CompanyModelView):
                             ("follow_up_owner", "follow_up_owner.name"), "reply_due", "replied_at", "state")
     column_default_sort = ("occurred_at", True)
     column_formatters = {"channel": label_formatter(CHANNELS), "direction": label_formatter(DIRECTIONS),
-                         "state": label_formatter(STATES), "reply_due": _reply_due_formatter}
+                         "state": label_formatter(STATES)}
     column_formatters_detail = column_formatters
     column_formatters_export = {"channel": label_formatter(CHANNELS), "direction": label_formatter(DIRECTIONS),
                                 "state": label_formatter(STATES)}
-    column_filters = ("channel", "state", "occurred_at", "reply_due", "follow_up_owner.name",
-                      OverdueFilter(ContactLog.reply_due, _l("Overdue"),
-                                    options=(("1", _l("Yes")), ("0", _l("No")))))
-    # No "number": core assigns it from the sequence crm.contactlog on save.
+    # Core adds the reply deadline's filter (overdue, due soon, met late...)
+    # and badge: plugins/crm/deadlines.py.
+    column_filters = ("channel", "state", "occurred_at", "reply_due", "follow_up_owner.name")
+    # Core keeps the number (sequence crm.contactlog), the reply due time
+    # (deadline crm.contactlog.reply) and the state (workflow crm.contactlog:
+    # its actions are buttons on the entry's page and bulk actions); the
+    # reply time is stamped by the "Reply" action.
     form_columns = ("customer", "channel", "direction", "occurred_at", "subject", "content", "handled_by",
-                    "follow_up_owner", "reply_due", "replied_at", "state")
-    form_choices = {"channel": choice_options(CHANNELS), "direction": choice_options(DIRECTIONS), "state": choice_options(STATES)}
-    form_args = {"reply_due": {"description": _l("Left empty: computed from the company's reply time limit "
-                                                 "and working calendar.")}}
+                    "follow_up_owner")
+    form_choices = {"channel": choice_options(CHANNELS), "direction": choice_options(DIRECTIONS)}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
     column_bulk_assign = ("follow_up_owner",)
     import_schema = ContactLogSchema
     form_create_defaults = {"occurred_at": local_now, "handled_by": tenancy.current_user,
                             "follow_up_owner": tenancy.current_user}
-
-    def _overdue_arg(self, query):
-        if request.args.get("overdue") == "1":
-            query = query.filter(overdue_clause())
-        return query
-
-    def _get_default_order(self):
-        # The overdue list shows the longest overdue first; in that order the
-        # open-entries index serves the page without sorting every match.
-        if request.args.get("overdue") == "1":
-            yield ContactLog.reply_due, [], False
-            yield ContactLog.id, [], False
-        else:
-            yield from super()._get_default_order()
-
-    def get_query(self):
-        return self._overdue_arg(super().get_query())
-
-    def get_count_query(self):
-        return self._overdue_arg(super().get_count_query())
-
-    def on_model_change(self, form, model, is_created):
-        super().on_model_change(form, model, is_created)
-        if model.state == "replied" and model.replied_at is None:
-            model.replied_at = local_now()
 
     def list_tabs(self):
         return [(gettext("Print register…"), "register_view")] \
@@ -291,17 +241,3 @@ class ContactLogView(CompanyModelView):
                         return response
         return self.render("crm/register.html", start=start or today.replace(day=1), end=end or today,
                            return_url=self.get_url(".index_view"))
-
-    @scoped_action("mark_replied", _l("Mark as replied"), _l("Mark the selected entries as replied?"))
-    def action_mark_replied(self, records):
-        now = local_now()
-        for log in records:
-            if log.state == "open":
-                log.state, log.replied_at = "replied", log.replied_at or now
-        db.session.commit()
-
-    @scoped_action("close", _l("Close"), _l("Close the selected entries?"))
-    def action_close(self, records):
-        for log in records:
-            log.state = "closed"
-        db.session.commit()

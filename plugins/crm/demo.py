@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import db
+from core import db, tenancy
+from core.workflow import transition
 
 from .models import (ContactLog, ContactPerson, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,
                      SurveyQuestion, SurveyResponse, SurveyTemplate, local_now)
@@ -78,10 +79,12 @@ def load(company, users) -> None:
                          occurred_at=occurred, direction="in", handled_by=staff, follow_up_owner=staff,
                          state="open")
         db.session.add(log)
-        db.session.flush()  # reply_due from the company's settings and calendar
-        if state != "open":
-            log.state = state
+        db.session.flush()  # reply_due counted by core from the company's setting and calendar
+        if state != "open":  # answered the next day, or by the due time if sooner
             log.replied_at = min(log.reply_due, occurred + dt.timedelta(days=1))
+            with tenancy.acting_as(company, staff):  # the clerk's own actions, in the history
+                for key in {"replied": ("reply",), "closed": ("reply", "close")}[state]:
+                    transition(log, key)
     load_records(company, users, by_code)
 
 

@@ -12,8 +12,8 @@ MANIFEST = Manifest(
     description_en="Customer archive and contacts, the log of calls, letters and visits, customer "
                    "classification, return visits and satisfaction surveys.",
     settings={
-        "reply_days_in_province": 2,
-        "reply_days_out_of_province": 4,
+        "reply_in_province": {"amount": 2, "unit": "calendar_days"},
+        "reply_out_of_province": {"amount": 4, "unit": "calendar_days"},
         "key_customer_visit_days": 30,
     },
 )

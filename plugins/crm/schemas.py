@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates
 
 from core.imports import ChoiceCell, CompanyRecord, LocalDateTime, RowSchema, YesNo
 
-from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, Customer
+from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, Customer
 
 
 class CustomerSchema(RowSchema):
@@ -94,9 +94,11 @@ class PurchaseFigureSchema(RowSchema):
 
 class ContactLogSchema(RowSchema):
     """One contact-log entry per row (the Import tab of the contact log, to
-    bring in a paper or spreadsheet register). Reply due is computed when
-    left empty, as on the screen. There is no number column (a file with
-    one is refused): each entry gets the next 登记编号 of the sequence."""
+    bring in a paper or spreadsheet register). There is no number column
+    (a file with one is refused): each entry gets the next 登记编号 of the
+    sequence. Nor are there reply-due, replied-at or state columns: core
+    counts the reply due time, and an entry is answered through its
+    workflow, as on the screen."""
 
     customer = CompanyRecord(Customer, by="code", required=True,
                              metadata={"label": "客户编码 / Customer code", "what": "customer code"})
@@ -105,6 +107,3 @@ class ContactLogSchema(RowSchema):
     direction = ChoiceCell(DIRECTIONS, load_default="in")
     subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
     content = fields.String(load_default=None)
-    reply_due = LocalDateTime(load_default=None)
-    replied_at = LocalDateTime(load_default=None)
-    state = ChoiceCell(STATES, load_default="open")

@@ -17,7 +17,7 @@ from core.settings import get_setting
 from core.tenancy import scoped_query
 
 from . import classification, surveys
-from .models import ContactLog, Customer, PurchaseFigure, ReturnVisit, SurveyResponse, local_now
+from .models import Customer, PurchaseFigure, ReturnVisit, SurveyResponse, local_now
 from .periods import normalise_period, parse_period
 
 MARKET_CODES = {"urban": classification.URBAN, "rural": classification.RURAL}
@@ -219,23 +219,6 @@ def csi_trend(company, period: str = "quarter", count: int = 6,
 
 
 # -------------------------------------------------------------------- KPIs
-
-def overdue_rate(company, start: dt.date, end: dt.date) -> Decimal | None:
-    """Per cent of the contact-log entries whose reply fell due from
-    ``start`` to ``end`` that were answered late or are still unanswered
-    past due (``None`` if nothing fell due)."""
-    now = local_now(company)
-    first, last = dt.datetime.combine(start, dt.time.min), dt.datetime.combine(end, dt.time.max)
-    due = (scoped_query(ContactLog, company)
-           .filter(ContactLog.archived_at.is_(None), ContactLog.reply_due >= first,
-                   ContactLog.reply_due <= min(last, now)))
-    total = due.count()
-    if not total:
-        return None
-    late = due.filter(db.or_(ContactLog.replied_at > ContactLog.reply_due,
-                             db.and_(ContactLog.replied_at.is_(None), ContactLog.state == "open"))).count()
-    return _percent(late, total)
-
 
 def visits_summary(company, start: dt.date, end: dt.date) -> tuple[int, int]:
     """``(done, planned)`` return visits planned from ``start`` to ``end``."""

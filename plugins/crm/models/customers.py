@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import CompanyOwnedMixin, db
 from core.calendar import local_now
 from core.choices import Labelled, enum_column
-from core.models import Company, User
+from core.models import User
 
 # Stored codes → (中文, English) labels. Codes are stored, labels shown.
 KINDS = {"organisation": ("单位", "Organisation"), "person": ("个人", "Person")}
@@ -147,46 +147,13 @@ class ContactLog(Labelled, CompanyOwnedMixin, db.Model):
     handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
     follow_up_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     follow_up_owner: Mapped[User | None] = relationship(foreign_keys=[follow_up_owner_id])
+    #: 答复期限: kept by core from the deadline crm.contactlog.reply (plugins/crm/deadlines.py).
     reply_due: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    #: 答复时间: stamped by the workflow's "reply" (plugins/crm/workflows.py).
     replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Changed only by the workflow crm.contactlog's transitions.
     state: Mapped[str] = mapped_column(enum_column(STATES, "crm_contact_log_state"), default="open", index=True)
 
     def __str__(self) -> str:
         when = self.occurred_at.strftime("%Y-%m-%d") if self.occurred_at else ""
         return f"{self.number or ''} {when} {self.subject or ''}".strip()
-
-    def is_overdue(self, now: dt.datetime | None = None) -> bool:
-        """Still open after its reply due time."""
-        return (self.state == "open" and self.reply_due is not None
-                and (now or local_now()) > self.reply_due)
-
-    @property
-    def overdue(self) -> bool:
-        return self.is_overdue()
-
-    def default_reply_due(self, company: Company | None = None) -> dt.datetime:
-        """``occurred_at`` + the company's reply days (in- or out-of-province,
-        settings ``crm.reply_days_*``) in working days of its calendar. A
-        customer whose province is unknown gets the in-province time limit."""
-        from core.calendar import company_calendar
-        from core.settings import get_setting
-        customer = self.customer
-        if customer is None and self.customer_id is not None:
-            customer = db.session.get(Customer, self.customer_id)
-        company = company or (customer.owner_company if customer else None)
-        in_province = customer.in_province if customer else None
-        key = "crm.reply_days_out_of_province" if in_province is False else "crm.reply_days_in_province"
-        days = get_setting(key, company)
-        return company_calendar(company).add_working_days(self.occurred_at or local_now(company), days)
-
-
-@event.listens_for(Session, "before_flush")
-def _fill_reply_due(session, flush_context, instances):
-    """A new log entry without a reply due time gets the default one,
-    whoever creates it (screen, import, demo data, code)."""
-    for obj in list(session.new):
-        if isinstance(obj, ContactLog):
-            if obj.occurred_at is None:
-                obj.occurred_at = local_now()
-            if obj.reply_due is None and obj.state in (None, "open"):
-                obj.reply_due = obj.default_reply_due()

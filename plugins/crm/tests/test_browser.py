@@ -1,12 +1,13 @@
 """End-to-end test of the CRM in a real Chromium, as the staff user of HZ.
 
 A clerk logs in, files a customer with a contact person, logs a call and
-sees the reply due time the server computed; then the clock moves past that
-time (``time-machine``: the live server is a thread of this process) and
-the entry shows as overdue on the list, on ``?overdue=1`` and through the
-Overdue filter; finally the clerk prints the customer's record card from
-its details page, in English and in Chinese, and the PDFs are read back
-with poppler's ``pdftotext``.
+sees the reply due time core counted (4 calendar days, D-15); then the
+clock moves past that time (``time-machine``: the live server is a thread
+of this process) and the entry shows as overdue on the list, on
+``?overdue=1`` and through the deadline's filter; the clerk prints the
+customer's record card from its details page, in English and in Chinese
+(the PDFs are read back with poppler's ``pdftotext``), and finally answers
+the call with the entry's Reply button: its state, history and badge say so.
 
 Fixtures (live server, Chromium, demo data, page) are the ones of
 ``tests/test_browser.py``.
@@ -28,11 +29,11 @@ pytestmark = pytest.mark.browser
 
 CUSTOMER_CODE = "E2E-SH-001"
 CUSTOMER_NAME = "上海浦江测试设备有限公司"
-CUSTOMER_PROVINCE = "上海"  # HZ is in 浙江: out of province, 4 working days
+CUSTOMER_PROVINCE = "上海"  # HZ is in 浙江: out of province, 4 calendar days
 CONTACT_NAME = "王晓明"
 CONTACT_PHONE = "021-66001234"
 SUBJECT = "咨询空调保修期限 E2E"
-OUT_OF_PROVINCE_DAYS = 4  # manifest default of crm.reply_days_out_of_province
+OUT_OF_PROVINCE_DAYS = 4  # manifest default of crm.reply_out_of_province: 4 calendar_days
 SCREENSHOT = "/tmp/crm-overdue.png"
 
 
@@ -72,14 +73,14 @@ def print_card(page, tmp_path, name: str) -> str:
 
 
 def expected_reply_due(app) -> tuple[dt.datetime, dt.datetime]:
-    """(occurred_at, the reply due the company calendar gives) of the logged call."""
-    from core.calendar import company_calendar
+    """(occurred_at, the reply due by D-2) of the logged call: the day of the
+    call is not counted, the time ends at 24:00 of the 4th day after it."""
     from core.extensions import db
     from plugins.crm.models import ContactLog
     with app.app_context():
         log = db.session.query(ContactLog).filter_by(subject=SUBJECT).one()
-        company = log.customer.owner_company
-        return log.occurred_at, company_calendar(company).add_working_days(log.occurred_at, OUT_OF_PROVINCE_DAYS)
+        last = log.occurred_at.date() + dt.timedelta(days=OUT_OF_PROVINCE_DAYS)
+        return log.occurred_at, dt.datetime.combine(last, dt.time(23, 59, 59))
 
 
 # --- the test ------------------------------------------------------------------
@@ -119,7 +120,9 @@ def test_staff_logs_a_call_sees_it_overdue_and_prints_the_customer_card(page, de
     pick_ajax(page, "customer", CUSTOMER_CODE, CUSTOMER_NAME)
     page.select_option("#channel", value="phone", force=True)
     page.fill("#subject", SUBJECT)
-    expect(page.locator("#reply_due")).to_have_value("")
+    # Core keeps the number, the reply due time and the state: not in the form.
+    for kept in ("#reply_due", "#state", "#number", "#replied_at"):
+        expect(page.locator(kept)).to_have_count(0)
     with page.expect_navigation():
         page.locator("form.admin-form input[type=submit]").first.click()
     expect(flash(page)).to_contain_text("successfully created")
@@ -129,13 +132,11 @@ def test_staff_logs_a_call_sees_it_overdue_and_prints_the_customer_card(page, de
     expect(row).to_contain_text("Phone")
     expect(row).to_contain_text("Open")
     occurred_at, due = expected_reply_due(app)
-    # Out of province: 4 working days, so at least 4 calendar days later.
-    assert due.date() - occurred_at.date() >= dt.timedelta(days=OUT_OF_PROVINCE_DAYS)
     expect(row).to_contain_text(shown(due, "en_US"))
     expect(row.locator(".qdesk-overdue")).to_have_count(0)
     expect(row).not_to_contain_text("overdue")
     # The overdue list does not have it yet.
-    page.goto("/admin/crm/contactlog/?overdue=1")
+    page.goto("/admin/crm/contactlog/?overdue=crm.contactlog.reply")
     expect(log_row(page)).to_have_count(0)
 
     # 4. The clock moves past the reply due (a day later, the same wall-clock
@@ -148,23 +149,29 @@ def test_staff_logs_a_call_sees_it_overdue_and_prints_the_customer_card(page, de
         row = log_row(page)
         badge = row.locator(".qdesk-overdue")
         expect(badge).to_have_count(1)
-        expect(badge).to_have_text(f"{shown(due, 'en_US')} · overdue")
+        expect(badge).to_have_text("overdue")
+        expect(row).to_contain_text(shown(due, "en_US"))
         expect(row).to_contain_text("Open")
         page.screenshot(path=SCREENSHOT, full_page=True)
 
-        page.goto("/admin/crm/contactlog/?overdue=1")
+        # The home page's tile links to the overdue list.
+        page.goto("/admin/")
+        tile = page.locator("a[href$='?overdue=crm.contactlog.reply']").first
+        expect(tile.locator("xpath=ancestor::*[contains(@class, 'card')][1]")).to_contain_text("Overdue contacts")
+        with page.expect_navigation():
+            tile.click()
         expect(log_row(page)).to_have_count(1)
         expect(log_row(page).locator(".qdesk-overdue")).to_have_count(1)
 
-        # The Overdue filter of the list, as a clerk adds it.
+        # The deadline's filter of the list, as a clerk adds it.
         page.goto("/admin/crm/contactlog/")
         page.get_by_role("link", name="Add Filter").click()
-        page.locator("a.filter", has_text=re.compile(r"^\s*Overdue\s*$")).click()
+        page.locator("a.filter", has_text=re.compile(r"^\s*Contact reply\s*$")).click()
         filter_row = page.locator("#filter-list .filter-row, table.filters tr").last
-        filter_row.locator("select.filter-val, select[name^=flt]").last.select_option(label="Yes", force=True)
+        filter_row.locator("select.filter-val, select[name^=flt]").last.select_option(label="Overdue", force=True)
         with page.expect_navigation():
             page.get_by_role("button", name="Apply").click()
-        expect(page).to_have_url(re.compile(r"flt\d+_\d+=1"))
+        expect(page).to_have_url(re.compile(r"flt\d+_\d+=overdue"))
         expect(log_row(page)).to_have_count(1)
         expect(page.locator("table.model-list tbody tr .qdesk-overdue")).to_have_count(
             page.locator("table.model-list tbody tr:has(td)").count())
@@ -190,8 +197,8 @@ def test_staff_logs_a_call_sees_it_overdue_and_prints_the_customer_card(page, de
         with page.expect_navigation():
             page.locator("#language-switcher button[value='zh_Hans_CN']").click()
         page.goto("/admin/crm/contactlog/")
-        expect(log_row(page).locator(".qdesk-overdue")).to_have_text(
-            f"{shown(due, 'zh_Hans_CN')} · 逾期")
+        expect(log_row(page).locator(".qdesk-overdue")).to_have_text("逾期")
+        expect(log_row(page)).to_contain_text(shown(due, "zh_Hans_CN"))
         expect(log_row(page)).to_contain_text("电话")
         expect(log_row(page)).to_contain_text("待答复")
         page.goto(details_url)
@@ -199,3 +206,23 @@ def test_staff_logs_a_call_sees_it_overdue_and_prints_the_customer_card(page, de
         text = print_card(page, tmp_path, "customer-card-zh.pdf")
         for wanted in ("客户档案卡", CUSTOMER_NAME, CONTACT_NAME, SUBJECT, "省外", "逾期"):
             assert wanted in text, (wanted, text)
+
+        # 6. The clerk answers the call: the entry's page → 答复 with a comment.
+        page.goto("/admin/crm/contactlog/")
+        with page.expect_navigation():
+            log_row(page).locator("a[title='View Record'], a[href*='/details/']").first.click()
+        expect(page.locator("#workflow-state")).to_have_text("待答复")
+        reply = page.locator("form.qdesk-transition[data-transition='reply']")
+        reply.locator("input[name=comment]").fill("已电话答复：保修期一年")
+        with page.expect_navigation():
+            reply.get_by_role("button", name="答复").click()
+        expect(flash(page)).to_contain_text("已答复")
+        expect(page.locator("#workflow-state")).to_have_text("已答复")
+        history = page.locator("#audit-log tbody tr").first
+        expect(history).to_contain_text("答复")
+        expect(history).to_contain_text("已电话答复：保修期一年")
+        expect(page.locator("form.qdesk-transition[data-transition='close']")).to_have_count(1)
+        page.screenshot(path="/tmp/crm-replied.png", full_page=True)
+        page.goto("/admin/crm/contactlog/")
+        expect(log_row(page)).to_contain_text("已答复")
+        expect(log_row(page).locator(".qdesk-met-late")).to_have_count(1)  # answered after the due time

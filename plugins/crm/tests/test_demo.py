@@ -1,5 +1,6 @@
 """Demo data of the CRM for both demo companies."""
 from core import db, tenancy
+from core.deadline_clocks import is_overdue
 from core.demo import load_demo
 from core.models import Company
 from plugins.crm.models import ContactLog, ContactPerson, Customer, ReturnVisit, SurveyResponse
@@ -20,7 +21,7 @@ def test_demo_data_for_both_companies(app):
             assert tenancy.scoped_query(ContactPerson, company).count() >= 10
             logs = tenancy.scoped_query(ContactLog, company).all()
             assert len(logs) >= 10 and all(log.reply_due for log in logs)
-            assert any(log.overdue for log in logs) and not all(log.overdue for log in logs)
+            assert any(is_overdue(log) for log in logs) and not all(is_overdue(log) for log in logs)
             assert {log.customer.company_id for log in logs} == {company.id}
             responses = tenancy.scoped_query(SurveyResponse, company).all()
             assert len(responses) >= 6 and all(r.csi is not None for r in responses)

@@ -318,12 +318,12 @@ def test_contact_log_import_reports_bad_rows_then_imports_with_reply_due(app, wo
     add_customer(app, world, "K1", province="浙江")
     add_customer(app, world, "KB", company="B")
     client = client_for("staff@a.test")
-    bad = ("customer,occurred_at,channel,subject,state\n"
-           "K1,2025-09-30 10:00,电话,空调噪音,待答复\n"    # row 2: fine
-           "KB,2025-09-30 10:00,电话,乙公司客户,\n"          # row 3: B's customer
-           "K1,2025-13-01,电话,日期错,\n"                  # row 4: bad date
-           "K1,2025-09-30,飞鸽,方式错,\n"                  # row 5: unknown channel
-           "K1,2025-09-30,电话,,\n")                      # row 6: no subject
+    bad = ("customer,occurred_at,channel,subject\n"
+           "K1,2025-09-30 10:00,电话,空调噪音\n"    # row 2: fine
+           "KB,2025-09-30 10:00,电话,乙公司客户\n"    # row 3: B's customer
+           "K1,2025-13-01,电话,日期错\n"            # row 4: bad date
+           "K1,2025-09-30,飞鸽,方式错\n"            # row 5: unknown channel
+           "K1,2025-09-30,电话,\n")                # row 6: no subject
     response = client.post("/admin/crm/contactlog/import/", {"file": (io.BytesIO(bad.encode()), "log.csv")},
                            content_type="multipart/form-data")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -337,9 +337,9 @@ def test_contact_log_import_reports_bad_rows_then_imports_with_reply_due(app, wo
     assert client.post(response.headers["Location"]).status_code == 302
     with app.app_context():
         log = db.session.query(ContactLog).one()
-        # Tuesday 30 Sep 2025 10:00 + 2 working days in-province: 1-8 Oct is the
-        # National Day holiday, so day 1 is Thursday 9 Oct and day 2 Friday 10 Oct.
-        assert (log.channel, log.state, log.reply_due) == ("phone", "open", dt.datetime(2025, 10, 10, 10, 0))
+        # Tuesday 30 Sep 2025 10:00 + 2 calendar days in-province (D-15): 1 and 2
+        # Oct, ending at 24:00 of 2 Oct (a holiday: no roll by default).
+        assert (log.channel, log.state, log.reply_due) == ("phone", "open", dt.datetime(2025, 10, 2, 23, 59, 59))
 
 
 def test_contact_log_sorts_by_customer(app, world, client_for):

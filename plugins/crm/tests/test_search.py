@@ -10,7 +10,8 @@ from alembic import command
 from sqlalchemy import event, inspect
 
 from core import db, migrate, tenancy
-from plugins.crm.admin import ContactLogView, CustomerView, OverdueFilter
+from admin.deadlines import DeadlineFilter
+from plugins.crm.admin import ContactLogView, CustomerView
 from plugins.crm.models import ContactLog, ContactPerson, Customer
 from plugins.crm.search import FTS_TABLE, customer_search_clause, indexable
 
@@ -249,13 +250,13 @@ def queries_for(app, client, url, view_class, page_size, monkeypatch):
     ("/admin/crm/customer/?search=宾馆", CustomerView),          # short term: LIKE
     ("/admin/crm/customer/?search=139", CustomerView),           # contact phones
     ("/admin/crm/contactlog/?overdue=1", ContactLogView),
-    ("/admin/crm/contactlog/?{overdue_filter}=1", ContactLogView),
+    ("/admin/crm/contactlog/?{overdue_filter}=overdue", ContactLogView),
 ])
 def test_queries_per_page_do_not_grow_with_the_page_size(many, app, client_for, monkeypatch, url, view_class):
     client = client_for("staff@a.test")
     if "{overdue_filter}" in url:
         view = next(v for v in app.extensions["qdesk.plugins"].admin_views if isinstance(v, ContactLogView))
-        index = next(i for i, f in enumerate(view._filters) if isinstance(f, OverdueFilter))
+        index = next(i for i, f in enumerate(view._filters) if isinstance(f, DeadlineFilter))
         url = url.format(overdue_filter=f"flt0_{view.get_filter_arg(index, view._filters[index])}")
     client.get(url)  # warm-up: per-process caches
     small, small_rows = queries_for(app, client, url, view_class, 5, monkeypatch)

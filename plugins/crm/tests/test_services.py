@@ -18,12 +18,17 @@ from core.settings import set_settings
 from core.timezone import local_now
 from plugins.crm.models import (ContactLog, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,
                                 SurveyQuestion, SurveyResponse, SurveyTemplate)
-from plugins.crm.services import (CrmError, classify_period, csi_between, csi_trend, overdue_rate,
+from plugins.crm.services import (CrmError, classify_period, csi_between, csi_trend,
                                   plan_key_customer_visits, recompute_csi, visit_completion_rate,
                                   visits_summary)
 
 D = dt.date
 T = dt.datetime
+
+
+def overdue_rate(company, start, end):
+    """The KPI crm.contact_overdue_rate (counted by core from the reply clocks)."""
+    return kpi_value("crm.contact_overdue_rate", company, start, end)
 
 
 @pytest.fixture
@@ -495,6 +500,8 @@ def test_overdue_rate(contacts):
     assert overdue_rate(company, D(2025, 9, 16), D(2025, 9, 30)) == Decimal("0.00")
     assert overdue_rate(company, D(2025, 7, 1), D(2025, 7, 31)) is None
     assert overdue_rate(b_company, D(2025, 9, 1), D(2025, 9, 30)) == Decimal("100.00")
+    # Core's own KPI is the complement: 3 of 6 on time.
+    assert kpi_value("crm.contactlog.reply.on_time", company, D(2025, 9, 1), D(2025, 9, 30)) == Decimal("50.00")
 
 
 def test_overdue_rate_leaves_out_what_is_not_due_yet(a):

@@ -29,7 +29,55 @@ def register_admin_views():
 @hookimpl
 def register_permissions():
     # Read-only users may not even read tasks: a non-default grant.
-    return crud_permissions("tasks", "task", read=("admin", "manager", "staff"))
+    from core import Permission
+    return [*crud_permissions("tasks", "task", read=("admin", "manager", "staff")),
+            # Reopening a finished task is for managers: a transition's own permission.
+            Permission("tasks.task.reopen", frozenset({"admin", "manager"}), "Reopen a finished task")]
+
+
+@hookimpl
+def register_settings():
+    from core.settings import Setting
+    return [Setting("tasks.resolve_within", "deadline", default={"amount": 8, "unit": "working_hours"},
+                    label_zh="任务处理时限", label_en="Resolve tasks within")]
+
+
+@hookimpl
+def register_workflows():
+    # new → doing ⇄ waiting (the clock stops) → done; a manager may reopen, saying why.
+    from core.workflow import Transition, Workflow
+    from .models import STATES, Task
+    return [Workflow("tasks.task", Task, states=STATES, initial="new", transitions=(
+        Transition("start", ("new",), "doing", "开始", "Start"),
+        Transition("wait", ("doing",), "waiting", "等待客户", "Wait for the customer"),
+        Transition("resume", ("waiting",), "doing", "继续", "Resume"),
+        Transition("finish", ("doing",), "done", "完成", "Finish", required=("resolution",), stamps=("done_at",)),
+        Transition("reopen", ("done",), "doing", "重新打开", "Reopen", permission="tasks.task.reopen",
+                   comment="required"),
+    ))]
+
+
+@hookimpl
+def register_deadlines():
+    import datetime as dt
+
+    from core.deadline_clocks import Deadline
+    from .models import Task
+    return [Deadline("tasks.task.resolve", Task, start="opened_at", amount="tasks.resolve_within",
+                     due_field="due_at", done=("done",), met_field="done_at", pause_states=("waiting",),
+                     remind_before=dt.timedelta(hours=2), label_zh="任务处理", label_en="Task resolution")]
+
+
+#: What record_transitioned told this plugin: (company code, title, workflow, transition, from, to, comment, user).
+TRANSITIONS: list = []
+
+
+@hookimpl
+def record_transitioned(company, record, workflow, transition, from_state, to_state, comment, user):
+    if workflow != "tasks.task":  # every transition of the company comes here; ours only
+        return
+    TRANSITIONS.append((company.code, record.title, workflow, transition, from_state, to_state, comment,
+                        user.email if user else None))
 
 
 @hookimpl

@@ -1,0 +1,388 @@
+"""Workflows: the states of a record and the only ways to change them.
+
+A plugin declares a :class:`Workflow` per entity with the
+``register_workflows`` hook::
+
+    Workflow("crm.contactlog", ContactLog, states=STATES, initial="open", transitions=(
+        Transition("reply", ("open",), "replied", "答复", "Reply", stamps=("replied_at",)),
+        Transition("close", ("open", "replied"), "closed", "关闭", "Close", comment="required"),
+    ))
+
+and core keeps the rules, whatever the surface (record page, bulk action,
+import, code):
+
+* the state field changes **only** through :func:`transition`: screens leave
+  it out of their forms and lists, imports have no column for it, and a
+  change made any other way is refused at flush (:class:`StateLocked`);
+  a new record starts in ``initial`` (a state set by code before the insert,
+  for data brought over from another system, is kept);
+* :func:`transition` refuses, changing nothing, a user without the
+  transition's permission (:class:`~core.errors.Forbidden`), a record not in
+  one of its source states (:class:`~core.errors.Conflict`), and a record
+  missing a required field or comment (:class:`~core.errors.Invalid`);
+* each fired transition is stored as the record's audit entry (action
+  ``transition``, the transition's key, who, when, from → to, the comment)
+  and shown in its history; after the commit the per-company hook
+  ``record_transitioned`` tells the other plugins.
+
+Permissions: a transition needs ``permission`` (a full name) or, by default,
+``<workflow key>.write`` (``crm.contactlog.write``); names that no plugin
+declares stop the start.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Iterable, Mapping
+
+from flask import current_app, has_app_context
+from sqlalchemy import DateTime, event, inspect
+from sqlalchemy.orm import Session
+
+from core.declarations import NamespacedRegistry, mark_owner
+from core.errors import Conflict, Forbidden, Invalid
+from core.records import annotate_audit
+
+__all__ = ["Transition", "Workflow", "WorkflowRegistry", "StateLocked", "transition", "workflow_for",
+           "available_transitions", "refusal", "field_label", "init_workflows", "COMMENT_RULES"]
+
+#: Whether a transition takes a comment: none asked, optional, or required.
+COMMENT_RULES = ("none", "optional", "required")
+#: Longest comment kept with a transition.
+COMMENT_MAX = 2000
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _gettext(message: str, **values: Any) -> str:
+    try:
+        from flask_babel import gettext
+        return gettext(message, **values)
+    except Exception:  # outside an app or a request: English
+        return message % values if values else message
+
+
+def _local(pair: tuple[str, str]) -> str:
+    """The zh or en text of a ``(zh, en)`` pair, in the request's language."""
+    try:
+        from flask_babel import get_locale
+        return pair[0] if str(get_locale() or "zh").startswith("zh") else pair[1]
+    except Exception:
+        return pair[1]
+
+
+class StateLocked(Invalid):
+    """A state field was changed other than by :func:`transition` (an edit
+    form, an import, code); nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One way from some states to another.
+
+    :param key: a name unique in its workflow (``reply``); the bulk action
+        and the audit entry use it.
+    :param source: the states it may start from.
+    :param target: the state it leads to.
+    :param label_zh: / :param label_en: the button's text (答复 / Reply).
+    :param permission: the full permission name it needs; default
+        ``<workflow key>.write``.
+    :param required: fields that must be filled before it may fire ("cannot
+        resolve without a root cause").
+    :param comment: ``"none"``, ``"optional"`` or ``"required"``: whether the
+        user writes why (stored with the transition).
+    :param stamps: date-time fields set to the company-local now when it
+        fires, if still empty (``replied_at``).
+    :param signoff: a named responsibility (管理者代表) that must sign it off.
+        Sign-offs arrive with the organisation services; until then a
+        declaration that asks for one is refused at start rather than
+        silently not enforced.
+    :param confirm_zh: / :param confirm_en: the question asked before a bulk
+        run (default: "<label> the selected records?").
+    """
+
+    key: str
+    source: tuple[str, ...]
+    target: str
+    label_zh: str
+    label_en: str
+    permission: str | None = None
+    required: tuple[str, ...] = ()
+    comment: str = "optional"
+    stamps: tuple[str, ...] = ()
+    signoff: str | None = None
+    confirm_zh: str = ""
+    confirm_en: str = ""
+
+    def __post_init__(self) -> None:
+        if not _KEY.match(self.key):
+            raise ValueError(f"transition {self.key!r}: a key is lower-case letters, digits and _")
+        if isinstance(self.source, str):
+            object.__setattr__(self, "source", (self.source,))
+        if not self.source:
+            raise ValueError(f"transition {self.key!r} has no source state")
+        if self.comment not in COMMENT_RULES:
+            raise ValueError(f"transition {self.key!r}: comment must be one of {', '.join(COMMENT_RULES)}")
+        if self.signoff is not None:
+            raise ValueError(f"transition {self.key!r}: sign-off by {self.signoff!r} needs the organisation "
+                             "services (named responsibilities), which core does not offer yet")
+
+    @property
+    def label(self) -> str:
+        """The label in the request's language."""
+        return _local((self.label_zh, self.label_en))
+
+    @property
+    def confirmation(self) -> str:
+        text = _local((self.confirm_zh, self.confirm_en))
+        return text or _gettext("%(action)s: the selected records?", action=self.label)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """The states of one entity and its transitions.
+
+    :param key: ``<plugin>.<entity>``, the entity's permission prefix
+        (``crm.contactlog`` → ``crm.contactlog.write``).
+    :param model: the company-owned model.
+    :param states: ``{value: (zh, en)}`` in display order; the model's
+        column must accept exactly these values.
+    :param initial: the state of a new record.
+    :param transitions: the :class:`Transition` s.
+    :param field: the state column (default ``state``).
+    """
+
+    key: str
+    model: type
+    states: Mapping[str, tuple[str, str]]
+    initial: str
+    transitions: tuple[Transition, ...]
+    field: str = "state"
+    plugin_key: str = dataclass_field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", self.key):
+            raise ValueError(f"workflow {self.key!r} must look like <plugin>.<entity>")
+        if not hasattr(self.model, "company_id"):
+            raise ValueError(f"workflow {self.key!r}: model {self.model!r} is not company-owned")
+        if self.initial not in self.states:
+            raise ValueError(f"workflow {self.key!r}: initial state {self.initial!r} is not one of its states")
+        seen = set()
+        for t in self.transitions:
+            if not isinstance(t, Transition):
+                raise TypeError(f"workflow {self.key!r}: {t!r} is not a core.workflow.Transition")
+            if t.key in seen:
+                raise ValueError(f"workflow {self.key!r}: transition {t.key!r} declared twice")
+            seen.add(t.key)
+            for state in (*t.source, t.target):
+                if state not in self.states:
+                    raise ValueError(f"workflow {self.key!r}: transition {t.key!r} names state {state!r}, "
+                                     f"which is not one of {', '.join(self.states)}")
+
+    @property
+    def module(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    def get(self, key: str) -> Transition | None:
+        return next((t for t in self.transitions if t.key == key), None)
+
+    def permission_of(self, t: Transition) -> str:
+        return t.permission or f"{self.key}.write"
+
+    def state_label(self, value: str | None) -> str:
+        pair = self.states.get(value or "")
+        return _local(pair) if pair else (value or "")
+
+
+class WorkflowRegistry(NamespacedRegistry[Workflow]):
+    """Every declared workflow, by key (``app.extensions["qdesk.workflows"]``)."""
+
+    kind, item_type, hook, extension = "workflow", Workflow, "register_workflows", "qdesk.workflows"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_model: dict[type, Workflow] = {}
+
+    def accept(self, owner: str, item: Workflow) -> None:
+        mapper = inspect(item.model)
+        columns = mapper.columns
+        where = f"plugin {owner!r}: workflow {item.key!r}"
+        if item.field not in columns:
+            raise ValueError(f"{where}: {item.model.__name__} has no column {item.field!r}")
+        enums = getattr(columns[item.field].type, "enums", None)
+        if enums and set(enums) != set(item.states):
+            raise ValueError(f"{where}: the states {sorted(item.states)} differ from the values "
+                             f"{sorted(enums)} of {item.model.__name__}.{item.field}")
+        for t in item.transitions:
+            for name in t.required:
+                if name not in mapper.attrs:
+                    raise ValueError(f"{where}: transition {t.key!r} requires {name!r}, which "
+                                     f"{item.model.__name__} does not have")
+            for name in t.stamps:
+                if name not in columns or not isinstance(columns[name].type, DateTime):
+                    raise ValueError(f"{where}: transition {t.key!r} stamps {name!r}, which is not a "
+                                     f"date-time column of {item.model.__name__}")
+        if item.model in self._by_model:
+            raise ValueError(f"{where}: {item.model.__name__} already has the workflow "
+                             f"{self._by_model[item.model].key!r}")
+        mark_owner(item, owner)
+        self._by_model[item.model] = item
+
+    def for_model(self, model: type) -> Workflow | None:
+        for m in type.mro(model):
+            if m in self._by_model:
+                return self._by_model[m]
+        return None
+
+    def check_permissions(self, declared: Iterable[str]) -> None:
+        """Refuse a transition needing a permission nobody declares."""
+        names = set(declared)
+        for wf in self.by_key.values():
+            for t in wf.transitions:
+                needed = wf.permission_of(t)
+                if needed not in names:
+                    raise ValueError(f"plugin {wf.plugin_key!r}: workflow {wf.key!r}: transition {t.key!r} "
+                                     f"needs the permission {needed!r}, which no plugin declares")
+
+
+def init_workflows(app: Any, plugins: Any) -> WorkflowRegistry:
+    """Collect every plugin's ``register_workflows`` at start and check the
+    permissions they name."""
+    registry = WorkflowRegistry.install(app, plugins)
+    registry.check_permissions(app.extensions["qdesk.permissions"].by_key)
+    return registry
+
+
+def _registry() -> WorkflowRegistry | None:
+    if not has_app_context():
+        return None
+    return current_app.extensions.get(WorkflowRegistry.extension)
+
+
+def workflow_for(model: type) -> Workflow | None:
+    """The workflow of ``model`` (or of a base class), or ``None``."""
+    registry = _registry()
+    return registry.for_model(model) if registry is not None else None
+
+
+# --- firing transitions -----------------------------------------------------------
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def field_label(model: type, name: str) -> str:
+    """The label screens give ``model``'s field ``name`` (their
+    ``column_labels``, collected at start), else the name."""
+    labels = current_app.extensions.get("qdesk.field_labels", {}) if has_app_context() else {}
+    for m in type.mro(model):
+        if name in labels.get(m, {}):
+            return str(labels[m][name])
+    return name
+
+
+def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str | None = None,
+            check_comment: bool = True) -> Exception | None:
+    """Why ``t`` may not fire on ``record`` now (the error :func:`transition`
+    would raise), or ``None`` when it may."""
+    from core.permissions import has_permission
+    wf = wf or workflow_for(type(record))
+    if not has_permission(wf.permission_of(t)):
+        return Forbidden(_gettext("You may not use %(action)s on this record.", action=t.label))
+    state = getattr(record, wf.field)
+    if state not in t.source:
+        return Conflict(_gettext("%(record)s is %(state)s: %(action)s is possible only from %(states)s.",
+                                 record=str(record) or wf.key, state=wf.state_label(state), action=t.label,
+                                 states=", ".join(wf.state_label(s) for s in t.source)))
+    for name in t.required:
+        if _empty(getattr(record, name)):
+            return Invalid(_gettext("Fill in %(field)s before %(action)s.", field=field_label(type(record), name),
+                                    action=t.label), field=name)
+    if check_comment and t.comment == "required" and _empty(comment):
+        return Invalid(_gettext("%(action)s needs a comment: say why.", action=t.label), field="comment")
+    if comment is not None and len(comment) > COMMENT_MAX:
+        return Invalid(_gettext("A comment holds at most %(n)s characters.", n=COMMENT_MAX), field="comment")
+    return None
+
+
+def available_transitions(record: Any) -> list[Transition]:
+    """The transitions the current user may fire on ``record`` from its
+    present state (required fields and comments are checked on firing)."""
+    from core.permissions import has_permission
+    wf = workflow_for(type(record))
+    if wf is None:
+        return []
+    state = getattr(record, wf.field)
+    return [t for t in wf.transitions if state in t.source and has_permission(wf.permission_of(t))]
+
+
+def transition(record: Any, key: str, comment: str | None = None) -> Transition:
+    """Fire transition ``key`` on ``record`` for the current user; the caller
+    commits. Raises :class:`~core.errors.Forbidden`,
+    :class:`~core.errors.Conflict` or :class:`~core.errors.Invalid` and
+    changes nothing when it may not fire (see the module docstring)."""
+    from core.calendar import local_now
+    wf = workflow_for(type(record))
+    if wf is None:
+        raise Invalid(_gettext("%(what)s has no workflow.", what=type(record).__name__))
+    t = wf.get(key)
+    if t is None:
+        raise Invalid(_gettext("There is no action %(action)s here.", action=key))
+    comment = comment.strip() if isinstance(comment, str) else None
+    if t.comment == "none":
+        comment = None
+    problem = refusal(record, t, wf, comment)
+    if problem is not None:
+        raise problem
+    session = Session.object_session(record)
+    if session is None:
+        from core.extensions import db
+        session = db.session
+        session.add(record)
+    # One change, flushed as one audit entry: nothing may autoflush half of it.
+    with session.no_autoflush:
+        now = local_now(record.owner_company if hasattr(record, "owner_company") else None)
+        before = getattr(record, wf.field)
+        _pending(session)[record] = (wf, t, before, comment or None)
+        setattr(record, wf.field, t.target)
+        for name in t.stamps:
+            if getattr(record, name) is None:
+                setattr(record, name, now.replace(microsecond=0))
+    return t
+
+
+def _pending(session: Session) -> dict[Any, tuple[Workflow, Transition, str, str | None]]:
+    return session.info.setdefault("qdesk_transitions", {})
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_states(session: Session, flush_context: Any, instances: Any) -> None:
+    registry = _registry()
+    if registry is None or not registry.by_key:
+        return
+    pending = _pending(session)
+    for obj in session.new:
+        wf = registry.for_model(type(obj))
+        if wf is not None and getattr(obj, wf.field) is None:
+            setattr(obj, wf.field, wf.initial)
+    for obj in session.dirty:
+        wf = registry.for_model(type(obj))
+        if wf is None:
+            continue
+        hist = inspect(obj).attrs[wf.field].history
+        if not (hist.added or hist.deleted) or list(hist.added) == list(hist.deleted):
+            continue
+        fired = pending.get(obj)
+        if fired is None or getattr(obj, wf.field) != fired[1].target:
+            raise StateLocked(_gettext("The state changes only through its actions (%(actions)s); nothing "
+                                       "was saved.", actions=", ".join(t.label for t in wf.transitions)),
+                              field=wf.field)
+    for obj, (wf, t, before, comment) in list(pending.items()):
+        if obj in session.dirty or obj in session.new:
+            annotate_audit(session, obj, action="transition", transition=t.key, comment=comment,
+                           event=("transition", wf.key, t.key, before, t.target, comment))
+        pending.pop(obj)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop("qdesk_transitions", None)
