@@ -52,7 +52,7 @@ from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Uniq
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import tenancy
-from core.declarations import NamespacedRegistry, mark_owner
+from core.declarations import ModelRegistry, mark_owner
 from core.errors import Invalid
 from core.extensions import db
 from core.models import stamp_info, utcnow
@@ -216,14 +216,10 @@ def _locale() -> str:
         return "en"
 
 
-class DeadlineRegistry(NamespacedRegistry[Deadline]):
+class DeadlineRegistry(ModelRegistry[Deadline]):
     """Every declared deadline, by key (``app.extensions["qdesk.deadlines"]``)."""
 
     kind, item_type, hook, extension = "deadline", Deadline, "register_deadlines", "qdesk.deadlines"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._by_model: dict[type, list[Deadline]] = {}
 
     def accept(self, owner: str, item: Deadline) -> None:
         where = f"plugin {owner!r}: deadline {item.key!r}"
@@ -237,14 +233,11 @@ class DeadlineRegistry(NamespacedRegistry[Deadline]):
         for name in item.depends:
             if name not in mapper.attrs:
                 raise ValueError(f"{where}: depends on {name!r}, which {item.model.__name__} does not have")
-        taken = [d for d in self._by_model.get(item.model, []) if d.due_field == item.due_field]
+        taken = [d for d in self.declared_on(item.model) if d.due_field == item.due_field]
         if taken:
             raise ValueError(f"{where}: {item.model.__name__}.{item.due_field} already keeps {taken[0].key!r}")
         mark_owner(item, owner)
-        self._by_model.setdefault(item.model, []).append(item)
-
-    def for_model(self, model: type) -> list[Deadline]:
-        return [d for m in type.mro(model) for d in self._by_model.get(m, [])]
+        self.index(item)
 
     def check(self, settings: Any, workflows: Any, permissions: Iterable[str]) -> None:
         """At start: the settings exist and are deadlines, the states are
@@ -258,7 +251,7 @@ class DeadlineRegistry(NamespacedRegistry[Deadline]):
                     raise ValueError(f"{where}: amount setting {key!r} is not a declared setting of type deadline")
             states = [*((() if callable(d.done) else d.done)), *d.pause_states]
             if states:
-                wf = workflows.for_model(d.model)
+                wf = workflows.workflow_of(d.model)
                 if wf is None:
                     raise ValueError(f"{where}: names states {states} but {d.model.__name__} has no workflow")
                 unknown = [s for s in states if s not in wf.states]

@@ -79,3 +79,25 @@ class NamespacedRegistry(Generic[T]):
 def mark_owner(item: Any, owner: str) -> None:
     """Record the declaring plugin on a frozen dataclass declaration."""
     object.__setattr__(item, "plugin_key", owner)
+
+
+class ModelRegistry(NamespacedRegistry[T]):
+    """A :class:`NamespacedRegistry` of declarations about models (sequences,
+    workflows, deadlines): each item's ``model`` is indexed when accepted, and
+    :meth:`for_model` finds those of a model or of its base classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_model: dict[type, list[T]] = {}
+
+    def index(self, item: T) -> None:
+        """Remember ``item`` under its ``model`` (call from :meth:`accept`)."""
+        self._by_model.setdefault(item.model, []).append(item)
+
+    def declared_on(self, model: type) -> list[T]:
+        """The items declared on exactly ``model``."""
+        return list(self._by_model.get(model, []))
+
+    def for_model(self, model: type) -> list[T]:
+        """The items of ``model`` and of its base classes."""
+        return [item for m in type.mro(model) for item in self._by_model.get(m, [])]

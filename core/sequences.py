@@ -46,7 +46,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import tenancy
-from core.declarations import NamespacedRegistry
+from core.declarations import ModelRegistry
 from core.errors import Invalid
 from core.extensions import db
 from core.models import utcnow
@@ -190,14 +190,10 @@ class Sequence:
         return self.format(self.default_prefix, 2026, 1)
 
 
-class SequenceRegistry(NamespacedRegistry[Sequence]):
+class SequenceRegistry(ModelRegistry[Sequence]):
     """Every declared sequence, by key (``app.extensions["qdesk.sequences"]``)."""
 
     kind, item_type, hook, extension = "sequence", Sequence, "register_sequences", "qdesk.sequences"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._by_model: dict[type, list[Sequence]] = {}
 
     def accept(self, owner: str, item: Sequence) -> None:
         columns = inspect(item.model).columns
@@ -207,7 +203,7 @@ class SequenceRegistry(NamespacedRegistry[Sequence]):
         if not isinstance(columns[item.field].type, String):
             raise ValueError(f"plugin {owner!r}: sequence {item.key!r}: column {item.field!r} of "
                              f"{item.model.__name__} must be a string column")
-        taken = [s for s in self._by_model.get(item.model, []) if s.field == item.field]
+        taken = [s for s in self.declared_on(item.model) if s.field == item.field]
         if taken:
             raise ValueError(f"plugin {owner!r}: sequence {item.key!r}: {item.model.__name__}.{item.field} "
                              f"is already numbered by {taken[0].key!r}")
@@ -215,11 +211,7 @@ class SequenceRegistry(NamespacedRegistry[Sequence]):
             raise ValueError(f"plugin {owner!r}: sequence {item.key!r}: prefix setting "
                              f"{item.prefix_setting!r} must be in the namespace {owner}.*")
         super().accept(owner, item)
-        self._by_model.setdefault(item.model, []).append(item)
-
-    def for_model(self, model: type) -> list[Sequence]:
-        """The sequences numbering ``model`` (its subclasses' included)."""
-        return [s for m in type.mro(model) for s in self._by_model.get(m, [])]
+        self.index(item)
 
 
 def _prefix_setting(sequence: Sequence) -> Any:

@@ -39,7 +39,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.orm import Session
 
-from core.declarations import NamespacedRegistry, mark_owner
+from core.declarations import ModelRegistry, mark_owner
 from core.errors import Conflict, Forbidden, Invalid
 from core.records import annotate_audit
 
@@ -193,14 +193,11 @@ class Workflow:
         return _local(pair) if pair else (value or "")
 
 
-class WorkflowRegistry(NamespacedRegistry[Workflow]):
-    """Every declared workflow, by key (``app.extensions["qdesk.workflows"]``)."""
+class WorkflowRegistry(ModelRegistry[Workflow]):
+    """Every declared workflow, by key (``app.extensions["qdesk.workflows"]``);
+    one per model."""
 
     kind, item_type, hook, extension = "workflow", Workflow, "register_workflows", "qdesk.workflows"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._by_model: dict[type, Workflow] = {}
 
     def accept(self, owner: str, item: Workflow) -> None:
         mapper = inspect(item.model)
@@ -221,17 +218,16 @@ class WorkflowRegistry(NamespacedRegistry[Workflow]):
                 if name not in columns or not isinstance(columns[name].type, DateTime):
                     raise ValueError(f"{where}: transition {t.key!r} stamps {name!r}, which is not a "
                                      f"date-time column of {item.model.__name__}")
-        if item.model in self._by_model:
-            raise ValueError(f"{where}: {item.model.__name__} already has the workflow "
-                             f"{self._by_model[item.model].key!r}")
+        taken = self.declared_on(item.model)
+        if taken:
+            raise ValueError(f"{where}: {item.model.__name__} already has the workflow {taken[0].key!r}")
         mark_owner(item, owner)
-        self._by_model[item.model] = item
+        self.index(item)
 
-    def for_model(self, model: type) -> Workflow | None:
-        for m in type.mro(model):
-            if m in self._by_model:
-                return self._by_model[m]
-        return None
+    def workflow_of(self, model: type) -> Workflow | None:
+        """The workflow of ``model`` (or of a base class), or ``None``."""
+        found = self.for_model(model)
+        return found[0] if found else None
 
     def check_permissions(self, declared: Iterable[str]) -> None:
         """Refuse a transition needing a permission nobody declares."""
@@ -261,7 +257,7 @@ def _registry() -> WorkflowRegistry | None:
 def workflow_for(model: type) -> Workflow | None:
     """The workflow of ``model`` (or of a base class), or ``None``."""
     registry = _registry()
-    return registry.for_model(model) if registry is not None else None
+    return registry.workflow_of(model) if registry is not None else None
 
 
 # --- firing transitions -----------------------------------------------------------
@@ -361,11 +357,11 @@ def _guard_states(session: Session, flush_context: Any, instances: Any) -> None:
         return
     pending = _pending(session)
     for obj in session.new:
-        wf = registry.for_model(type(obj))
+        wf = registry.workflow_of(type(obj))
         if wf is not None and getattr(obj, wf.field) is None:
             setattr(obj, wf.field, wf.initial)
     for obj in session.dirty:
-        wf = registry.for_model(type(obj))
+        wf = registry.workflow_of(type(obj))
         if wf is None:
             continue
         hist = inspect(obj).attrs[wf.field].history

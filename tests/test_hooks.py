@@ -456,7 +456,7 @@ def test_hook_register_workflows(app, world, client_for, make_app):
         registry = WorkflowRegistry.current()
         wf = registry.by_key["tasks.task"]
         assert (wf.plugin_key, wf.model, wf.field, wf.initial) == ("tasks", Task, "state", "new")
-        assert registry.for_model(Task) is wf and registry.for_model(Note) is None
+        assert registry.workflow_of(Task) is wf and registry.workflow_of(Note) is None
         task = _task(world)
         assert task.state == "new"  # a new record starts in the initial state
         _fire(world, task, "start")

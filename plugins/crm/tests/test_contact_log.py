@@ -9,8 +9,6 @@ default (D-15): the day of the call is not counted and the time ends at
 24:00 of the last day, stored as 23:59:59 (D-2)."""
 import datetime as dt
 import io
-import os
-import time
 
 import pytest
 import time_machine
@@ -22,6 +20,7 @@ from core.models import AuditEntry
 from core.settings import set_settings
 from core.workflow import StateLocked, transition
 from plugins.crm.models import ContactLog, Customer
+from tests.test_timezone import server_zone  # noqa: F401  (fixture: UTC and America/New_York servers, D-3)
 
 D = dt.datetime
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -62,20 +61,6 @@ def frozen(local):
 def a(ctx, world):
     company, user = world.company("A"), world.user("staff@a.test")  # A is in 浙江
     return company, user, customer(company, user, "IN1", "浙江省"), customer(company, user, "OUT1", "四川")
-
-
-@pytest.fixture(params=["UTC", "America/New_York"])
-def server_zone(request):
-    """The same answers whatever the server's own zone is (D-3)."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = request.param
-    time.tzset()
-    yield request.param
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 # --- the reply deadline --------------------------------------------------------
