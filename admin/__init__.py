@@ -57,6 +57,11 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
     :class:`admin.views.CompanyModelView`; it gets the endpoint
     ``<plugin>_<entity>`` and the plugin's name as menu category.
     """
+    with app.app_context():  # views read the entity, workflow, deadline and sequence registries
+        return _build(app, registry)
+
+
+def _build(app: Flask, registry: PluginRegistry) -> Admin:
     app.register_blueprint(auth.bp)
     app.register_blueprint(printing.bp)
     app.before_request(auth.load_current)
@@ -72,12 +77,13 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
         admin.add_view(view)
     from admin.settings import init_settings_admin  # settings registry, Settings and Calendar screens
     init_settings_admin(app, admin, registry)
-    with app.app_context():  # views read the workflow, deadline and sequence registries
-        _add_plugin_views(app, admin, registry)
+    _add_plugin_views(app, admin, registry)
     return admin
 
 
 def _add_plugin_views(app: Flask, admin: Admin, registry: PluginRegistry) -> None:
+    from core.entities import check_names
+    from core.permissions import ACTIONS
     labels = app.extensions.setdefault("qdesk.field_labels", {})
     for key, view_classes in registry.call_each("register_admin_views"):
         info = registry.get(key)
@@ -89,6 +95,9 @@ def _add_plugin_views(app: Flask, admin: Admin, registry: PluginRegistry) -> Non
             # plugin's `label` is usually its own lazy_gettext string.
             view = cls(key, name=getattr(cls, "label", None) or cls.entity.replace("_", " ").title(),
                        category=LazyString(lambda m=info.manifest: m.name(str(get_locale()))))
+            # A screen naming permissions nobody declares stops the start.
+            check_names(key, f"screen {cls.__name__}", [view.permission(a) for a in ACTIONS],
+                        app.extensions["qdesk.permissions"].by_key)
             view.attach_printables(app.extensions["qdesk.printables"].for_model(view.model))
             labels.setdefault(view.model, {}).update(view.column_labels or {})
             registry.admin_views.append(view)

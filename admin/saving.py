@@ -22,11 +22,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from admin.actions import scoped_action
-from core import inputs, tenancy
-from core.errors import ForeignRecord, Invalid
+from core import access, inputs, tenancy
+from core.errors import Conflict, ForeignRecord, Invalid
 from core.extensions import db
 from core.models import utcnow
-from core.records import CompanyOwnedMixin, delete_or_archive
+from core.records import CompanyOwnedMixin
 
 log = logging.getLogger("qdesk.admin")
 
@@ -53,12 +53,8 @@ def database_refused(endpoint: str, what: str, exc: Exception) -> None:
     flash(DATABASE_REFUSED.get(what, DATABASE_REFUSED["save"])(), "error")
 
 
-def conflict_message(version: Any) -> str:
-    """What the second of two concurrent saves is told (nothing was written)."""
-    return gettext(
-        "This record was changed by someone else while you were editing it (now version "
-        "%(version)s). Your changes were not saved: reopen the record to see the current "
-        "values and make your change again.", version=version)
+# What the second of two concurrent saves is told: the one sentence of core.access.
+conflict_message = access.conflict_message
 
 
 class _VersionedPk:
@@ -139,8 +135,10 @@ class SavingMixin(DatabaseRefusalMixin):
         one, is refused with the conflict message and writes nothing."""
         submitted = form.record_version.data if "record_version" in form \
             else getattr(form, "qdesk_record_version", None)
-        if submitted in (None, "") or str(submitted) != str(model.version):
-            flash(conflict_message(model.version), "error")
+        try:
+            access.check_version(model, submitted)  # the one version rule (core.access)
+        except Conflict as exc:
+            flash(exc.message, "error")
             return False
         if "record_version" in form:
             del form["record_version"]
@@ -176,8 +174,10 @@ class SavingMixin(DatabaseRefusalMixin):
             return gettext("Failed to update record. %(error)s", error=", ".join(errors)), 400
         pk, _sep, version = str(form.list_form_pk.data or "").partition(":")
         record = self.get_one(pk)
-        if version != str(record.version):
-            return conflict_message(record.version), 409
+        try:
+            access.check_version(record, version)
+        except Conflict as exc:
+            return exc.message, 409
         form.qdesk_record_version = version
         if self.update_model(form, record):
             get_flashed_messages()
@@ -218,10 +218,10 @@ class SavingMixin(DatabaseRefusalMixin):
 
     def delete_model(self, model: Any) -> bool:
         """Delete ``model``, or archive it when it has a history or another
-        record points at it (:func:`core.records.delete_or_archive`)."""
+        record points at it (:func:`core.access.archive`)."""
         g.qdesk_saving = ("delete", None)
         try:
-            outcome = delete_or_archive(model) if isinstance(model, CompanyOwnedMixin) else None
+            outcome = access.archive(model) if isinstance(model, CompanyOwnedMixin) else None
             if outcome is None:
                 return super().delete_model(model)
             db.session.commit()

@@ -12,10 +12,10 @@ from flask import flash, redirect, request
 from flask_babel import LazyString, gettext
 
 from admin.actions import scoped_action, scoped_expose
-from core import inputs
-from core.errors import Conflict, DomainError, Invalid
+from core import access
+from core.errors import DomainError, Invalid
 from core.extensions import db
-from core.workflow import Transition, Workflow, available_transitions, refusal, transition
+from core.workflow import Transition, Workflow, available_transitions, refusal
 
 
 class WorkflowMixin:
@@ -63,7 +63,7 @@ class WorkflowMixin:
             return None
         try:
             for record in todo:
-                transition(record, t.key)
+                access.transition(record, t.key)
             db.session.commit()
         except (DomainError, Invalid) as exc:
             db.session.rollback()
@@ -78,14 +78,12 @@ class WorkflowMixin:
         the page showed), ``transition`` and ``comment``."""
         record = self.get_one(request.form.get("id", ""))
         back = redirect(self.get_url(".details_view", id=record.id))
-        version = inputs.bounded_int(request.form.get("version"), None, 0, 2**31 - 1)
         try:
             if self.workflow is None:
                 raise Invalid(gettext("This record has no workflow."))
-            if version is not None and getattr(record, "version", None) not in (None, version):
-                raise Conflict(gettext("Someone changed this record after you opened it; nothing was "
-                                       "changed. Look at it again and retry."))
-            t = transition(record, request.form.get("transition", ""), request.form.get("comment"))
+            # The version the page showed: a transition on a record changed since is refused.
+            t = access.transition(record, request.form.get("transition", ""), request.form.get("comment"),
+                                  expected_version=request.form.get("version") or None)
             db.session.commit()
         except (DomainError, Invalid) as exc:
             db.session.rollback()

@@ -33,6 +33,7 @@ from sqlalchemy import Unicode, cast, func, or_
 # The documented helpers of the admin shell, importable from here.
 from admin.actions import BulkAssignMixin, scoped_action, scoped_expose  # noqa: F401
 from admin.deadlines import DeadlineMixin
+from admin.errors import http_errors
 from admin.forms import (BoundedModelConverter, ColumnBounds, ScopedAjaxLoader,  # noqa: F401
                          ScopedModelConverter, bound_list_args, choose_text)
 from admin.history import action_label, changes_markup, comment_markup
@@ -40,7 +41,7 @@ from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa:
 from admin.stamp_filters import StampFilterConverter
 from admin.saving import DATABASE_REFUSED, SavingMixin, conflict_message, database_refused  # noqa: F401
 from admin.transitions import WorkflowMixin
-from core import inputs, tenancy
+from core import access, inputs, tenancy
 from core.extensions import db
 from core.models import AuditEntry
 from core.permissions import has_permission
@@ -136,9 +137,26 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
     printables: tuple = ()
 
     def __init__(self, plugin_key: str, **kwargs: Any) -> None:
+        from core.entities import EntityRegistry
+        entities = EntityRegistry.current()
+        declared = entities.entity_of(self.model) if self.model is not None else None
+        if declared is not None and declared.key in entities.implicit:
+            declared = None  # named by another screen of the model: this one keeps its own name
+        if declared is not None:
+            if self.entity and self.entity != declared.name:
+                raise TypeError(f"plugin {plugin_key!r}: {type(self).__name__}.entity is {self.entity!r}, but "
+                                f"{self.model.__name__} is the entity {declared.key!r}: leave 'entity' out")
+            self.entity = declared.name
+            if getattr(self, "import_schema", None) is None and declared.schema is not None:
+                self.import_schema = declared.schema  # the entity's import columns
         if self.model is None or not self.entity:
-            raise TypeError(f"{type(self).__name__} must set 'model' and 'entity'")
+            raise TypeError(f"{type(self).__name__} must set 'model' (a declared entity's model) or "
+                            "'model' and 'entity'")
         self.plugin_key = plugin_key
+        # Every screen's model is an entity of core.access (one from its
+        # screen if the plugin declares none).
+        self.entity_decl = declared or entities.add_implicit(plugin_key, f"{plugin_key}.{self.entity}", self.model,
+                                                             str(getattr(self, "label", "") or ""))
         kwargs.setdefault("endpoint", f"{plugin_key}_{self.entity}")
         kwargs.setdefault("url", f"/admin/{plugin_key}/{self.entity}")
         self.column_labels = {**SYSTEM_LABELS, **(self.column_labels or {})}
@@ -285,8 +303,9 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
     def print_selected(self, printable: Any, records: list[Any]) -> Any:
         """One PDF of the selected (already scoped) records."""
         from core import printing
-        printing.get_printable(printable.key)  # module gate
-        printing.check_permission(printable)
+        with http_errors():
+            printing.get_printable(printable.key)  # module gate
+            printing.check_permission(printable)
         if not records:
             flash(gettext("Nothing to print: select records of this company."), "warning")
             return None
@@ -356,19 +375,14 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
         ids cannot be probed; so does anything that is not an id the column
         can hold (``abc``, ``²``, 20 digits: :func:`core.inputs.parse_id`).
         """
-        pk = inputs.parse_id(id)
-        if pk is None:
-            abort(404)
-        record = tenancy.scoped_query(self.model).filter(self.model.id == pk).one_or_none()
-        if record is None:
-            abort(404)
-        return record
+        with http_errors():
+            return access.get(self.entity_decl, id)
 
     def records_for_ids(self, ids: list[str]) -> list[Any]:
         """The current company's records among ``ids`` (others, and anything
         that is not an id, are dropped)."""
-        pks = inputs.parse_ids(ids)
-        return tenancy.scoped_query(self.model).filter(self.model.id.in_(pks)).all() if pks else []
+        with http_errors():
+            return access.records(self.entity_decl, ids)
 
     def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> Any:
         remote = getattr(self.model, name).property.mapper.class_

@@ -61,7 +61,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
          for info in registry.loaded() if info.path is not None and (info.path / "templates").is_dir()})])
     csrf.init_app(app)
     _register_models(registry)
-    PermissionRegistry.install(app, registry)
+    from core.entities import add_permissions, install_entities
+    entities = install_entities(app, registry)  # each model once: key, labels, permissions, schema
+    add_permissions(entities, PermissionRegistry.install(app, registry))
     from core.jobs import JobRegistry
     from core.kpis import KpiRegistry
     from core.printing import init_printing

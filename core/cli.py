@@ -254,9 +254,8 @@ def print_command(printable: str, ids: tuple[str, ...], company_code: str, outpu
     Acts as the company (its records only, its modules only), as the system
     user; the print is logged in the company's print log.
     """
-    from werkzeug.exceptions import HTTPException
-
     from core import printing, tenancy
+    from core.errors import NotFound
     company = _company(company_code)
     item = printing.printable_registry().get(printable)
     if item is None:
@@ -267,7 +266,7 @@ def print_command(printable: str, ids: tuple[str, ...], company_code: str, outpu
             raise click.ClickException(f"module {item.module!r} is not enabled for {company.code}")
         try:
             records = printing.load_records(item, ids, strict=True)
-        except HTTPException:
+        except NotFound:
             raise click.ClickException(f"{printable}: not every id of {' '.join(ids)} is a record "
                                        f"of company {company.code}") from None
         pdf, job = printing.print_records(item, records)

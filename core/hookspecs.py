@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.kpis import Kpi
     from core.settings import Setting
     from core.workflow import Workflow
+    from core.entities import Entity
     from core.deadline_clocks import Deadline
 
 PROJECT = "qdesk"
@@ -47,6 +48,27 @@ def register_models() -> list[type]:
     ``core.records.CompanyOwnedMixin``.
 
     :return: model classes, e.g. ``[Customer, ContactLog]``.
+    """
+
+
+@hookspec
+def register_entities() -> list[Entity]:
+    """Return this plugin's entities: each model declared once, with its
+    key, labels, permissions and schema.
+
+    Called once in ``create_app``, after ``register_models`` and before the
+    permissions are collected. Keys are ``<plugin>.<name>``; one entity per
+    model. Core declares each entity's four permissions
+    ``<key>.read|create|write|delete`` (default grants: everyone reads, staff
+    and up create and write, managers and up delete; an entity may give
+    others), names its screen after it (endpoint ``<plugin>_<name>``, so the
+    view needs no ``entity``), and prints its records with ``<key>.read``. A
+    plugin declaring one of those permissions itself is refused (declared
+    twice).
+
+    :return: ``core.entities.Entity`` objects, e.g.
+        ``[Entity("crm.contactlog", ContactLog, "来电来函来访登记", "Contact log",
+        schema=ContactLogSchema)]``.
     """
 
 

@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, abort, current_app
+from flask import Flask, current_app
 from flask_babel import gettext
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from core import tenancy
+from core.errors import Forbidden, NotFound
 from core.extensions import db
 from core.models import PrintJob, utcnow
 from core.timezone import format_local, local_today
@@ -125,6 +126,10 @@ class Printable:
         """The permission checked before printing."""
         if self.permission:
             return self.permission
+        from core.entities import entity_of
+        entity = entity_of(self.model)
+        if entity is not None:  # the model's entity says it: <key>.read
+            return entity.permission("read")
         table = self.model.__tablename__
         entity = table[len(self.module) + 1:] if table.startswith(f"{self.module}_") else table
         return f"{self.module}.{entity}.read"
@@ -393,6 +398,11 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     """Fill the printable registry from ``register_printables``, build the
     printing Jinja environment, check for a CJK font. Called by ``create_app``."""
     printables = PrintableRegistry.install(app, registry)
+    from core.entities import check_names
+    declared = app.extensions["qdesk.permissions"].by_key
+    with app.app_context():  # the permission comes from the model's entity
+        for printable in printables.by_key.values():
+            check_names(printable.module, f"printable {printable.key!r}", [printable.needed_permission], declared)
     plugin_loaders = {info.key: FileSystemLoader(str(info.path / "templates"))
                       for info in registry.loaded() if info.path is not None}
     env = app.jinja_env.overlay(
@@ -459,47 +469,39 @@ def render_pdf(printable: Printable, records: list[Any], company: Any, user: Any
 # --- the gate and the log ----------------------------------------------------------
 
 def get_printable(key: str) -> Printable:
-    """The printable ``key`` if its module is enabled for the current company
-    (404 otherwise, as if it did not exist)."""
+    """The printable ``key`` if its module is enabled for the current company;
+    :class:`~core.errors.NotFound` otherwise, as if it did not exist."""
     printable = printable_registry().get(key)
     if printable is None or tenancy.current_company() is None \
             or not tenancy.module_enabled(printable.module):
-        abort(404)
+        raise NotFound(gettext("There is no such printed form."))
     return printable
 
 
 def check_permission(printable: Printable) -> None:
-    """403 unless the current user holds the printable's permission. A
-    system print (CLI: no user, a current company) is allowed."""
+    """:class:`~core.errors.Forbidden` unless the current user holds the
+    printable's permission. A system print (CLI: no user, a current
+    company) is allowed."""
     if tenancy.current_user() is None and tenancy.current_company() is not None:
         return
     if not has_permission(printable.needed_permission):
-        abort(403)
+        raise Forbidden(gettext("You may not print this form (%(permission)s).",
+                                permission=printable.needed_permission))
 
 
 def load_records(printable: Printable, ids: Iterable[Any], strict: bool = True) -> list[Any]:
-    """The current company's records among ``ids``, in the order given.
+    """The current company's records among ``ids``, in the order given
+    (:func:`core.access.scoped`: the gate and the printable's permission are
+    checked by :func:`get_printable` and :func:`check_permission`).
 
-    :param strict: 404 when any id is not one of the company's records (URL,
-        CLI); else other ids are dropped (list action, like ``scoped_action``).
+    :param strict: :class:`~core.errors.NotFound` when any id is not one of
+        the company's records (URL, CLI); else other ids are dropped (list
+        action, like ``scoped_action``).
     """
-    from core import inputs
-    pks: list[int] = []
-    for i in ids:
-        pk = inputs.parse_id(i)  # ASCII digits within the id column's range
-        if pk is None:
-            if strict:
-                abort(404)
-            continue
-        if pk not in pks:
-            pks.append(pk)
-    model = printable.model
-    found = {r.id: r for r in tenancy.scoped_query(model).filter(model.id.in_(pks)).all()} if pks else {}
-    if strict and len(found) != len(pks):
-        abort(404)
-    records = [found[pk] for pk in pks if pk in found]
+    from core import access
+    records = access.scoped(printable.model, ids, strict=strict)
     if not records:
-        abort(404)
+        raise NotFound(gettext("There is no such record."))
     return records
 
 

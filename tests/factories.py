@@ -359,8 +359,19 @@ class ViewSpec:
     cls: type
 
     @property
+    def entity(self) -> str:
+        """The screen's entity name: its own ``entity``, else its model's
+        declared entity (``register_entities``)."""
+        if self.cls.entity:
+            return self.cls.entity
+        declared = next((e for e in registered_entities() if e.model is self.cls.model), None)
+        if declared is None:
+            raise LookupError(f"{self.cls.__name__}: no entity and no declared entity for {self.cls.model}")
+        return declared.name
+
+    @property
     def endpoint(self) -> str:
-        return f"{self.plugin_key}_{self.cls.entity}"
+        return f"{self.plugin_key}_{self.entity}"
 
     @property
     def model(self) -> type:
@@ -498,13 +509,17 @@ def all_screens() -> list[ViewSpec]:
 
 def registered_permissions() -> dict[str, frozenset[str]]:
     """``{permission: roles granted it by default}`` from every
-    ``register_permissions`` hook (core's included), without an app."""
+    ``register_permissions`` hook (core's included) and every declared
+    entity's four (``register_entities``), without an app."""
     out: dict[str, frozenset[str]] = {}
     for _key, obj in _plugin_objects():
         hook = getattr(obj, "register_permissions", None)
         if callable(hook):
             for perm in hook() or []:
                 out[perm.name] = frozenset(perm.grants)
+    for entity in registered_entities():
+        for perm in entity.permissions():
+            out[perm.name] = frozenset(perm.grants)
     return out
 
 
@@ -516,6 +531,16 @@ def registered_printables() -> list[Any]:
         if callable(hook):
             out.extend(hook() or [])
     return sorted(out, key=lambda p: p.key)
+
+
+def registered_entities() -> list[Any]:
+    """Every entity of every ``register_entities`` hook, without an app."""
+    out = []
+    for _key, obj in _plugin_objects():
+        hook = getattr(obj, "register_entities", None)
+        if callable(hook):
+            out.extend(hook() or [])
+    return out
 
 
 def registered_workflows() -> list[Any]:
@@ -564,7 +589,7 @@ class Surface:
 def _resolve(spec: ViewSpec, needed: str | None) -> str:
     if needed is None:
         return UNAVAILABLE
-    return needed if "." in needed else f"{spec.plugin_key}.{spec.cls.entity}.{needed}"
+    return needed if "." in needed else f"{spec.plugin_key}.{spec.entity}.{needed}"
 
 
 def _offered_page(cls: type, name: str) -> bool:

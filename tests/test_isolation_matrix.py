@@ -58,7 +58,7 @@ GRANTS = registered_permissions()
 
 def _admin_holds(spec, action):
     """Whether a company admin holds ``action`` on ``spec``'s entity by default."""
-    return "admin" in GRANTS.get(f"{spec.plugin_key}.{spec.cls.entity}.{action}", ())
+    return "admin" in GRANTS.get(f"{spec.plugin_key}.{spec.entity}.{action}", ())
 
 
 def admin_holds(case, action):

@@ -1,6 +1,6 @@
 """CRM: customer archive 客户档案, contact persons and the contact log
 来电/来函/来访登记. Hook implementations only."""
-from core import crud_permissions, hookimpl
+from core import hookimpl
 
 from .manifest import MANIFEST  # noqa: F401  (read by the plugin registry)
 
@@ -22,9 +22,10 @@ def register_admin_views():
 
 
 @hookimpl
-def register_permissions():
-    entities = ("customer", "contact", "contactlog", "visit", "survey", "surveytemplate", "purchase")
-    return [permission for entity in entities for permission in crud_permissions("crm", entity)]
+def register_entities():
+    # Their permissions (crm.<name>.read|create|write|delete) come from core.
+    from .entities import entities
+    return entities()
 
 
 @hookimpl

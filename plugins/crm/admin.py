@@ -15,7 +15,6 @@ from core.deadline_clocks import is_overdue
 from core.errors import Invalid
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
-from .schemas import ContactLogSchema, CustomerSchema
 
 
 class ContactInline(InlineFormAdmin):
@@ -73,7 +72,6 @@ CUSTOMER_LABELS = {
 
 class CustomerView(CompanyModelView):
     model = Customer
-    entity = "customer"
     label = _l("Customers")
     column_list = ("code", "name", "province", "city", "business_format", "is_key", "responsible",
                    "class_code", "phone")
@@ -95,7 +93,6 @@ class CustomerView(CompanyModelView):
                     "business_format", "market_type", "is_key", "responsible", "notes", "contacts")
     form_choices = {"kind": choice_options(KINDS), "market_type": choice_options(MARKET_TYPES)}
     inline_models = (ContactInline(ContactPerson),)
-    import_schema = CustomerSchema
     column_bulk_assign = ("responsible",)
 
     def search_placeholder(self):
@@ -158,7 +155,6 @@ class CustomerView(CompanyModelView):
 
 class ContactPersonView(CompanyModelView):
     model = ContactPerson
-    entity = "contact"
     label = _l("Contact persons")
     column_list = ("customer", "name", "title", "phone", "email", "is_primary")
     column_labels = {"customer": _l("Customer"), "name": _l("Contact name"), "title": _l("Position"),
@@ -180,7 +176,6 @@ def _date_arg(name: str, default: dt.date) -> dt.date | None:
 
 class ContactLogView(CompanyModelView):
     model = ContactLog
-    entity = "contactlog"
     label = _l("Contact log")
     column_list = ("number", "occurred_at", "customer", "channel", "direction", "subject", "follow_up_owner",
                    "reply_due", "replied_at", "state")
@@ -210,7 +205,6 @@ class ContactLogView(CompanyModelView):
     form_choices = {"channel": choice_options(CHANNELS), "direction": choice_options(DIRECTIONS)}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
     column_bulk_assign = ("follow_up_owner",)
-    import_schema = ContactLogSchema
     form_create_defaults = {"occurred_at": local_now, "handled_by": tenancy.current_user,
                             "follow_up_owner": tenancy.current_user}
 

@@ -10,7 +10,6 @@ from core import db, tenancy
 
 from .models import PurchaseFigure
 from .periods import normalise_period
-from .schemas import PurchaseFigureSchema
 from .services import CrmError, classify_period, period_error
 
 
@@ -23,7 +22,6 @@ def _valid_period(form, field):
 
 class PurchaseFigureView(CompanyModelView):
     model = PurchaseFigure
-    entity = "purchase"
     label = _l("Purchase figures")
     column_list = ("period", "customer", "quantity", "amount", "score", "rank", "group_size", "class_code")
     column_labels = {"period": _l("Period"), "customer": _l("Customer"), "quantity": _l("Quantity"),
@@ -39,7 +37,6 @@ class PurchaseFigureView(CompanyModelView):
     form_args = {"period": {"validators": [_valid_period],
                             "description": _l("A year (2026), a quarter (2026-Q3) or a month (2026-10).")}}
     form_ajax_refs = {"customer": {"fields": ("code", "name"), "page_size": 20}}
-    import_schema = PurchaseFigureSchema
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

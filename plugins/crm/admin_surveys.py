@@ -46,7 +46,6 @@ class QuestionInline(InlineFormAdmin):
 
 class SurveyTemplateView(CompanyModelView):
     model = SurveyTemplate
-    entity = "surveytemplate"
     label = _l("Survey templates")
     column_list = ("name", "scale_max", "is_active", "questions", "csi")
     column_labels = {"name": _l("Survey name"), "description": _l("Description"), "scale_max": _l("Scale (1 to)"),
@@ -81,7 +80,6 @@ class SurveyTemplateView(CompanyModelView):
 
 class SurveyResponseView(CompanyModelView):
     model = SurveyResponse
-    entity = "survey"
     label = _l("Satisfaction surveys")
     column_list = ("number", "surveyed_on", "customer", "template", "respondent", "surveyed_by", "csi")
     column_labels = {"number": _l("Survey No."), "surveyed_on": _l("Surveyed on"), "customer": _l("Customer"), "template": _l("Survey"),

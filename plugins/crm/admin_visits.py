@@ -41,7 +41,6 @@ class VisitStateFilter(BaseSQLAFilter):
 
 class ReturnVisitView(CompanyModelView):
     model = ReturnVisit
-    entity = "visit"
     label = _l("Return visits")
     column_list = ("planned_date", "customer", "kind", "visited_by", "state", "done_at", "satisfaction",
                    "generated")

@@ -1,0 +1,178 @@
+"""Entities: each plugin model declared once, with its key, labels,
+permissions and schema.
+
+A plugin returns :class:`Entity` objects from ``register_entities``::
+
+    Entity("crm.contactlog", ContactLog, "来电来函来访登记", "Contact log",
+           schema=ContactLogSchema)
+
+and core derives from it what used to be spelled out (and could drift) in
+several places:
+
+* the four permissions ``crm.contactlog.read|create|write|delete`` with the
+  usual default grants (or the ones the entity gives), so no plugin writes
+  ``crud_permissions`` for it;
+* the screen's endpoint and permission names: a :class:`~admin.views.CompanyModelView`
+  of the model needs no ``entity`` attribute;
+* a printable's permission (``<key>.read`` of its model's entity, never
+  guessed from a table name);
+* what :mod:`core.access` checks for the entity.
+
+At start, a screen or printable whose permission no plugin declares stops
+the app, naming the plugin (:func:`check_names`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from flask import current_app, has_app_context
+
+from core.declarations import ModelRegistry, mark_owner
+from core.models import ROLES
+from core.permissions import ACTIONS, Permission
+
+__all__ = ["Entity", "EntityRegistry", "entity_of", "get_entity", "install_entities", "check_names"]
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One kind of record of a plugin.
+
+    :param key: ``<plugin>.<name>`` (``crm.contactlog``); the prefix of its
+        permissions and of the screen's endpoint (``crm_contactlog``).
+    :param model: the company-owned model.
+    :param label_zh: / :param label_en: what one record is called (来电来函来访登记).
+    :param schema: the marshmallow schema of its imports (and, later, its API).
+    :param read: / :param create: / :param write: / :param delete: the roles
+        granted each permission by default (everyone reads; staff and up
+        create and write; managers and up delete).
+    """
+
+    key: str
+    model: type
+    label_zh: str
+    label_en: str
+    schema: type | None = None
+    read: tuple[str, ...] = ROLES
+    create: tuple[str, ...] = ("admin", "manager", "staff")
+    write: tuple[str, ...] = ("admin", "manager", "staff")
+    delete: tuple[str, ...] = ("admin", "manager")
+    plugin_key: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not _KEY.match(self.key):
+            raise ValueError(f"entity {self.key!r} must look like <plugin>.<name> (lower case)")
+        if not hasattr(self.model, "company_id"):
+            raise ValueError(f"entity {self.key!r}: model {self.model!r} is not company-owned")
+
+    @property
+    def module(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """``contactlog`` of ``crm.contactlog``."""
+        return self.key.split(".", 1)[1]
+
+    def permission(self, action: str) -> str:
+        """``crm.contactlog.write`` for ``write``."""
+        return f"{self.key}.{action}"
+
+    def permissions(self) -> list[Permission]:
+        """Its four permissions with their default grants."""
+        grants = dict(read=self.read, create=self.create, write=self.write, delete=self.delete)
+        return [Permission(self.permission(a), frozenset(grants[a]), f"{self.label_en}: {a}") for a in ACTIONS]
+
+    def label(self, locale: str | None = None) -> str:
+        if locale is None:
+            try:
+                from flask_babel import get_locale
+                locale = str(get_locale() or "zh")
+            except Exception:
+                locale = "en"
+        return self.label_zh if str(locale).startswith("zh") else self.label_en
+
+
+class EntityRegistry(ModelRegistry[Entity]):
+    """Every declared entity, by key (``app.extensions["qdesk.entities"]``);
+    one per model."""
+
+    kind, item_type, hook, extension = "entity", Entity, "register_entities", "qdesk.entities"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.implicit: set[str] = set()
+
+    def add_implicit(self, owner: str, key: str, model: type, label: str = "") -> Entity:
+        """An entity for a screen whose model no plugin declares (plugins
+        written before entities): named after the screen, its permissions
+        declared by the plugin itself. The first screen of a model names it."""
+        found = self.entity_of(model)
+        if found is not None:
+            return found
+        entity = Entity(key, model, label or key, label or key)
+        self.add(owner, [entity])
+        self.implicit.add(key)
+        return entity
+
+    def accept(self, owner: str, item: Entity) -> None:
+        taken = self.declared_on(item.model)
+        if taken:
+            raise ValueError(f"plugin {owner!r}: entity {item.key!r}: {item.model.__name__} is already "
+                             f"the entity {taken[0].key!r}")
+        mark_owner(item, owner)
+        self.index(item)
+
+    def entity_of(self, model: type) -> Entity | None:
+        found = self.for_model(model)
+        return found[0] if found else None
+
+
+def install_entities(app: Any, plugins: Any) -> EntityRegistry:
+    """Collect ``register_entities`` (before the permissions: each entity's
+    four are added to them by :func:`add_permissions`)."""
+    return EntityRegistry.install(app, plugins)
+
+
+def add_permissions(entities: EntityRegistry, permissions: Any) -> None:
+    """Declare the entities' permissions in ``permissions`` (a
+    :class:`~core.permissions.PermissionRegistry`), each under its plugin;
+    a plugin that also declares one of them is told it is declared twice."""
+    for entity in entities.by_key.values():
+        permissions.add(entity.plugin_key, entity.permissions())
+
+
+def _registry() -> EntityRegistry | None:
+    if not has_app_context():
+        return None
+    return current_app.extensions.get(EntityRegistry.extension)
+
+
+def entity_of(model: type) -> Entity | None:
+    """The entity ``model`` is declared as, or ``None``."""
+    registry = _registry()
+    return registry.entity_of(model) if registry is not None else None
+
+
+def get_entity(key: str) -> Entity:
+    """The entity ``key``; ``KeyError`` naming the declared ones."""
+    registry = _registry()
+    entity = registry.by_key.get(key) if registry is not None else None
+    if entity is None:
+        known = ", ".join(sorted(registry.by_key)) if registry else "none"
+        raise KeyError(f"no entity {key!r} (declared: {known})")
+    return entity
+
+
+def check_names(plugin: str, what: str, names: Iterable[str], declared: Iterable[str]) -> None:
+    """Stop the start when ``what`` of ``plugin`` names permissions that no
+    plugin declares (a typo, or ``contactlog`` vs ``contact_log``)."""
+    missing = sorted(set(names) - set(declared))
+    if missing:
+        raise ValueError(f"plugin {plugin!r}: {what} needs the permission(s) {', '.join(missing)}, which no "
+                         "plugin declares (declare the entity with register_entities, or the permission "
+                         "with register_permissions)")

@@ -1,0 +1,19 @@
+"""The CRM's entities (core.entities): each model a user works with,
+declared once. Core gives each its permissions crm.<name>.read|create|
+write|delete (default grants), its screen's name and its printables'
+permission; the schemas are the import columns."""
+from core.entities import Entity
+
+
+def entities() -> list[Entity]:
+    from .models import ContactLog, ContactPerson, Customer, PurchaseFigure, ReturnVisit, SurveyResponse, SurveyTemplate
+    from .schemas import ContactLogSchema, CustomerSchema, PurchaseFigureSchema
+    return [
+        Entity("crm.customer", Customer, "客户", "Customer", schema=CustomerSchema),
+        Entity("crm.contact", ContactPerson, "联系人", "Contact person"),
+        Entity("crm.contactlog", ContactLog, "来电来函来访登记", "Contact log", schema=ContactLogSchema),
+        Entity("crm.visit", ReturnVisit, "回访", "Return visit"),
+        Entity("crm.survey", SurveyResponse, "顾客满意度调查表", "Satisfaction survey"),
+        Entity("crm.surveytemplate", SurveyTemplate, "调查问卷模板", "Survey template"),
+        Entity("crm.purchase", PurchaseFigure, "采购数据", "Purchase figure", schema=PurchaseFigureSchema),
+    ]
