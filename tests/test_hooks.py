@@ -434,6 +434,84 @@ def test_hook_register_sequences(app, world, client_for, make_app):
         Sequence("notes.x", Tag, "code", reset="monthly")
 
 
+def test_hook_register_entities(app, make_app):
+    from core.entities import EntityRegistry
+    from plugins.crm.models import ContactLog
+    from plugins.crm.schemas import ContactLogSchema
+    with app.app_context():
+        registry = EntityRegistry.current()
+        log = registry.by_key["crm.contactlog"]
+        assert (log.plugin_key, log.model, log.schema) == ("crm", ContactLog, ContactLogSchema)
+        assert registry.entity_of(ContactLog) is log
+        # Core declared its four permissions, with the default grants.
+        perms = PermissionRegistry.current().by_key
+        assert perms["crm.contactlog.read"].grants == set(ROLES)
+        assert perms["crm.contactlog.write"].grants == {"admin", "manager", "staff"}
+        # The screen is named after it and imports with its schema.
+        view = next(v for v in app.extensions["qdesk.plugins"].admin_views if v.model is ContactLog)
+        assert (view.endpoint, view.import_schema) == ("crm_contactlog", ContactLogSchema)
+        # A screen of an undeclared model (the notes example) has an implicit entity.
+        assert registry.entity_of(Note).key == "notes.note" and "notes.note" in registry.implicit
+
+    # Refused at start, naming the plugin: a second entity for a model, its
+    # permissions declared twice, a screen contradicting the entity's name,
+    # a screen naming permissions nobody declares.
+    with pytest.raises(ValueError, match=r"plugin 'twice'.*already the entity 'crm\.contactlog'"):
+        make_app({"twice": plugin_source("twice", """
+            from core.entities import Entity
+            from plugins.crm.models import ContactLog
+
+            @hookimpl
+            def register_entities():
+                return [Entity("twice.log", ContactLog, "登记", "Log")]
+        """)})
+    with pytest.raises(ValueError, match=r"permission 'dup\.thing\.read' declared twice"):
+        make_app({"dup": plugin_source("dup", """
+            from core import crud_permissions
+            from core.entities import Entity
+            from tests.plugins.tasks.models import Task
+
+            @hookimpl
+            def register_entities():
+                return [Entity("dup.thing", Task, "任务", "Task")]
+
+            @hookimpl
+            def register_permissions():
+                return crud_permissions("dup", "thing")
+        """, depends=("tasks",))})
+    with pytest.raises(TypeError, match=r"plugin 'named'.*entity is 'log', but ContactLog is the entity 'crm\.contactlog'"):
+        make_app({"named": plugin_source("named", """
+            from admin.views import CompanyModelView
+            from plugins.crm.models import ContactLog
+
+            class LogView(CompanyModelView):
+                model = ContactLog
+                entity = "log"
+
+            @hookimpl
+            def register_admin_views():
+                return [LogView]
+        """)})
+    with pytest.raises(ValueError, match=r"plugin 'typo': screen TypoView needs the permission\(s\) typo\.contact_log\.create"):
+        make_app({"typo": plugin_source("typo", """
+            from core import crud_permissions
+            from admin.views import CompanyModelView
+            from tests.plugins.tasks.models import Task
+
+            class TypoView(CompanyModelView):
+                model = Task
+                entity = "contact_log"
+
+            @hookimpl
+            def register_permissions():
+                return crud_permissions("typo", "contactlog")
+
+            @hookimpl
+            def register_admin_views():
+                return [TypoView]
+        """, depends=("tasks",))})
+
+
 def _task(world, company="A", user="staff@a.test", **fields):
     with tenancy.acting_as(world.company(company), world.user(user)):
         task = Task(**{"title": "检修空调", **fields})
