@@ -72,7 +72,7 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
                                category=_l("Administration")))
     for view in core_views():
         admin.add_view(view)
-    from admin.holidays import holiday_views  # System → Holiday years (core.holidays)
+    from admin.holidays import holiday_views  # System → Holiday years (core.calendar.holidays)
     for view in holiday_views():
         admin.add_view(view)
     from admin.settings import init_settings_admin  # settings registry, Settings and Calendar screens
@@ -83,7 +83,6 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
 
 def _add_plugin_views(app: Flask, admin: Admin, registry: PluginRegistry) -> None:
     from core.entities import check_names
-    from core.permissions import ACTIONS
     labels = app.extensions.setdefault("qdesk.field_labels", {})
     for key, view_classes in registry.call_each("register_admin_views"):
         info = registry.get(key)
@@ -95,8 +94,10 @@ def _add_plugin_views(app: Flask, admin: Admin, registry: PluginRegistry) -> Non
             # plugin's `label` is usually its own lazy_gettext string.
             view = cls(key, name=getattr(cls, "label", None) or cls.entity.replace("_", " ").title(),
                        category=LazyString(lambda m=info.manifest: m.name(str(get_locale()))))
-            # A screen naming permissions nobody declares stops the start.
-            check_names(key, f"screen {cls.__name__}", [view.permission(a) for a in ACTIONS],
+            # A screen whose read permission nobody declares stops the start (a
+            # typo: contact_log for contactlog); a read-only screen may declare
+            # nothing else (create, write, delete are then never held).
+            check_names(key, f"screen {cls.__name__}", [view.permission("read")],
                         app.extensions["qdesk.permissions"].by_key)
             view.attach_printables(app.extensions["qdesk.printables"].for_model(view.model))
             labels.setdefault(view.model, {}).update(view.column_labels or {})

@@ -20,7 +20,7 @@ from core import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
 from core.security import set_password
-from core.timezone import format_local
+from core.calendar.timezone import format_local
 
 
 class SystemAdminView(DatabaseRefusalMixin, ModelView):

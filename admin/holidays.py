@@ -4,8 +4,8 @@ working days, entered once for all companies (system administrators only).
 The list shows the years (entered here, from the ``chinesecalendar``
 package, or missing) and the days of the chosen year (``?year=2027``); days
 are added, edited and deleted one by one, or a whole year is uploaded
-(``/upload/``, CSV or XLSX, see :mod:`core.holidays`) and an entered year
-removed (``/delete-year/``). The work is in :mod:`core.holidays`.
+(``/upload/``, CSV or XLSX, see :mod:`core.calendar.holidays`) and an entered year
+removed (``/delete-year/``). The work is in :mod:`core.calendar.holidays`.
 """
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError as FormValidationError
 
 from admin.core_views import SystemAdminView
-from core import holidays, inputs, tenancy
+from core import inputs, tenancy
+from core.calendar import holidays
 from core.extensions import db
-from core.holidays import HolidayDay
+from core.calendar.holidays import HolidayDay
 
 MAX_UPLOAD = holidays.MAX_FILE_BYTES
 

@@ -42,7 +42,7 @@ from werkzeug.utils import secure_filename
 from core import imports, tenancy
 from core.imports import FORMULA_STARTS  # noqa: F401  (text starting so is a formula to spreadsheets)
 from core.models import utcnow
-from core.timezone import format_local, is_stamp, local_today, to_local
+from core.calendar.timezone import format_local, is_stamp, local_today, to_local
 
 STORE_SECONDS = 3600
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,7 +82,7 @@ def neutralise(value: Any) -> Any:
 
 def export_datetime(view: Any, value: dt.datetime, name: Any) -> dt.datetime:
     """A date-time cell of an export: a stamp column (naive UTC,
-    :func:`core.timezone.is_stamp`) in the company's zone, any other
+    :func:`core.calendar.timezone.is_stamp`) in the company's zone, any other
     (user-entered, company-local) as stored; still a date-time, so XLSX keeps
     a date cell and CSV writes ``2026-12-01 15:55:46``."""
     return to_local(value) if is_stamp(getattr(view, "model", None), name) else value

@@ -18,10 +18,10 @@ from admin.views import CompanyModelView
 from core import inputs, tenancy
 from core.calendar import company_calendar, company_days
 from core.extensions import db
-from core.models import CompanyCalendarDay
+from core.calendar.days import CompanyCalendarDay
 from core.permissions import has_permission
 from core.settings import SettingsError, get_setting, set_settings, settings_registry, validate_settings
-from core.timezone import local_today
+from core.calendar.timezone import local_today
 
 #: The range a number setting of each type keeps to unless it declares its
 #: own ``min``/``max``: a count of days or hours far beyond ten years breaks

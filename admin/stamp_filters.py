@@ -1,6 +1,6 @@
 """List filters on stamp columns, in company-local time.
 
-A stamp (``info={"stamp": True}``, :mod:`core.timezone`) is stored naive
+A stamp (``info={"stamp": True}``, :mod:`core.calendar.timezone`) is stored naive
 UTC, but a user types dates and times in the company's zone. Flask-Admin's
 date and date-time filters compare the typed value with the column as it
 is; these convert it first:
@@ -15,7 +15,7 @@ is; these convert it first:
   second, "smaller than" before it.
 
 The bounds are converted with the current company's zone when the filter
-runs (:func:`core.timezone.to_utc`, :func:`core.timezone.utc_range`), so the
+runs (:func:`core.calendar.timezone.to_utc`, :func:`core.calendar.timezone.utc_range`), so the
 server's own zone never matters. Labels and operation names are
 Flask-Admin's own (translated by its catalog): the filter classes inherit
 them.
@@ -39,7 +39,7 @@ from typing import Any
 from flask_admin.contrib.sqla import filters as sqla
 from sqlalchemy import and_, or_
 
-from core.timezone import STAMP, to_utc, utc_range
+from core.calendar.timezone import STAMP, to_utc, utc_range
 
 __all__ = ["StampFilterConverter", "stamp_filters", "is_stamp_column",
            "StampDateEqualFilter", "StampDateNotEqualFilter", "StampDateGreaterFilter",

@@ -61,11 +61,11 @@ ENDPOINT_ACTIONS = {
 def datetime_text(view: Any, value: datetime.datetime, name: Any) -> str:
     """A date-time cell in the user's language. A stamp column (naive UTC,
     marked ``info={"stamp": True}`` by core or its plugin:
-    :func:`core.timezone.is_stamp`) is shown in the company's zone; any other
+    :func:`core.calendar.timezone.is_stamp`) is shown in the company's zone; any other
     date-time (user-entered, company-local wall-clock) as it is stored."""
     from babel.dates import format_datetime as babel_datetime
 
-    from core.timezone import is_stamp, to_local
+    from core.calendar.timezone import is_stamp, to_local
     if is_stamp(getattr(view, "model", None), name):
         value = to_local(value)
     # Babel reads a naive value as UTC and, without tzinfo, shows it in UTC:
@@ -76,8 +76,8 @@ def datetime_text(view: Any, value: datetime.datetime, name: Any) -> str:
 def stamp_text(value: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S", zone: str | None = None) -> str:
     """A stamp (naive UTC) as company-local text for templates,
     ``admin_view.stamp_text(entry.at)`` → ``2026-12-01 15:55:46``; ``zone``
-    as in :func:`core.timezone.format_local` (``"offset"`` adds ``(UTC+08:00)``)."""
-    from core.timezone import format_local
+    as in :func:`core.calendar.timezone.format_local` (``"offset"`` adds ``(UTC+08:00)``)."""
+    from core.calendar.timezone import format_local
     return format_local(value, fmt=fmt, zone=zone)
 
 
@@ -282,11 +282,6 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
         (called by ``init_admin``); the selected ids are company-scoped by
         :func:`scoped_action` before anything is rendered."""
         self.printables = tuple(printables)
-        for printable in self.printables:
-            if printable.permission is None and printable.module == self.plugin_key:
-                # Permissions are named after the screen's entity, which the
-                # table name need not match (crm_contact_log → crm.contactlog).
-                object.__setattr__(printable, "permission", self.permission("read"))
         for printable in self.printables:
             name = "print_" + printable.key.replace(".", "_")
             text = LazyString(lambda p=printable: gettext(

@@ -21,7 +21,7 @@ def register_permissions():
 @hookimpl
 def register_settings():
     from core.settings import Setting
-    from core.timezone import DEFAULT_ZONE, check_zone_name
+    from core.calendar.timezone import DEFAULT_ZONE, check_zone_name
     return [
         Setting("core.calendar.weekdays", "weekdays", default=[0, 1, 2, 3, 4],
                 label_zh="工作日", label_en="Working weekdays",
@@ -63,5 +63,5 @@ def register_jobs():
 def dashboard_widgets(company, user):
     # From 1 November: next year's official holidays are neither entered
     # (System → Holiday years) nor in chinesecalendar; a tile for admins.
-    from core.holidays import dashboard_widgets as holiday_widgets
+    from core.calendar.holidays import dashboard_widgets as holiday_widgets
     return holiday_widgets(company, user)

@@ -391,7 +391,7 @@ def calendar_import(file: str, replace: bool) -> None:
     The whole year or nothing: a malformed file is refused with its line numbers."""
     import os
 
-    from core import holidays
+    from core.calendar import holidays
     with open(file, "rb") as f:
         data = f.read(holidays.MAX_FILE_BYTES + 1)
     if len(data) > holidays.MAX_FILE_BYTES:
@@ -412,7 +412,7 @@ def calendar_import(file: str, replace: bool) -> None:
 @with_appcontext
 def calendar_years() -> None:
     """The years around today and every entered year: where their holidays come from."""
-    from core import holidays
+    from core.calendar import holidays
     for y in holidays.year_summaries():
         counts = (f"{y.holidays:3} holidays {y.workdays:3} make-up days" if y.source != "missing"
                   else "plain weekends (no public holidays)")

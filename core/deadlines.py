@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from core.workcal import WorkingCalendar
+from core.calendar.workcal import WorkingCalendar
 
 #: The units a deadline setting may have (D-1).
 UNITS = ("hours", "working_hours", "calendar_days", "working_days")

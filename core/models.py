@@ -6,9 +6,9 @@ Plugin models live in their plugins; company-owned ones inherit
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -19,15 +19,15 @@ ROLES = ("admin", "manager", "staff", "readonly")
 def utcnow() -> datetime:
     """Current UTC time, naive (stored as UTC on every database): the value of
     every stamp (a column marked ``info=stamp_info()``), shown, exported and printed
-    in the company's zone (:mod:`core.timezone`). Never for what a user sees
-    as "now" or a deadline starts from: that is :func:`core.timezone.local_now`."""
+    in the company's zone (:mod:`core.calendar.timezone`). Never for what a user sees
+    as "now" or a deadline starts from: that is :func:`core.calendar.timezone.local_now`."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def stamp_info() -> dict:
     """``Column.info`` marking a stamp column: naive UTC, set by code, shown,
     exported and printed in the company's zone (key
-    :data:`core.timezone.STAMP`): ``mapped_column(DateTime, default=utcnow,
+    :data:`core.calendar.timezone.STAMP`): ``mapped_column(DateTime, default=utcnow,
     info=stamp_info())``. A fresh dict for each column."""
     return {"stamp": True}
 
@@ -201,30 +201,3 @@ class CompanySetting(db.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value!r}"
-
-
-# Imported here (not at the top): core.records imports this module.
-from core.records import CompanyOwnedMixin  # noqa: E402
-
-
-class CompanyCalendarDay(CompanyOwnedMixin, db.Model):
-    """A company's own exception to the working calendar: a day ``off``
-    (company holiday) or an extra ``work`` day, over the China public
-    holidays and make-up days (``core.calendar.company_calendar``)."""
-
-    __tablename__ = "company_calendar_days"
-    __table_args__ = (UniqueConstraint("company_id", "day"),)
-
-    KINDS = ("off", "work")
-
-    day: Mapped[date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(10), default="off")
-    note: Mapped[str | None] = mapped_column(String(200))
-
-    def has_history(self) -> bool:
-        # Deleting a day really deletes it (the audit log keeps the trail),
-        # so the same day can be added again.
-        return False
-
-    def __str__(self) -> str:
-        return f"{self.day.isoformat()} {self.kind}"

@@ -40,7 +40,7 @@ from core import tenancy
 from core.errors import Forbidden, NotFound
 from core.extensions import db
 from core.models import PrintJob, utcnow
-from core.timezone import format_local, local_today
+from core.calendar.timezone import format_local, local_today
 from core.declarations import NamespacedRegistry
 from core.permissions import has_permission
 
@@ -123,13 +123,12 @@ class Printable:
 
     @property
     def needed_permission(self) -> str:
-        """The permission checked before printing."""
+        """The permission checked before printing: ``permission`` (set at
+        start to ``<entity>.read`` of the model's declared entity when the
+        plugin gave none), else named after the table (``notes_note`` →
+        ``notes.note.read``); a name nobody declares stops the start."""
         if self.permission:
             return self.permission
-        from core.entities import entity_of
-        entity = entity_of(self.model)
-        if entity is not None:  # the model's entity says it: <key>.read
-            return entity.permission("read")
         table = self.model.__tablename__
         entity = table[len(self.module) + 1:] if table.startswith(f"{self.module}_") else table
         return f"{self.module}.{entity}.read"
@@ -400,9 +399,12 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     printables = PrintableRegistry.install(app, registry)
     from core.entities import check_names
     declared = app.extensions["qdesk.permissions"].by_key
-    with app.app_context():  # the permission comes from the model's entity
-        for printable in printables.by_key.values():
-            check_names(printable.module, f"printable {printable.key!r}", [printable.needed_permission], declared)
+    entities = app.extensions["qdesk.entities"]
+    for printable in printables.by_key.values():
+        entity = entities.entity_of(printable.model)
+        if printable.permission is None and entity is not None:  # <key>.read of the model's entity
+            object.__setattr__(printable, "permission", entity.permission("read"))
+        check_names(printable.module, f"printable {printable.key!r}", [printable.needed_permission], declared)
     plugin_loaders = {info.key: FileSystemLoader(str(info.path / "templates"))
                       for info in registry.loaded() if info.path is not None}
     env = app.jinja_env.overlay(

@@ -266,7 +266,7 @@ def _non_empty(value: Any) -> None:
 
 
 def _parse_periods(text: str) -> list[list[str]]:
-    from core.workcal import WorkingCalendar
+    from core.calendar.workcal import WorkingCalendar
     periods = []
     for part in [p for p in str(text).split(",") if p.strip()]:
         m = _PERIOD.match(part)

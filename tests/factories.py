@@ -658,8 +658,7 @@ def action_surfaces(spec: ViewSpec, printables: list[Any] | None = None) -> list
         needed[f"assign_{field}"] = _resolve(spec, "write")
     for p in printables if printables is not None else registered_printables():
         if p.model is cls.model:
-            perm = p.permission or (read if p.module == spec.plugin_key else p.needed_permission)
-            needed["print_" + p.key.replace(".", "_")] = perm
+            needed["print_" + p.key.replace(".", "_")] = printable_permission(p)
     for workflow in registered_workflows():  # one transition_<key> per transition
         if workflow.model is cls.model:
             for t in workflow.transitions:
@@ -670,15 +669,21 @@ def action_surfaces(spec: ViewSpec, printables: list[Any] | None = None) -> list
 
 def print_surfaces(printables: list[Any] | None = None, views: list[ViewSpec] | None = None) -> list[Surface]:
     """``/print/<key>/<id>.pdf`` of every printable."""
-    views = views if views is not None else all_screens()
     out = []
     for p in printables if printables is not None else registered_printables():
-        perm = p.permission
-        if perm is None:  # init_admin names it after the module's screen of the model
-            spec = next((v for v in views if v.model is p.model and v.plugin_key == p.module), None)
-            perm = _resolve(spec, "read") if spec is not None else p.needed_permission
-        out.append(Surface("print", "qdesk_print", p.key, "GET", frozenset({perm}), True, p.module))
+        out.append(Surface("print", "qdesk_print", p.key, "GET", frozenset({printable_permission(p)}), True,
+                           p.module))
     return out
+
+
+def printable_permission(p: Any) -> str:
+    """What printing ``p`` needs, as core says it: its own permission, else
+    ``<entity>.read`` of its model's declared entity, else the guess from
+    the table name (``Printable.needed_permission`` without an app)."""
+    if p.permission:
+        return p.permission
+    declared = next((e for e in registered_entities() if e.model is p.model), None)
+    return declared.permission("read") if declared is not None else p.needed_permission
 
 
 def view_surfaces(spec: ViewSpec) -> list[Surface]:

@@ -171,3 +171,18 @@ def test_the_cli_names_the_refusal(app, world, tmp_path):
                                "-o", str(tmp_path / "y.pdf")])
     assert done.exit_code == 0, done.output
     assert (tmp_path / "y.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_job_acts_as_the_system_of_its_company(a, world):
+    """A job or the CLI (a company, no user) may read, change and fire
+    transitions in its company, and only there."""
+    company, user = a
+    log = _log(company, user)
+    with tenancy.acting_as(company, None):
+        assert access.get(ContactLog, log.id) is log
+        access.transition(log, "reply")
+        db.session.commit()
+        assert log.state == "replied"
+    with tenancy.acting_as(world.company("B"), None):
+        with pytest.raises(NotFound):
+            access.get(ContactLog, log.id)

@@ -10,7 +10,8 @@ import pytest
 from core import tenancy
 from core.calendar import company_calendar, company_days
 from core.extensions import db
-from core.models import AuditEntry, CompanyCalendarDay
+from core.models import AuditEntry
+from core.calendar.days import CompanyCalendarDay
 from core.settings import set_settings
 
 # 2026-10-01..07: National Day holidays; 2026-09-20 (Sunday) and 2026-10-10

@@ -61,8 +61,8 @@ def world(world, app, monkeypatch):
     """The shared world with only the example plugins' widgets: the built-in
     plugins (crm, ...) are disabled in A and B, dependents first."""
     registry = app.extensions["qdesk.plugins"]
-    import core.holidays  # next year's holidays are known here (tests/test_holidays.py has the warning)
-    monkeypatch.setattr(core.holidays, "missing_next_year", lambda today=None: None)
+    import core.calendar.holidays  # next year's holidays are known here (tests/test_holidays.py has the warning)
+    monkeypatch.setattr(core.calendar.holidays, "missing_next_year", lambda today=None: None)
     with app.app_context():
         for code in ("A", "B"):
             company = world.company(code)

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from core.deadlines import DeadlineRule, due_at, is_overdue, paused_time
-from core.workcal import WorkingCalendar
+from core.calendar.workcal import WorkingCalendar
 
 D = dt.datetime
 

@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 
-from core.timezone import local_today
+from core.calendar.timezone import local_today
 from tests.fixtures import make_note
 from tests.plugins.notes.admin import NoteView
 

@@ -26,12 +26,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from core import holidays, tenancy
+from core import tenancy
+from core.calendar import holidays
 from core.calendar import company_calendar
 from core.extensions import db
-from core.holidays import HolidayDay, HolidayFileError, HolidayYear, YearExists
-from core.models import CompanyCalendarDay
-from core.workcal import CalendarDataWarning
+from core.calendar.holidays import HolidayDay, HolidayFileError, HolidayYear, YearExists
+from core.calendar.days import CompanyCalendarDay
+from core.calendar.workcal import CalendarDataWarning
 from tests.fixtures import set_user
 
 D = dt.datetime
@@ -145,7 +146,7 @@ def test_company_days_still_win_and_the_holiday_switch_still_applies(app, world)
 
 
 def test_a_year_missing_from_both_is_warned_about_and_counts_weekends(app, world, caplog):
-    with app.app_context(), caplog.at_level(logging.WARNING, logger="core.workcal"):
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="core.calendar.workcal"):
         with pytest.warns(CalendarDataWarning, match="2150"):
             cal = company_calendar(world.company("A"), years=[2150])
         assert "no Chinese holiday data for 2150" in caplog.text and "Holiday years" in caplog.text

@@ -492,7 +492,7 @@ def test_hook_register_entities(app, make_app):
             def register_admin_views():
                 return [LogView]
         """)})
-    with pytest.raises(ValueError, match=r"plugin 'typo': screen TypoView needs the permission\(s\) typo\.contact_log\.create"):
+    with pytest.raises(ValueError, match=r"plugin 'typo': screen TypoView needs the permission\(s\) typo\.contact_log\.read"):
         make_app({"typo": plugin_source("typo", """
             from core import crud_permissions
             from admin.views import CompanyModelView

@@ -536,7 +536,7 @@ def test_settings_of_another_company_stay_unseen(app, world, client_for):
 
 
 def test_calendar_month_shows_only_own_days(app, world, client_for):
-    from core.models import CompanyCalendarDay
+    from core.calendar.days import CompanyCalendarDay
     with app.app_context():
         day = make(CompanyCalendarDay, world.company("A"), world.user("admin@a.test"))
         note, month = day.note, day.day.strftime("%Y-%m")

@@ -1,4 +1,4 @@
-"""Deadline arithmetic (core.workcal): cases worked by hand from the calendar.
+"""Deadline arithmetic (core.calendar.workcal): cases worked by hand from the calendar.
 
 Default calendar: Monday-Friday, 08:30-12:00 and 13:30-17:30 (7.5 h a day).
 
@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from core.workcal import CalendarDataWarning, WorkingCalendar
+from core.calendar.workcal import CalendarDataWarning, WorkingCalendar
 
 PLAIN = WorkingCalendar()
 

@@ -258,7 +258,7 @@ def test_logging_a_call_on_the_screen_counts_reply_due_and_ignores_a_forged_stat
 
 
 def _fresh_and_overdue(app, world):
-    from core.timezone import local_now
+    from core.calendar.timezone import local_now
     with app.app_context():
         company, user = world.company("A"), world.user("staff@a.test")
         cust = customer(company, user, "K1", "浙江")

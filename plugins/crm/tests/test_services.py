@@ -15,7 +15,7 @@ from core import db, tenancy
 from core.kpis import KpiUnavailable, kpi_value
 from core.modules import disable_module
 from core.settings import set_settings
-from core.timezone import local_now
+from core.calendar.timezone import local_now
 from plugins.crm.models import (ContactLog, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,
                                 SurveyQuestion, SurveyResponse, SurveyTemplate)
 from plugins.crm.services import (CrmError, classify_period, csi_between, csi_trend,

@@ -26,7 +26,7 @@ The decision (``../shared/domain/README.md`` D-3), applied everywhere:
 The zone is the company setting ``core.timezone`` (an IANA name, default
 ``Asia/Shanghai``)::
 
-    from core.timezone import local_now, to_local
+    from core.calendar.timezone import local_now, to_local
     due = company_calendar().add_working_days(local_now(), 3)   # local
     shown = to_local(record.created_at)                          # UTC stamp → local
 

@@ -1,15 +1,15 @@
 """A company's working calendar (core public API).
 
-:func:`company_calendar` builds the :class:`core.workcal.WorkingCalendar`
+:func:`company_calendar` builds the :class:`core.calendar.workcal.WorkingCalendar`
 every plugin uses for deadlines::
 
     from core.calendar import company_calendar
     due = company_calendar().add_working_days(received_at, 3)
 
 It is mainland China's public holidays and 调休 make-up working days (a year
-a system administrator entered, :mod:`core.holidays`, else the
+a system administrator entered, :mod:`core.calendar.holidays`, else the
 ``chinesecalendar`` package, see :meth:`WorkingCalendar.china`), then the
-company's own days (:class:`core.models.CompanyCalendarDay`: ``off`` days are
+company's own days (:class:`core.calendar.days.CompanyCalendarDay`: ``off`` days are
 added to the holidays, ``work`` days to the working days), with the working
 weekdays and daily working periods of the company's settings
 ``core.calendar.weekdays`` and ``core.calendar.hours``. A company can switch
@@ -21,10 +21,12 @@ import datetime as dt
 import functools
 from typing import Iterable
 
-from core import holidays, tenancy
-from core.models import Company, CompanyCalendarDay
+from core import tenancy
+from core.calendar import holidays
+from core.models import Company
+from core.calendar.days import CompanyCalendarDay
 from core.settings import get_setting, periods_as_times
-from core.workcal import WorkingCalendar
+from core.calendar.workcal import WorkingCalendar
 
 default_years = holidays.default_years  # the years a calendar covers (company-local)
 
@@ -35,8 +37,8 @@ def local_now(company: Company | None = None) -> dt.datetime:
     the server's clock: deadlines are counted in the company's office hours,
     as the working calendar counts them, so user-entered times (a contact's
     ``occurred_at``) and the due times computed from them are stored the same
-    way. Delegates to :func:`core.timezone.local_now`."""
-    from core.timezone import local_now as _local_now
+    way. Delegates to :func:`core.calendar.timezone.local_now`."""
+    from core.calendar.timezone import local_now as _local_now
     return _local_now(company)
 
 __all__ = ["company_calendar", "company_days", "default_years"]
@@ -71,7 +73,7 @@ def company_calendar(company: Company | None = None,
     China's public holidays and make-up days for ``years`` (default
     :func:`default_years`; dates outside them count as plain weekends, see
     :meth:`WorkingCalendar.china`): a year entered under System → Holiday
-    years (:func:`core.holidays.entered_days`) before the ``chinesecalendar``
+    years (:func:`core.calendar.holidays.entered_days`) before the ``chinesecalendar``
     package, a year in neither as plain weekends (warned about in the log),
     then the company's own days off and extra
     working days, with its working weekdays and hours from its settings.

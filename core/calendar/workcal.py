@@ -46,7 +46,7 @@ Chinese public holidays
 -----------------------
 :meth:`WorkingCalendar.china` takes public holidays and 调休 make-up working
 days first from the years it is given as ``entered`` (the official schedules
-a system administrator entered, :mod:`core.holidays`; passed in, this module
+a system administrator entered, :mod:`core.calendar.holidays`; passed in, this module
 reads no database), then from the ``chinesecalendar`` package (import name
 ``chinese_calendar``), which carries the State Council's yearly announcements
 (version 1.11.0 knows 2004-2026; newer releases add each year once it is
@@ -198,7 +198,7 @@ class WorkingCalendar:
         ``chinesecalendar`` package.
 
         ``entered`` maps a year to its ``(holidays, make-up working days)``,
-        the official schedule entered by hand (:func:`core.holidays.entered_days`);
+        the official schedule entered by hand (:func:`core.calendar.holidays.entered_days`);
         such a year replaces the library's data for that year entirely. Its
         dates outside that year are ignored.
 

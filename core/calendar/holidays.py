@@ -68,9 +68,9 @@ _DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\Z")
 def default_years(today: dt.date | None = None) -> range:
     """The years a calendar covers unless told otherwise: last year to
     two years ahead (deadlines of old items and of items due next year),
-    from the company's local date (:func:`core.timezone.local_today`)."""
+    from the company's local date (:func:`core.calendar.timezone.local_today`)."""
     if today is None:
-        from core.timezone import local_today
+        from core.calendar.timezone import local_today
         today = local_today()
     return range(today.year - 1, today.year + 3)
 
@@ -460,10 +460,10 @@ def library_days(year: int) -> list[tuple[dt.date, str, str]]:
 
 def missing_next_year(today: dt.date | None = None) -> int | None:
     """Next year, when ``today`` (default: the current company's local date,
-    :func:`core.timezone.local_now`) is on or after 1 November and next year
+    :func:`core.calendar.timezone.local_now`) is on or after 1 November and next year
     is neither entered nor known to ``chinesecalendar``; else None."""
     if today is None:
-        from core.timezone import local_now
+        from core.calendar.timezone import local_now
         today = local_now().date()
     if today.month < WARN_FROM_MONTH:
         return None
