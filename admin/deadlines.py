@@ -1,4 +1,4 @@
-"""What every declared deadline (:mod:`core.deadline_clocks`) shows on its
+"""What every declared deadline (:mod:`core.deadlines`) shows on its
 screen, with no code in the plugin: the due column with a badge (overdue,
 due soon, met late), a filter by the clock's state, and ``?overdue=<key>``
 (the dashboard tile's link) listing the overdue records, the longest
@@ -12,8 +12,9 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from core.calendar import local_now
-from core.deadline_clocks import Deadline, badge, clocks_for, filter_clause
+from admin.formatting import datetime_text
+from core.calendar.timezone import local_now
+from core.deadlines import Deadline, badge, clocks_for, filter_clause
 
 #: Badge → (CSS class, text).
 BADGE_STYLES = {
@@ -80,7 +81,6 @@ class DeadlineMixin:
 
     def _due_formatter(self, d: Deadline) -> Any:
         def formatter(view: Any, context: Any, model: Any, name: str) -> Any:
-            from admin.views import datetime_text
             value = getattr(model, d.due_field)
             text = datetime_text(view, value, name) if value is not None else ""
             return badge_markup(view.deadline_badge(d, model), text)

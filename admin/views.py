@@ -17,16 +17,13 @@ import).
 """
 from __future__ import annotations
 
-import datetime
-import decimal
 import types
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.model import typefmt
 from flask_admin.model.form import converts  # noqa: F401  (re-exported for plugins)
-from flask_babel import LazyString, format_date, format_decimal, get_locale, gettext, lazy_gettext
+from flask_babel import LazyString, get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 from sqlalchemy import Unicode, cast, func, or_
 
@@ -34,6 +31,7 @@ from sqlalchemy import Unicode, cast, func, or_
 from admin.actions import BulkAssignMixin, scoped_action, scoped_expose  # noqa: F401
 from admin.deadlines import DeadlineMixin
 from admin.errors import http_errors
+from admin.formatting import LOCALE_DETAIL_FORMATTERS, LOCALE_FORMATTERS, datetime_text, stamp_text  # noqa: F401
 from admin.forms import (BoundedModelConverter, ColumnBounds, ScopedAjaxLoader,  # noqa: F401
                          ScopedModelConverter, bound_list_args, choose_text)
 from admin.history import action_label, changes_markup, comment_markup
@@ -41,7 +39,7 @@ from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa:
 from admin.stamp_filters import StampFilterConverter
 from admin.saving import DATABASE_REFUSED, SavingMixin, conflict_message, database_refused  # noqa: F401
 from admin.transitions import WorkflowMixin
-from core import access, inputs, tenancy
+from core import access, tenancy
 from core.extensions import db
 from core.models import AuditEntry
 from core.permissions import has_permission
@@ -58,43 +56,6 @@ ENDPOINT_ACTIONS = {
 }
 
 
-def datetime_text(view: Any, value: datetime.datetime, name: Any) -> str:
-    """A date-time cell in the user's language. A stamp column (naive UTC,
-    marked ``info={"stamp": True}`` by core or its plugin:
-    :func:`core.calendar.timezone.is_stamp`) is shown in the company's zone; any other
-    date-time (user-entered, company-local wall-clock) as it is stored."""
-    from babel.dates import format_datetime as babel_datetime
-
-    from core.calendar.timezone import is_stamp, to_local
-    if is_stamp(getattr(view, "model", None), name):
-        value = to_local(value)
-    # Babel reads a naive value as UTC and, without tzinfo, shows it in UTC:
-    # as it is (flask_babel's format_datetime would move it to BABEL_DEFAULT_TIMEZONE).
-    return babel_datetime(value, "medium", locale=get_locale())
-
-
-def stamp_text(value: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S", zone: str | None = None) -> str:
-    """A stamp (naive UTC) as company-local text for templates,
-    ``admin_view.stamp_text(entry.at)`` → ``2026-12-01 15:55:46``; ``zone``
-    as in :func:`core.calendar.timezone.format_local` (``"offset"`` adds ``(UTC+08:00)``)."""
-    from core.calendar.timezone import format_local
-    return format_local(value, fmt=fmt, zone=zone)
-
-
-# Dates, times and decimals on screens follow the user's language; stamps are
-# shown in the company's zone (exports keep plain values, for spreadsheets,
-# with stamps in the company's zone too: admin.imports).
-LOCALE_FORMATTERS = {
-    **typefmt.BASE_FORMATTERS,
-    datetime.datetime: datetime_text,
-    datetime.date: lambda view, value, name: format_date(value, "medium"),
-    decimal.Decimal: lambda view, value, name: format_decimal(value),
-}
-LOCALE_DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS,
-                            **{t: LOCALE_FORMATTERS[t] for t in (datetime.datetime, datetime.date, decimal.Decimal)},
-                            bool: lambda view, value, name: gettext("Yes") if value else gettext("No")}
-
-# Labels of the columns core adds to every company-owned record.
 SYSTEM_LABELS = {"created_at": lazy_gettext("Created at"), "updated_at": lazy_gettext("Updated at"),
                  "created_by": lazy_gettext("Created by"), "updated_by": lazy_gettext("Updated by"),
                  "archived_at": lazy_gettext("Archived at")}
@@ -160,7 +121,7 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
         kwargs.setdefault("endpoint", f"{plugin_key}_{self.entity}")
         kwargs.setdefault("url", f"/admin/{plugin_key}/{self.entity}")
         self.column_labels = {**SYSTEM_LABELS, **(self.column_labels or {})}
-        from core.deadline_clocks import deadlines_for
+        from core.deadlines import deadlines_for
         from core.workflow import workflow_for
         self.workflow = workflow_for(self.model)
         self._deadline_setup(deadlines_for(self.model))
@@ -413,7 +374,7 @@ def kept_fields(model: type) -> dict[str, str]:
     """The fields of ``model`` that only core sets, with what keeps them:
     the workflow's state field, the numbers of sequences no user sets, the
     due moments of deadlines."""
-    from core.deadline_clocks import deadlines_for
+    from core.deadlines import deadlines_for
     from core.sequences import number_fields
     from core.workflow import workflow_for
     kept = {name: "sequence" for name in number_fields(model)}

@@ -139,7 +139,7 @@ def scoped(model: type, ids: Iterable[Any], strict: bool = False) -> list[Any]:
 
 
 def _kept(ent: Entity, values: Mapping[str, Any]) -> None:
-    from core.deadline_clocks import deadlines_for
+    from core.deadlines import deadlines_for
     from core.sequences import number_fields
     from core.workflow import workflow_for
     kept = set(number_fields(ent.model)) | {d.due_field for d in deadlines_for(ent.model)}

@@ -74,8 +74,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_sequences(app, registry)  # after the settings: declares the prefix settings
     from core.workflow import init_workflows
     init_workflows(app, registry)  # after the permissions its transitions name
-    from core.deadline_clocks import init_deadlines, on_time_kpis
+    from core.deadlines import dashboard_widgets as deadline_tiles, init_deadlines, on_time_kpis
     deadlines = init_deadlines(app, registry)  # after the settings and workflows it names
+    app.extensions.setdefault("qdesk.declared_tiles", []).append(deadline_tiles)  # overdue tile per deadline
     kpis = KpiRegistry.install(app, registry)
     for owner, items in on_time_kpis(deadlines).items():  # <deadline>.on_time of each deadline
         kpis.add(owner, items)

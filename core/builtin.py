@@ -50,7 +50,7 @@ def register_settings():
 
 @hookimpl
 def register_jobs():
-    from core.deadline_clocks import check_breaches
+    from core.deadlines import check_breaches
     from core.jobs import Job
 
     def run(company):

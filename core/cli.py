@@ -316,7 +316,7 @@ def jobs_run(keys: tuple[str, ...], company_code: str | None) -> None:
 # --- deadlines --------------------------------------------------------------
 @main.group()
 def deadlines() -> None:
-    """Declared deadlines (core.deadline_clocks)."""
+    """Declared deadlines (core.deadlines)."""
 
 
 @deadlines.command("check")
@@ -338,7 +338,7 @@ def deadlines_check(company_code: str | None) -> None:
 @with_appcontext
 def deadlines_list() -> None:
     """The declared deadlines and the settings that time them."""
-    from core.deadline_clocks import DeadlineRegistry
+    from core.deadlines import DeadlineRegistry
     for key, d in sorted(DeadlineRegistry.current().by_key.items()):
         click.echo(f"{key:32} {d.label_en or '-'} / {d.label_zh or '-'}  ({', '.join(d.setting_keys)})")
 

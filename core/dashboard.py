@@ -308,13 +308,19 @@ def collect_widgets(company: Any, user: Any) -> list[PlacedWidget]:
 
 
 def _declared_tiles(registry: Any, company: Any, user: Any, plugin: str) -> list[Widget]:
-    from core.deadline_clocks import dashboard_widgets as deadline_tiles
-    try:
-        urls = {view.model: view.url for view in registry.admin_views}
-        return [validate(w) for w in deadline_tiles(company, user, urls, plugin=plugin)]
-    except Exception:  # noqa: BLE001 - one declaration must not break the home page
-        log.exception("dashboard: the deadline tiles of plugin %r failed; they are skipped", plugin)
-        return []
+    """The tiles core makes of what ``plugin`` declared: each provider in
+    ``app.extensions["qdesk.declared_tiles"]`` (a deadline's overdue tile,
+    registered by ``create_app``) is called with the company, the user, the
+    screens' list URLs by model and the plugin."""
+    out: list[Widget] = []
+    urls = {view.model: view.url for view in registry.admin_views}
+    for provider in current_app.extensions.get("qdesk.declared_tiles", []):
+        try:
+            out.extend(validate(w) for w in provider(company, user, urls, plugin=plugin))
+        except Exception:  # noqa: BLE001 - one declaration must not break the home page
+            log.exception("dashboard: the declared tiles of plugin %r failed; they are skipped", plugin)
+    return out
+
 
 
 # --- static files ---------------------------------------------------------------

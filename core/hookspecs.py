@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.settings import Setting
     from core.workflow import Workflow
     from core.entities import Entity
-    from core.deadline_clocks import Deadline
+    from core.deadlines import Deadline
 
 PROJECT = "qdesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -219,7 +219,7 @@ def register_deadlines() -> list[Deadline]:
     badge in lists, an overdue filter, a dashboard tile, an on-time KPI
     ``<key>.on_time`` and the breach check ``qdesk deadlines check``.
 
-    :return: ``core.deadline_clocks.Deadline`` objects, e.g.
+    :return: ``core.deadlines.Deadline`` objects, e.g.
         ``[Deadline("crm.contactlog.reply", ContactLog, start="occurred_at",
         amount="crm.reply_in_province", due_field="reply_due", done=("replied", "closed"),
         met_field="replied_at")]``.

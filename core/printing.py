@@ -413,8 +413,8 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     # A stamp (naive UTC) printed by a form, in the company's zone:
     # {{ record.created_at|local_time }} → 2026-12-01 15:55; |local_time("%Y-%m-%d").
     env.filters["local_time"] = lambda value, fmt="%Y-%m-%d %H:%M": format_local(value, fmt=fmt)
-    # {% if record is overdue %}: a declared deadline of the record is past due (core.deadline_clocks).
-    from core.deadline_clocks import is_overdue
+    # {% if record is overdue %}: a declared deadline of the record is past due (core.deadlines).
+    from core.deadlines import is_overdue
     env.tests["overdue"] = is_overdue
     app.extensions["qdesk.print_env"] = env
     font_file = app.config.get("PRINT_FONT_FILE")

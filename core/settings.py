@@ -297,7 +297,7 @@ def parse_deadline(value: Any) -> Any:
     from a rule, a dict ``{"amount", "unit", "roll"}`` or a text ``"2
     calendar_days"`` / ``"4 calendar_days roll"``. :class:`ValidationError`
     (translated) when it is not one."""
-    from core.deadlines import UNITS, DeadlineRule
+    from core.deadlines.counting import UNITS, DeadlineRule
     if isinstance(value, DeadlineRule):
         return value
     if isinstance(value, str):

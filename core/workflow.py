@@ -318,7 +318,7 @@ def transition(record: Any, key: str, comment: str | None = None) -> Transition:
     commits. Raises :class:`~core.errors.Forbidden`,
     :class:`~core.errors.Conflict` or :class:`~core.errors.Invalid` and
     changes nothing when it may not fire (see the module docstring)."""
-    from core.calendar import local_now
+    from core.calendar.timezone import local_now
     wf = workflow_for(type(record))
     if wf is None:
         raise Invalid(_gettext("%(what)s has no workflow.", what=type(record).__name__))

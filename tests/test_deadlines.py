@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from core.deadlines import DeadlineRule, due_at, is_overdue, paused_time
+from core.deadlines import DeadlineRule, due_at, is_overdue_at, paused_time
 from core.calendar.workcal import WorkingCalendar
 
 D = dt.datetime
@@ -77,11 +77,11 @@ def test_a_pause_in_a_day_deadline_adds_the_days_it_started(china):
 
 def test_overdue_and_met_late():
     due = D(2024, 10, 8, 23, 59, 59)
-    assert not is_overdue(due, D(2024, 10, 8, 23, 0))
-    assert is_overdue(due, D(2024, 10, 9, 0, 0))
-    assert not is_overdue(due, D(2024, 10, 12), done_at=D(2024, 10, 8, 9, 0))
-    assert is_overdue(due, D(2024, 10, 12), done_at=D(2024, 10, 9, 9, 0))  # met late
-    assert not is_overdue(None, D(2024, 10, 12))
+    assert not is_overdue_at(due, D(2024, 10, 8, 23, 0))
+    assert is_overdue_at(due, D(2024, 10, 9, 0, 0))
+    assert not is_overdue_at(due, D(2024, 10, 12), done_at=D(2024, 10, 8, 9, 0))
+    assert is_overdue_at(due, D(2024, 10, 12), done_at=D(2024, 10, 9, 9, 0))  # met late
+    assert not is_overdue_at(None, D(2024, 10, 12))
 
 
 @pytest.mark.parametrize("args, error", [

@@ -621,7 +621,7 @@ def test_a_screen_listing_a_kept_field_stops_the_start(make_app):
 def test_hook_register_deadlines(app, world, client_for, make_app):
     import datetime as dt
     import time_machine
-    from core.deadline_clocks import DeadlineClock, DeadlineRegistry, check_breaches, on_time_rate
+    from core.deadlines import DeadlineClock, DeadlineRegistry, check_breaches, on_time_rate
     shanghai = dt.timezone(dt.timedelta(hours=8))
 
     def at(*args):
@@ -693,7 +693,7 @@ def test_hook_register_deadlines(app, world, client_for, make_app):
     # Declarations are checked at start, naming the plugin.
     with pytest.raises(ValueError, match=r"plugin 'dlset'.*'notes\.reply_hours' is not a declared setting of type deadline"):
         make_app({"dlset": plugin_source("dlset", """
-            from core.deadline_clocks import Deadline
+            from core.deadlines import Deadline
             from tests.plugins.tasks.models import Task
 
             @hookimpl

@@ -22,13 +22,12 @@ import functools
 from typing import Iterable
 
 from core import tenancy
-from core.calendar import holidays
+from core.calendar.holidays import default_years, entered_days
 from core.models import Company
 from core.calendar.days import CompanyCalendarDay
 from core.settings import get_setting, periods_as_times
 from core.calendar.workcal import WorkingCalendar
 
-default_years = holidays.default_years  # the years a calendar covers (company-local)
 
 
 def local_now(company: Company | None = None) -> dt.datetime:
@@ -86,7 +85,7 @@ def company_calendar(company: Company | None = None,
     years_set = set(years if years is not None else default_years())
     years_set.update(d.day.year for d in days)
     china = bool(get_setting("core.calendar.china_holidays", company))
-    entered = holidays.entered_days(years_set) if china else {}
+    entered = entered_days(years_set) if china else {}
     base = _base(tuple(sorted(years_set)), china,
                  frozenset(get_setting("core.calendar.weekdays", company)),
                  periods_as_times(get_setting("core.calendar.hours", company)),

@@ -2,7 +2,7 @@
 
 A fired transition is the record's audit entry with its key and the
 user's comment (core/workflow.py); each declared deadline of a record has a
-clock (core/deadline_clocks.py), the overdue filter served by an index.
+clock (core/deadlines/), the overdue filter served by an index.
 
 Revision ID: ec002e7968be
 Revises: e4b8f3c0d512

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView, scoped_action, scoped_expose, text_lines
 from core import db, tenancy
-from core.deadline_clocks import is_overdue
+from core.deadlines import is_overdue
 from core.errors import Invalid
 
 from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now

@@ -1,9 +1,9 @@
-"""The contact log's reply deadline (core.deadline_clocks).
+"""The contact log's reply deadline (core.deadlines).
 
 省内二天、省外四天 (seed 002-B), calendar days by D-15, each a company
 setting of amount and unit; a customer whose province is unknown gets the
 in-province time limit. Core counts, stores and checks it."""
-from core.deadline_clocks import Deadline
+from core.deadlines import Deadline
 
 
 def _reply_setting(log) -> str:

@@ -3,7 +3,7 @@ from core.kpis import Kpi
 
 
 def kpis() -> list[Kpi]:
-    from core.deadline_clocks import late_rate
+    from core.deadlines import late_rate
 
     from .services import csi_between, visit_completion_rate
     return [

@@ -1,4 +1,4 @@
-"""The contact log on core's services: its reply deadline (core.deadline_clocks,
+"""The contact log on core's services: its reply deadline (core.deadlines,
 D-1/D-2/D-15), its workflow 待答复 → 已答复 → 已关闭 (core.workflow) and its
 numbers (core.sequences).
 
@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from core import db, tenancy
-from core.deadline_clocks import DeadlineClock, DueComputed, is_overdue
+from core.deadlines import DeadlineClock, DueComputed, is_overdue
 from core.errors import Conflict, Forbidden, Invalid
 from core.models import AuditEntry
 from core.settings import set_settings

@@ -1,6 +1,6 @@
 """Demo data of the CRM for both demo companies."""
 from core import db, tenancy
-from core.deadline_clocks import is_overdue
+from core.deadlines import is_overdue
 from core.demo import load_demo
 from core.models import Company
 from plugins.crm.models import ContactLog, ContactPerson, Customer, ReturnVisit, SurveyResponse

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from core import migrate
 from core.extensions import db
 from core.settings import get_setting
-from core.deadline_clocks import DeadlineClock
+from core.deadlines import DeadlineClock
 from core.models import Company
 from plugins.crm.models import ContactLog
 

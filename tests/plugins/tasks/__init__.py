@@ -61,7 +61,7 @@ def register_workflows():
 def register_deadlines():
     import datetime as dt
 
-    from core.deadline_clocks import Deadline
+    from core.deadlines import Deadline
     from .models import Task
     return [Deadline("tasks.task.resolve", Task, start="opened_at", amount="tasks.resolve_within",
                      due_field="due_at", done=("done",), met_field="done_at", pause_states=("waiting",),

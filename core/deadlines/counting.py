@@ -153,7 +153,7 @@ def due_at(start: dt.datetime, rule: DeadlineRule, calendar: WorkingCalendar,
     return end_of(_nth_working_day_after(calendar, start.date(), days))
 
 
-def is_overdue(due: dt.datetime | None, now: dt.datetime, done_at: dt.datetime | None = None) -> bool:
+def is_overdue_at(due: dt.datetime | None, now: dt.datetime, done_at: dt.datetime | None = None) -> bool:
     """Whether a deadline ``due`` is breached at ``now`` (company-local):
     not done by then, or done after it."""
     if due is None:

@@ -1,0 +1,203 @@
+"""Declared deadlines: :class:`Deadline` (what a plugin returns from
+``register_deadlines``) and the registry that checks them at start."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from flask import current_app, has_app_context
+from sqlalchemy import DateTime, inspect
+
+from core.declarations import ModelRegistry, mark_owner
+from core.errors import Invalid
+
+__all__ = ["Deadline", "DeadlineRegistry", "DueComputed", "init_deadlines", "deadlines_for"]
+
+
+def _gettext(message: str, **values: Any) -> str:
+    try:
+        from flask_babel import gettext
+        return gettext(message, **values)
+    except Exception:
+        return message % values if values else message
+
+
+class DueComputed(Invalid):
+    """A due moment kept by core was changed by hand; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit on the records of one entity.
+
+    :param key: ``<plugin>.<entity>.<name>`` (``crm.contactlog.reply``); its
+        entity part is the permission prefix (``crm.contactlog.read``).
+    :param model: the company-owned model.
+    :param start: the date-time field the deadline counts from (company-local;
+        filled with the local now when a new record leaves it empty).
+    :param amount: the key of a company setting of type ``deadline`` (amount
+        and unit), or a function ``record -> setting key`` choosing one of
+        ``settings`` (in- or out-of-province).
+    :param due_field: the date-time column core keeps the due moment in.
+    :param done: the states (of the model's workflow) in which it is met, or
+        a function ``record -> bool``.
+    :param met_field: a date-time field holding when it was met (stamped by a
+        transition, e.g. ``replied_at``); empty or absent: the moment ``done``
+        became true.
+    :param pause_states: workflow states in which the clock stands still
+        (waiting for the customer).
+    :param remind_before: how long before the due moment it counts as "due
+        soon" (badge, tile); ``None``: never.
+    :param depends: fields whose change counts the deadline again (those the
+        ``amount`` function reads, e.g. ``customer_id``).
+    :param settings: with a function ``amount``: every key it may return.
+    :param label_zh: / :param label_en: what is due (来电来函答复 / Reply).
+    :param tile_zh: / :param tile_en: the dashboard tile's title (default
+        "逾期：<label>" / "Overdue: <label>").
+    """
+
+    key: str
+    model: type
+    start: str
+    amount: str | Callable[[Any], str]
+    due_field: str
+    done: tuple[str, ...] | Callable[[Any], bool] = ()
+    met_field: str | None = None
+    pause_states: tuple[str, ...] = ()
+    remind_before: dt.timedelta | None = None
+    depends: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
+    label_zh: str = ""
+    label_en: str = ""
+    tile_zh: str = ""
+    tile_en: str = ""
+    plugin_key: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        parts = self.key.split(".")
+        if len(parts) != 3 or not all(p and p.replace("_", "").isalnum() and p.islower() for p in parts):
+            raise ValueError(f"deadline {self.key!r} must look like <plugin>.<entity>.<name>")
+        if not hasattr(self.model, "company_id"):
+            raise ValueError(f"deadline {self.key!r}: model {self.model!r} is not company-owned")
+        if callable(self.amount) and not self.settings:
+            raise ValueError(f"deadline {self.key!r}: a function amount must list the setting keys it "
+                             "may return in settings=(...)")
+        if not callable(self.amount) and not isinstance(self.amount, str):
+            raise TypeError(f"deadline {self.key!r}: amount is a setting key or a function")
+        if isinstance(self.done, str):
+            object.__setattr__(self, "done", (self.done,))
+        if not callable(self.done) and not self.done:
+            raise ValueError(f"deadline {self.key!r}: say when it is met (done=states or a function)")
+        if self.remind_before is not None and self.remind_before <= dt.timedelta():
+            raise ValueError(f"deadline {self.key!r}: remind_before must be positive")
+
+    @property
+    def module(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def entity_key(self) -> str:
+        """``crm.contactlog`` of ``crm.contactlog.reply``: the permission prefix."""
+        return self.key.rsplit(".", 1)[0]
+
+    @property
+    def setting_keys(self) -> tuple[str, ...]:
+        return tuple(self.settings) if callable(self.amount) else (self.amount,)
+
+    def setting_key(self, record: Any) -> str:
+        key = self.amount(record) if callable(self.amount) else self.amount
+        if key not in self.setting_keys:
+            raise ValueError(f"deadline {self.key!r}: amount chose {key!r}, not one of {self.setting_keys}")
+        return key
+
+    def label(self, locale: str | None = None) -> str:
+        zh = str(locale or _locale()).startswith("zh")
+        return (self.label_zh if zh else self.label_en) or self.key
+
+    def _state(self, record: Any) -> Any:
+        from core.workflow import workflow_for
+        wf = workflow_for(type(record))
+        return getattr(record, wf.field) if wf is not None else None
+
+    def is_done(self, record: Any) -> bool:
+        if callable(self.done):
+            return bool(self.done(record))
+        return self._state(record) in self.done
+
+    def is_paused(self, record: Any) -> bool:
+        return bool(self.pause_states) and self._state(record) in self.pause_states
+
+
+def _locale() -> str:
+    try:
+        from flask_babel import get_locale
+        return str(get_locale() or "zh")
+    except Exception:
+        return "en"
+
+
+class DeadlineRegistry(ModelRegistry[Deadline]):
+    """Every declared deadline, by key (``app.extensions["qdesk.deadlines"]``)."""
+
+    kind, item_type, hook, extension = "deadline", Deadline, "register_deadlines", "qdesk.deadlines"
+
+    def accept(self, owner: str, item: Deadline) -> None:
+        where = f"plugin {owner!r}: deadline {item.key!r}"
+        mapper = inspect(item.model)
+        columns = mapper.columns
+        for role, name in (("start", item.start), ("due_field", item.due_field), ("met_field", item.met_field)):
+            if name is None:
+                continue
+            if name not in columns or not isinstance(columns[name].type, DateTime):
+                raise ValueError(f"{where}: {role} {name!r} is not a date-time column of {item.model.__name__}")
+        for name in item.depends:
+            if name not in mapper.attrs:
+                raise ValueError(f"{where}: depends on {name!r}, which {item.model.__name__} does not have")
+        taken = [d for d in self.declared_on(item.model) if d.due_field == item.due_field]
+        if taken:
+            raise ValueError(f"{where}: {item.model.__name__}.{item.due_field} already keeps {taken[0].key!r}")
+        mark_owner(item, owner)
+        self.index(item)
+
+    def check(self, settings: Any, workflows: Any, permissions: Iterable[str]) -> None:
+        """At start: the settings exist and are deadlines, the states are
+        the workflow's, the entity's read permission exists."""
+        names = set(permissions)
+        for d in self.by_key.values():
+            where = f"plugin {d.plugin_key!r}: deadline {d.key!r}"
+            for key in d.setting_keys:
+                declared = settings.by_key.get(key)
+                if declared is None or declared.type != "deadline":
+                    raise ValueError(f"{where}: amount setting {key!r} is not a declared setting of type deadline")
+            states = [*((() if callable(d.done) else d.done)), *d.pause_states]
+            if states:
+                wf = workflows.workflow_of(d.model)
+                if wf is None:
+                    raise ValueError(f"{where}: names states {states} but {d.model.__name__} has no workflow")
+                unknown = [s for s in states if s not in wf.states]
+                if unknown:
+                    raise ValueError(f"{where}: {', '.join(unknown)} not states of workflow {wf.key!r}")
+            if f"{d.entity_key}.read" not in names:
+                raise ValueError(f"{where}: no plugin declares the permission {d.entity_key}.read")
+
+
+def init_deadlines(app: Any, plugins: Any) -> DeadlineRegistry:
+    """Collect every plugin's ``register_deadlines`` at start (after the
+    settings and workflows) and check what they name."""
+    registry = DeadlineRegistry.install(app, plugins)
+    registry.check(app.extensions["qdesk.settings"], app.extensions["qdesk.workflows"],
+                   app.extensions["qdesk.permissions"].by_key)
+    return registry
+
+
+def _registry() -> DeadlineRegistry | None:
+    if not has_app_context():
+        return None
+    return current_app.extensions.get(DeadlineRegistry.extension)
+
+
+def deadlines_for(model: type) -> list[Deadline]:
+    """The deadlines declared on ``model``."""
+    registry = _registry()
+    return registry.for_model(model) if registry is not None else []

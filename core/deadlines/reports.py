@@ -1,0 +1,123 @@
+"""What every declared deadline reports: overdue counts, the breach
+check (job ``core.deadlines_check``), on-time and late rates (the
+``<key>.on_time`` KPI) and the dashboard tile."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from core import tenancy
+from core.deadlines.clocks import OPEN, DeadlineClock, _active
+from core.deadlines.declared import Deadline, DeadlineRegistry, _registry
+from core.extensions import db
+from core.models import utcnow
+
+__all__ = ["overdue_count", "check_breaches", "on_time_rate", "late_rate", "on_time_kpis", "dashboard_widgets"]
+
+
+def overdue_count(d: Deadline, company: Any, now: dt.datetime | None = None) -> int:
+    """How many of ``company``'s (not archived) records are past ``d``."""
+    from core.calendar.timezone import local_now
+    now = now or local_now(company)
+    c = DeadlineClock
+    query = select(func.count()).select_from(c).where(c.company_id == company.id, c.deadline == d.key,
+                                                     c.status.in_(OPEN), c.due_at < now)
+    return db.session.execute(_active(d, query)).scalar_one()
+
+
+def check_breaches(company: Any) -> int:
+    """Mark ``company``'s running clocks past their due moment as breached
+    (stamped now, UTC); returns how many. Run by the job
+    ``core.deadlines_check`` and ``qdesk deadlines check``."""
+    from core.calendar.timezone import local_now
+    now = local_now(company)
+    c = DeadlineClock.__table__
+    result = db.session.execute(update(c).where(c.c.company_id == company.id, c.c.status == "running",
+                                                c.c.due_at < now).values(status="breached", breached_at=utcnow()))
+    db.session.commit()
+    return result.rowcount
+
+
+def _rates(key: str, company: Any, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(decided, on time) among ``company``'s clocks of ``key`` due from
+    ``start`` to ``end`` (local days, inclusive): decided means met, or
+    open and already past due."""
+    from core.calendar.timezone import local_now
+    d = _registry().by_key[key]
+    c = DeadlineClock
+    now = local_now(company)
+    first, last = dt.datetime.combine(start, dt.time.min), dt.datetime.combine(end, dt.time.max)
+    base = select(func.count()).select_from(c).where(c.company_id == company.id, c.deadline == key,
+                                                    c.due_at >= first, c.due_at <= last)
+    base = _active(d, base)
+    decided = db.session.execute(base.where((c.status.in_(("met", "late"))) | (c.due_at < now))).scalar_one()
+    on_time = db.session.execute(base.where(c.status == "met")).scalar_one()
+    return decided, on_time
+
+
+def _percent(part: int, whole: int) -> decimal.Decimal | None:
+    if whole == 0:
+        return None
+    value = decimal.Decimal(part) * 100 / decimal.Decimal(whole)
+    return value.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)  # D-5
+
+
+def on_time_rate(key: str, company: Any, start: dt.date, end: dt.date) -> decimal.Decimal | None:
+    """Share (%, 2 places, D-5) of ``company``'s records due from ``start``
+    to ``end`` whose deadline ``key`` was met by the due moment; ``None``
+    when none was due yet."""
+    decided, on_time = _rates(key, company, start, end)
+    return _percent(on_time, decided)
+
+
+def late_rate(key: str, company: Any, start: dt.date, end: dt.date) -> decimal.Decimal | None:
+    """The complement of :func:`on_time_rate`: met late or not met past due."""
+    decided, on_time = _rates(key, company, start, end)
+    return _percent(decided - on_time, decided)
+
+
+def on_time_kpis(registry: DeadlineRegistry) -> dict[str, list[Any]]:
+    """The KPI ``<key>.on_time`` of every deadline, by declaring plugin."""
+    from core.kpis import Kpi
+    found: dict[str, list[Any]] = {}
+    for d in registry.by_key.values():
+        found.setdefault(d.plugin_key, []).append(Kpi(
+            f"{d.key}.on_time", f"{d.label_zh or d.key}按时率", f"{d.label_en or d.key}: on time",
+            compute=lambda company, start, end, key=d.key: on_time_rate(key, company, start, end),
+            unit="%", better="up"))
+    return found
+
+
+def dashboard_widgets(company: Any, user: Any, list_urls: dict[type, str], plugin: str | None = None) -> list[Any]:
+    """A tile per deadline (of ``plugin``, or all) of the company's enabled
+    modules: how many records are overdue (and due soon), linking to the
+    screen's overdue list (``list_urls``: model → list URL). Placed on the
+    home page by :func:`core.dashboard.collect_widgets` with the plugin's own."""
+    from core.calendar.timezone import local_now
+    from core.dashboard import Tile
+    registry = _registry()
+    if registry is None:
+        return []
+    enabled = tenancy.enabled_modules(company)
+    now = local_now(company)
+    tiles = []
+    for d in sorted(registry.by_key.values(), key=lambda x: x.key):
+        if d.module not in enabled or (plugin is not None and d.module != plugin):
+            continue
+        overdue = overdue_count(d, company, now)
+        unit = ("条", "records")
+        if d.remind_before is not None:
+            c = DeadlineClock
+            soon = db.session.execute(_active(d, select(func.count()).select_from(c).where(
+                c.company_id == company.id, c.deadline == d.key, c.status.in_(OPEN),
+                c.due_at >= now, c.due_at < now + d.remind_before))).scalar_one()
+            unit = (f"条，另有 {soon} 条即将到期", f"· {soon} due soon")
+        url = list_urls.get(d.model)
+        tiles.append(Tile(label=(d.tile_zh or f"逾期：{d.label_zh or d.key}",
+                                 d.tile_en or f"Overdue: {d.label_en or d.key}"),
+                          value=overdue, unit=unit, link=f"{url}/?overdue={d.key}" if url else None,
+                          permission=f"{d.entity_key}.read"))
+    return tiles
