@@ -13,7 +13,7 @@ from admin.modules import ModulesView
 from admin.views import CompanyModelView
 from core import tenancy
 from core.permissions import has_permission
-from core.plugins import PluginRegistry
+from core.plugin.registry import PluginRegistry
 
 
 class HomeView(AdminIndexView):

@@ -6,7 +6,7 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 
 from core import tenancy
-from core.modules import ModuleError, disable_module, enable_module
+from core.plugin.modules import ModuleError, disable_module, enable_module
 from core.permissions import has_permission
 
 

@@ -43,7 +43,7 @@ def make_app(workdir: Path, forms: int):
     from core import create_app, migrate, tenancy
     from core.extensions import db
     from core.models import Company
-    from core.modules import enable_module
+    from core.plugin.modules import enable_module
     from tests.plugins.notes.models import Note, Tag
     app = create_app({"DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
                       "PLUGINS_TOML": str(workdir / "none.toml")})

@@ -5,8 +5,8 @@ declare themselves, ``CompanyOwnedMixin`` for their models, ``db`` for the
 session, ``Permission``/``crud_permissions`` to declare access rights.
 """
 from core.extensions import db
-from core.hookspecs import hookimpl
-from core.manifest import Manifest
+from core.plugin.hookspecs import hookimpl
+from core.plugin.manifest import Manifest
 from core.permissions import Permission, crud_permissions
 from core.printing import Printable
 from core.records import CompanyOwnedMixin

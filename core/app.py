@@ -9,11 +9,11 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from core import builtin
+from core.plugin import builtin
 from core.config import LOCALES, configure, instance_path  # noqa: F401  (LOCALES re-exported)
 from core.extensions import babel, csrf, db
 from core.permissions import PermissionRegistry
-from core.plugins import PluginRegistry, PluginsConfig
+from core.plugin.registry import PluginRegistry, PluginsConfig
 from core import records  # noqa: F401  (installs the session events)
 from core import tenancy
 
@@ -38,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     :param config: values over the defaults, the instance file and the
         ``QDESK_*`` environment (tests pass ``DATABASE_URL`` here).
-    :raises core.plugins.PluginError: a plugin cannot be loaded (strict mode).
+    :raises core.plugin.registry.PluginError: a plugin cannot be loaded (strict mode).
     """
     app = Flask("qdesk", instance_path=instance_path(), root_path=__file__.rsplit("/", 1)[0])
     configure(app, config)

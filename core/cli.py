@@ -208,7 +208,7 @@ def module_list(company_code: str) -> None:
 
 
 def _change_module(verb: str, name: str, company_code: str) -> None:
-    from core.modules import ModuleError, disable_module, enable_module
+    from core.plugin.modules import ModuleError, disable_module, enable_module
     company = _company(company_code)
     try:
         if verb == "enable":
@@ -358,7 +358,7 @@ def plugin_list() -> None:
     """
     import os
 
-    from core.plugins import PluginError, PluginRegistry, PluginsConfig
+    from core.plugin.registry import PluginError, PluginRegistry, PluginsConfig
     toml = os.environ.get("QDESK_PLUGINS_TOML", os.path.join(os.getcwd(), "plugins.toml"))
     config = PluginsConfig.load(toml)
     try:

@@ -6,7 +6,7 @@ from flask import current_app
 from core import tenancy
 from core.extensions import db
 from core.models import Company, Membership, User
-from core.modules import enable_module
+from core.plugin.modules import enable_module
 from core.security import hash_password
 from werkzeug.security import check_password_hash
 

@@ -29,7 +29,7 @@ from typing import Any, Iterable
 
 from flask import current_app, has_app_context
 
-from core.declarations import ModelRegistry, mark_owner
+from core.plugin.declarations import ModelRegistry, mark_owner
 from core.models import ROLES
 from core.permissions import ACTIONS, Permission
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from core import tenancy
-from core.declarations import NamespacedRegistry
+from core.plugin.declarations import NamespacedRegistry
 from core.extensions import db
 
 log = logging.getLogger(__name__)

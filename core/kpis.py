@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from core import tenancy
-from core.declarations import NamespacedRegistry
+from core.plugin.declarations import NamespacedRegistry
 
 Number = decimal.Decimal | int | None
 

@@ -13,7 +13,7 @@ from typing import Iterable
 
 
 from core import tenancy
-from core.declarations import NamespacedRegistry
+from core.plugin.declarations import NamespacedRegistry
 from core.models import ROLES
 
 ACTIONS = ("read", "create", "write", "delete")

@@ -41,7 +41,7 @@ from core.errors import Forbidden, NotFound
 from core.extensions import db
 from core.models import PrintJob, utcnow
 from core.calendar.timezone import format_local, local_today
-from core.declarations import NamespacedRegistry
+from core.plugin.declarations import NamespacedRegistry
 from core.permissions import has_permission
 
 log = logging.getLogger("qdesk.printing")

@@ -46,7 +46,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import tenancy
-from core.declarations import ModelRegistry
+from core.plugin.declarations import ModelRegistry
 from core.errors import Invalid
 from core.extensions import db
 from core.models import utcnow

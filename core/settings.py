@@ -30,7 +30,7 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate as mv
 
 from core import tenancy
-from core.declarations import NamespacedRegistry
+from core.plugin.declarations import NamespacedRegistry
 from core.extensions import db
 from core.models import AuditEntry, Company, CompanySetting, User, utcnow
 

@@ -40,7 +40,7 @@ from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.orm import Session
 
 from core import tenancy
-from core.declarations import ModelRegistry, mark_owner
+from core.plugin.declarations import ModelRegistry, mark_owner
 from core.errors import Conflict, Forbidden, Invalid
 from core.records import annotate_audit
 

@@ -382,8 +382,8 @@ def _plugin_objects() -> list[tuple[str, Any]]:
     """(key, hook object) of core, every installed ``qdesk.plugins`` entry
     point and every test plugin under ``tests/plugins`` (which the session
     fixture ``test_plugins`` installs by entry point under its folder name)."""
-    from core import builtin
-    from core.plugins import discover
+    from core.plugin import builtin
+    from core.plugin.registry import discover
     found: dict[str, Any] = {}
     for ep in discover():
         try:

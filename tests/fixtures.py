@@ -104,7 +104,7 @@ class World:
     def __init__(self, app):
         from core.extensions import db
         from core.models import Company, Membership, User
-        from core.modules import enable_module
+        from core.plugin.modules import enable_module
         from core.security import hash_password
         self.app = app
         with app.app_context():

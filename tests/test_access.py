@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from core import access, db, tenancy
 from core.errors import Conflict, Forbidden, Invalid, NotFound
-from core.modules import disable_module
+from core.plugin.modules import disable_module
 from plugins.crm.models import ContactLog, Customer
 from tests.factories import database_state, make
 from tests.plugins.notes.models import Note

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext
 
 from core import dashboard
 from core.dashboard import Chart, Tile, WidgetError, collect_widgets, localize, validate
-from core.modules import disable_module
+from core.plugin.modules import disable_module
 from tests.fixtures import PASSWORD, Client, make_note
 from tests.plugins import notes
 from tests.test_hooks import make_app, plugin_source  # noqa: F401  (fixture)

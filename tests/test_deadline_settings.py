@@ -38,7 +38,7 @@ def test_the_settings_screen_edits_amount_unit_and_roll(make_app):  # noqa: F811
     from core import migrate, tenancy
     from core.extensions import db
     from core.models import Company, Membership, User
-    from core.modules import enable_module
+    from core.plugin.modules import enable_module
     from core.security import hash_password
     from core.settings import get_setting
     from tests.fixtures import Client, PASSWORD

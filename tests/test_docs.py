@@ -1,4 +1,4 @@
-"""The hook reference (docs/hooks.md) and the hookspecs (core/hookspecs.py)
+"""The hook reference (docs/hooks.md) and the hookspecs (core/plugin/hookspecs.py)
 stay in step: every hook documented, nothing documented that does not exist,
 the same arguments, in the same order. Modelled on Datasette's test_docs.py."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core import hookspecs
+from core.plugin import hookspecs
 
 HOOKS_MD = Path(__file__).resolve().parent.parent / "docs" / "hooks.md"
 # "## record_changed(company, record, action, changes)"; annotations tolerated.
@@ -18,7 +18,7 @@ MARKER = f"{hookspecs.PROJECT}_spec"  # set by pluggy's HookspecMarker
 
 
 def hookspec_functions() -> dict[str, object]:
-    """Hookspecs of core/hookspecs.py, in definition order."""
+    """Hookspecs of core/plugin/hookspecs.py, in definition order."""
     return {name: fn for name, fn in vars(hookspecs).items()
             if inspect.isfunction(fn) and hasattr(fn, MARKER)}
 
@@ -54,12 +54,12 @@ def test_documented_arguments_match_spec(name):
         pytest.skip(f"{name} is undocumented (see test_hook_is_documented)")
     assert documented == expected, (
         f"docs/hooks.md documents {name}({', '.join(documented)}), "
-        f"core/hookspecs.py defines {name}({', '.join(expected)})")
+        f"core/plugin/hookspecs.py defines {name}({', '.join(expected)})")
 
 
 def test_no_documentation_for_missing_hooks():
     extra = sorted(set(documented_hooks()) - set(SPECS))
-    assert not extra, f"docs/hooks.md documents hooks that core/hookspecs.py lacks: {extra}"
+    assert not extra, f"docs/hooks.md documents hooks that core/plugin/hookspecs.py lacks: {extra}"
 
 
 def test_hooks_are_documented_in_spec_order():

@@ -37,7 +37,7 @@ import io
 import pytest
 
 from core import tenancy
-from core.modules import disable_module, enable_module
+from core.plugin.modules import disable_module, enable_module
 from tests.factories import (switch_off, url_of, cheap_password_hashes, core_screens, editable_value, make, markers,
                              page_surfaces, registered_printables, registered_views, snapshot,
                              stored_import, view_for, view_urls)

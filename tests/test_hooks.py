@@ -1,5 +1,5 @@
 """One test per hook, through the real app: ``test_hook_<name>`` for every
-hookspec in core/hookspecs.py (``test_every_hook_has_a_test`` enforces it,
+hookspec in core/plugin/hookspecs.py (``test_every_hook_has_a_test`` enforces it,
 as Datasette's test_plugins.py does).
 
 The example plugins ``notes`` and ``tasks`` (tests/plugins) implement the
@@ -16,13 +16,14 @@ import textwrap
 import pytest
 from sqlalchemy import inspect as sa_inspect
 
-from core import Permission, crud_permissions, hookimpl, hookspecs, tenancy
+from core import Permission, crud_permissions, hookimpl, tenancy
+from core.plugin import hookspecs
 from core.demo import load_demo
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, User, utcnow
-from core.modules import ModuleError, disable_module, enable_module
+from core.plugin.modules import ModuleError, disable_module, enable_module
 from core.permissions import PermissionRegistry
-from core.plugins import PluginError
+from core.plugin.registry import PluginError
 from core.printing import Printable, PrintableRegistry
 from tests.fixtures import install_entry_points, make_note, uninstall_entry_points
 from tests.plugins import notes
@@ -98,7 +99,7 @@ def test_every_hook_has_a_test():
     missing = [name for name in HOOKS if f"test_hook_{name}" not in tests]
     assert not missing, f"hooks without a test_hook_<name> in tests/test_hooks.py: {missing}"
     stale = sorted(t for t in tests if t[len("test_hook_"):] not in HOOKS)
-    assert not stale, f"tests for hooks that core/hookspecs.py does not define: {stale}"
+    assert not stale, f"tests for hooks that core/plugin/hookspecs.py does not define: {stale}"
     assert "register_models" in HOOKS  # the discovery itself works
 
 

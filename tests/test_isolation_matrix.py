@@ -546,7 +546,7 @@ def test_calendar_month_shows_only_own_days(app, world, client_for):
 
 
 def test_modules_screen_shows_own_enablement(app, world, client_for):
-    from core.modules import disable_module
+    from core.plugin.modules import disable_module
     registry = app.extensions["qdesk.plugins"]
     leaf = next(k for k in sorted(registry.keys()) if not registry.dependents(k))
     with app.app_context():

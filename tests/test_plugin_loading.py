@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import core
-from core import builtin
-from core.plugins import BLOCKED, BROKEN, LOADED, PluginError, PluginRegistry, PluginsConfig
+from core.plugin import builtin
+from core.plugin.registry import BLOCKED, BROKEN, LOADED, PluginError, PluginRegistry, PluginsConfig
 from tests.fixtures import install_entry_points
 
 DEFAULT_HOOKS = """

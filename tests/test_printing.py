@@ -20,7 +20,7 @@ from core import printing, tenancy
 from core.cli import main
 from core.extensions import db
 from core.models import PrintJob
-from core.modules import disable_module
+from core.plugin.modules import disable_module
 from core.printing import PrintFetchRefused, StaticOnlyURLFetcher
 from tests.factories import make
 from tests.fixtures import make_note

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from core import tenancy
 from core.extensions import db
 from core.models import AuditEntry, CompanySetting
-from core.modules import disable_module
+from core.plugin.modules import disable_module
 from core.settings import (_MISSING, Setting, SettingsError, SettingsRegistry, UnknownSetting, get_setting,
                            set_settings, settings_registry)
 
@@ -62,7 +62,7 @@ def test_manifest_default_wins_and_is_validated():
 
 def test_deployment_override_of_the_manifest_default(app):
     # plugins.toml [settings.notes] max_pinned = 8 reaches the registry through PluginInfo.settings.
-    from core.plugins import PluginInfo
+    from core.plugin.registry import PluginInfo
     info = PluginInfo(key="notes", source="test", settings={"max_pinned": 8})
     registry = SettingsRegistry()
     registry.add("notes", [Setting("notes.max_pinned", "int", max=50)], info.settings)

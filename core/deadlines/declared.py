@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 from flask import current_app, has_app_context
 from sqlalchemy import DateTime, inspect
 
-from core.declarations import ModelRegistry, mark_owner
+from core.plugin.declarations import ModelRegistry, mark_owner
 from core.errors import Invalid
 
 __all__ = ["Deadline", "DeadlineRegistry", "DueComputed", "init_deadlines", "deadlines_for"]

@@ -13,7 +13,7 @@ import pytest
 
 from core import db, tenancy
 from core.kpis import KpiUnavailable, kpi_value
-from core.modules import disable_module
+from core.plugin.modules import disable_module
 from core.settings import set_settings
 from core.calendar.timezone import local_now
 from plugins.crm.models import (ContactLog, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,

@@ -1,5 +1,5 @@
 """Core's own hook implementations, registered like a plugin named "core"."""
-from core.hookspecs import hookimpl
+from core.plugin.hookspecs import hookimpl
 from core.permissions import Permission, crud_permissions
 
 

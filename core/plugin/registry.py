@@ -19,9 +19,9 @@ from typing import Any, Iterable, Iterator
 
 import pluggy
 
-from core import hookspecs
-from core.hookspecs import PROJECT
-from core.manifest import Manifest
+from core.plugin import hookspecs
+from core.plugin.hookspecs import PROJECT
+from core.plugin.manifest import Manifest
 
 log = logging.getLogger("qdesk.plugins")
 trace_log = logging.getLogger("qdesk.plugins.trace")
@@ -172,7 +172,7 @@ class PluginRegistry:
         manifest = getattr(module, "MANIFEST", None)
         if not isinstance(manifest, Manifest):
             self._broken(info, f"plugin {ep.name!r} ({info.source}) has no MANIFEST "
-                               "(a core.manifest.Manifest) in its package")
+                               "(a core.plugin.manifest.Manifest) in its package")
             return
         if manifest.key != ep.name:
             self._broken(info, f"plugin {ep.name!r} ({info.source}): entry-point name and "
