@@ -21,7 +21,7 @@ from core.cli import main
 from core.extensions import db
 from core.models import PrintJob
 from core.plugin.modules import disable_module
-from core.printing import PrintFetchRefused, StaticOnlyURLFetcher
+from core.printing import PrintFetchRefused, StaticOnlyURLFetcher, render
 from tests.factories import make
 from tests.fixtures import make_note
 from tests.plugins.notes.models import Note
@@ -306,13 +306,13 @@ def test_qdesk_print_writes_a_pdf_and_logs_it(app, world, tmp_path):
 # --- fonts ---------------------------------------------------------------------
 
 def test_missing_cjk_font_gives_one_clear_warning(monkeypatch, caplog):
-    monkeypatch.setattr(printing, "cjk_fonts", lambda: [])
+    monkeypatch.setattr(render, "cjk_fonts", lambda: [])
     with caplog.at_level(logging.WARNING, logger="qdesk.printing"):
         assert printing.check_cjk_font(force=True) is False
         printing.check_cjk_font()  # once per process
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "fonts-noto-cjk" in warnings[0].getMessage()
-    monkeypatch.setattr(printing, "cjk_fonts", lambda: ["Noto Sans CJK SC"])
+    monkeypatch.setattr(render, "cjk_fonts", lambda: ["Noto Sans CJK SC"])
     assert printing.check_cjk_font(force=True) is True
 
 
@@ -336,7 +336,7 @@ def test_a_configured_font_file_is_used_and_only_it_is_readable(app, world, clie
     fonts = poppler("pdffonts", response.data, tmp_path)
     used = [line for line in fonts.splitlines() if "qdesk-configured-font" in line]
     assert used and all(line.split()[-5] == "yes" for line in used), fonts  # embedded, first choice
-    fetcher = printing._fetcher_for(font)
+    fetcher = render._fetcher_for(font)
     assert fetcher.allowed_path(font.as_uri()) == font.resolve()
     with pytest.raises(PrintFetchRefused):
         fetcher.fetch(font.parent.joinpath("NotoSansCJK-Regular.ttc").as_uri())
@@ -354,8 +354,8 @@ def test_a_screen_print_is_limited_in_size(app, world, client_for, monkeypatch):
 def test_shared_css_and_font_configuration_are_made_once(app, world, client_for):
     make_note(app, "A")
     with app.app_context():
-        first = printing._stylesheets("A4", "portrait")
-        assert printing._stylesheets("A4", "portrait")[0] is first[0]  # print.css parsed once
-        assert printing._stylesheets("A4", "landscape")[0] is first[0]
-        assert printing._font_config() is printing._font_config()
-        assert printing._fetcher() is printing._fetcher()
+        first = render._stylesheets("A4", "portrait")
+        assert render._stylesheets("A4", "portrait")[0] is first[0]  # print.css parsed once
+        assert render._stylesheets("A4", "landscape")[0] is first[0]
+        assert render._font_config() is render._font_config()
+        assert render._fetcher() is render._fetcher()

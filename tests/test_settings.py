@@ -12,7 +12,8 @@ from core import tenancy
 from core.extensions import db
 from core.models import AuditEntry, CompanySetting
 from core.plugin.modules import disable_module
-from core.settings import (_MISSING, Setting, SettingsError, SettingsRegistry, UnknownSetting, get_setting,
+from core.settings.declared import _MISSING
+from core.settings import (Setting, SettingsError, SettingsRegistry, UnknownSetting, get_setting,
                            set_settings, settings_registry)
 
 

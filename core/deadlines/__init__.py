@@ -47,6 +47,10 @@ from core.deadlines.clocks import (BADGES, STATUSES, DeadlineClock, badge, clock
 from core.deadlines.reports import (check_breaches, dashboard_widgets, late_rate, on_time_kpis, on_time_rate,
                                     overdue_count)
 
+# The public names say where plugins import them from (messages, docs).
+for _cls in (Deadline, DeadlineRegistry, DeadlineRule, DueComputed):
+    _cls.__module__ = "core.deadlines"
+
 __all__ = ["UNITS", "DAY_UNITS", "END_OF_DAY", "DeadlineRule", "due_at", "end_of", "is_overdue_at", "paused_time",
            "Deadline", "DeadlineRegistry", "DueComputed", "deadlines_for", "init_deadlines",
            "BADGES", "STATUSES", "DeadlineClock", "badge", "clocks_for", "filter_clause", "is_overdue",
