@@ -77,10 +77,14 @@ def register_admin_views() -> list[type[CompanyModelView]]:
     """Return the admin screen classes this plugin adds.
 
     Called once in ``create_app``. Each class subclasses
-    ``admin.views.CompanyModelView`` and sets ``model`` and ``entity``; core
-    instantiates it with the endpoint ``<plugin>_<entity>``, the URL
-    ``/admin/<plugin>/<entity>/`` and the plugin's menu category. Company
-    scoping, permissions and the module gate come from the base class.
+    ``admin.views.CompanyModelView`` and sets ``model`` (and ``entity`` only
+    when the model is not a declared entity: a declared one names the
+    screen); core instantiates it with the endpoint ``<plugin>_<entity>``,
+    the URL ``/admin/<plugin>/<entity>/`` and the plugin's menu category.
+    Company scoping, permissions and the module gate come from the base
+    class (through ``core.access``). A screen whose ``<plugin>.<entity>.read``
+    nobody declares, or that puts a field core keeps (state, number, due) in
+    a form, stops the start naming the plugin.
 
     :return: view classes, e.g. ``[CustomerView]``.
     """
@@ -92,8 +96,10 @@ def register_permissions() -> list[Permission]:
 
     Called once in ``create_app``. Names follow
     ``<plugin>.<entity>.<read|create|write|delete>`` and must start with the
-    plugin's key; ``core.permissions.crud_permissions`` builds the usual four.
-    Grants say which company roles (``admin``, ``manager``, ``staff``,
+    plugin's key. A declared entity's four come from core
+    (``register_entities``): declaring them here too is refused; for other
+    names (a transition's own permission) or older plugins,
+    ``core.permissions.crud_permissions`` builds the usual four. Grants say which company roles (``admin``, ``manager``, ``staff``,
     ``readonly``) hold the permission by default.
 
     :return: ``core.permissions.Permission`` objects.
