@@ -146,7 +146,7 @@ def test_bad_rows_are_listed_by_row_number_and_nothing_is_written(world, app, cl
 
 def test_a_database_failure_rolls_back_every_row(world, app, client_for, monkeypatch):
     from core import imports
-    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(imports.rows, "CHUNK_SIZE", 2)
     real_flush = db.session.flush
     calls = []
 
@@ -213,7 +213,7 @@ def test_bad_files_get_a_clear_message_and_nothing_is_written(world, app, client
 
 def test_xlsx_zip_bomb_is_refused(world, app, client_for, monkeypatch):
     from core import imports
-    monkeypatch.setattr(imports, "MAX_UNPACKED", 1000)
+    monkeypatch.setattr(imports.files, "MAX_UNPACKED", 1000)
     content = xlsx([["title"]] + [["x" * 1000] for _ in range(200)])
     response = upload(client_for("staff@a.test"), content, "notes.xlsx")
     assert response.status_code == 400
@@ -480,7 +480,7 @@ def test_entities_are_refused_by_the_xml_parser_too(world, app, client_for, monk
 
     from core import imports
     assert xml_functions.iterparse.__module__.startswith("defusedxml")
-    monkeypatch.setattr(imports, "_declares_entities", lambda archive: False)
+    monkeypatch.setattr(imports.files, "_declares_entities", lambda archive: False)
     refused_entity_upload(client_for("staff@a.test"), entity_cases()[case])
     assert notes_of(app, "A") == []
 

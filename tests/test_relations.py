@@ -218,7 +218,7 @@ def test_an_import_column_never_finds_another_companys_record(app, world, endpoi
 
 def test_positive_control_an_unscoped_import_lookup_fails_the_case(app, world, monkeypatch):
     from core import imports
-    monkeypatch.setattr(imports.tenancy, "scoped_query", lambda model, company=None: db.session.query(model))
+    monkeypatch.setattr(imports.cells.tenancy, "scoped_query", lambda model, company=None: db.session.query(model))
     endpoint, name = IMPORT_RELATIONS[0].values
     with pytest.raises(AssertionError, match="A's"):
         _check_import_column(app, world, endpoint, name)
