@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import request
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from admin.formatting import datetime_text
 from core.calendar.timezone import local_now
-from core.deadlines import Deadline, badge, clocks_for, filter_clause
+from core.deadlines import Deadline, badge, clock_of, filter_clause, prefetch
 
 #: Badge → (CSS class, text).
 BADGE_STYLES = {
@@ -89,19 +89,12 @@ class DeadlineMixin:
     def deadline_badge(self, d: Deadline, record: Any) -> str | None:
         """The badge of ``record``'s clock of ``d``; the clocks of the page's
         records are read in one query (:meth:`get_list`)."""
-        cache = g.setdefault("qdesk_clocks", {})
-        if (d.key, record.id) not in cache:
-            cache.update({(d.key, rid): c for rid, c in clocks_for(d, [record]).items()})
-            cache.setdefault((d.key, record.id), None)
-        return badge(d, cache[(d.key, record.id)], local_now())
+        return badge(d, clock_of(d, record), local_now())
 
     def get_list(self, *args: Any, **kwargs: Any) -> Any:
         count, records = super().get_list(*args, **kwargs)
         if self.deadlines and records:
-            cache = g.setdefault("qdesk_clocks", {})
-            for d in self.deadlines:
-                found = clocks_for(d, records)
-                cache.update({(d.key, r.id): found.get(r.id) for r in records})
+            prefetch(records)
         return count, records
 
     def overdue_deadline(self) -> Deadline | None:

@@ -42,8 +42,8 @@ wall-clock moment: "the end of 2 October in Shanghai"), except
 from core.deadlines.counting import (DAY_UNITS, END_OF_DAY, UNITS, DeadlineRule, due_at, end_of, is_overdue_at,
                                      paused_time)
 from core.deadlines.declared import Deadline, DeadlineRegistry, DueComputed, deadlines_for, init_deadlines
-from core.deadlines.clocks import (BADGES, STATUSES, DeadlineClock, badge, clocks_for, filter_clause, is_overdue,
-                                   record_badges)
+from core.deadlines.clocks import (BADGES, STATUSES, DeadlineClock, badge, clock_of, clocks_for, filter_clause,
+                                   is_overdue, prefetch, record_badges)
 from core.deadlines.reports import (check_breaches, dashboard_widgets, late_rate, on_time_kpis, on_time_rate,
                                     overdue_count)
 
@@ -54,5 +54,5 @@ for _cls in (Deadline, DeadlineRegistry, DeadlineRule, DueComputed):
 __all__ = ["UNITS", "DAY_UNITS", "END_OF_DAY", "DeadlineRule", "due_at", "end_of", "is_overdue_at", "paused_time",
            "Deadline", "DeadlineRegistry", "DueComputed", "deadlines_for", "init_deadlines",
            "BADGES", "STATUSES", "DeadlineClock", "badge", "clocks_for", "filter_clause", "is_overdue",
-           "record_badges", "check_breaches", "dashboard_widgets", "late_rate", "on_time_kpis", "on_time_rate",
+           "record_badges", "prefetch", "clock_of", "check_breaches", "dashboard_widgets", "late_rate", "on_time_kpis", "on_time_rate",
            "overdue_count"]

@@ -16,7 +16,7 @@ from core.extensions import db
 from core.models import stamp_info
 
 __all__ = ["DeadlineClock", "STATUSES", "OPEN", "BADGES", "clocks_for", "badge", "record_badges", "is_overdue",
-           "filter_clause"]
+           "filter_clause", "prefetch", "clock_of"]
 
 #: A clock's states: counting, stopped in a pause state, met by the due
 #: moment, met after it, past its due moment and not met (marked by the check).
@@ -180,6 +180,7 @@ def _write_clocks(session: Session, flush_context: Any) -> None:
     plans = session.info.pop("qdesk_clock_plans", [])
     if not plans:
         return
+    _forget_cache()  # clocks read before this flush are stale now
     table = DeadlineClock.__table__
     conn = session.connection()
     inserts = []
@@ -224,11 +225,51 @@ def badge(d: Deadline, clock: DeadlineClock | None, now: dt.datetime) -> str | N
     return "running"
 
 
+def _cache() -> dict[tuple[str, int], Any] | None:
+    """The clocks read in this app context (a request, a print), by
+    (deadline, record id); emptied whenever clocks are written."""
+    from flask import g, has_app_context
+    return g.setdefault("qdesk_clock_cache", {}) if has_app_context() else None
+
+
+def _forget_cache() -> None:
+    from flask import g, has_app_context
+    if has_app_context():
+        g.pop("qdesk_clock_cache", None)
+
+
+def prefetch(records: Iterable[Any]) -> None:
+    """Read the clocks of ``records`` (every deadline of their model) with
+    one query per deadline, so that a list page or a printed register asks
+    :func:`clock_of` for each row without a query per row."""
+    records = [r for r in records if getattr(r, "id", None) is not None]
+    cache = _cache()
+    if not records or cache is None:
+        return
+    for model in {type(r) for r in records}:
+        same = [r for r in records if type(r) is model]
+        for d in deadlines_for(model):
+            found = clocks_for(d, same)
+            cache.update({(d.key, r.id): found.get(r.id) for r in same})
+
+
+def clock_of(d: Deadline, record: Any) -> DeadlineClock | None:
+    """``record``'s clock of ``d`` (from :func:`prefetch` when it was read)."""
+    cache = _cache()
+    key = (d.key, record.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = clocks_for(d, [record]).get(record.id)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
 def record_badges(record: Any, now: dt.datetime | None = None) -> dict[str, str | None]:
     """The :func:`badge` of each deadline of ``record``, by deadline key."""
     from core.calendar.timezone import local_now
     now = now or local_now(getattr(record, "owner_company", None))
-    return {d.key: badge(d, clocks_for(d, [record]).get(record.id), now) for d in deadlines_for(type(record))}
+    return {d.key: badge(d, clock_of(d, record), now) for d in deadlines_for(type(record))}
 
 
 def is_overdue(record: Any, now: dt.datetime | None = None) -> bool:

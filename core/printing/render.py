@@ -268,6 +268,8 @@ def render_html(printable: Printable, records: list[Any], company: Any, user: An
     """The HTML documents of a print: one per record, or one register."""
     env = current_app.extensions["qdesk.print_env"]
     template = env.get_template(printable.template_name)
+    from core.deadlines import prefetch
+    prefetch(records)  # {% if record is overdue %}: one query per deadline, not per row
     # Company time: the print time and the stamps a form prints are in the
     # company's zone (core.timezone), the footer names it: "2026-12-01 15:55 Asia/Shanghai".
     now = utcnow()

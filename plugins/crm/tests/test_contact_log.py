@@ -343,3 +343,30 @@ def test_the_import_has_no_state_or_due_columns(world, app, client_for):
     assert response.status_code in (200, 400)
     with app.app_context():
         assert tenancy.scoped_query(ContactLog, world.company("A")).count() == 0
+
+
+def test_the_printed_register_reads_the_clocks_once_not_per_entry(a):
+    """``{% if log is overdue %}`` on every row of 来电来函来访登记表: the clocks
+    of the printed entries are read in one query, however many they are."""
+    from sqlalchemy import event
+
+    from core.printing import get_printable, render_html
+    company, user, inside, _ = a
+    logs = [log_at(company, user, inside, D(2025, 9, 25, 10, 0), subject=f"来电{i}") for i in range(12)]
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if "deadline_clocks" in statement:
+            seen.append(statement)
+
+    with tenancy.acting_as(company, user):
+        printable = get_printable("crm.contact_register")
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            for batch in (logs[:3], logs):
+                seen.clear()
+                html = render_html(printable, batch, company, user)[0]
+                assert html.count("overdue") >= len(batch)  # every entry is past due (2025)
+                assert len(seen) == 1, seen
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
