@@ -29,7 +29,7 @@ from typing import Any, Iterable
 
 from flask import current_app, has_app_context
 
-from core.plugin.declarations import ModelRegistry, mark_owner
+from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.models import ROLES
 from core.permissions import ACTIONS, Permission
 
@@ -39,7 +39,7 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
-class Entity:
+class Entity(Keyed):
     """One kind of record of a plugin.
 
     :param key: ``<plugin>.<name>`` (``crm.contactlog``); the prefix of its
@@ -68,15 +68,6 @@ class Entity:
             raise ValueError(f"entity {self.key!r} must look like <plugin>.<name> (lower case)")
         if not hasattr(self.model, "company_id"):
             raise ValueError(f"entity {self.key!r}: model {self.model!r} is not company-owned")
-
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
-
-    @property
-    def name(self) -> str:
-        """``contactlog`` of ``crm.contactlog``."""
-        return self.key.split(".", 1)[1]
 
     def permission(self, action: str) -> str:
         """``crm.contactlog.write`` for ``write``."""

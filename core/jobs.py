@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from core import tenancy
-from core.plugin.declarations import NamespacedRegistry
+from core.plugin.declarations import Keyed, NamespacedRegistry
 from core.extensions import db
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Job:
+class Job(Keyed):
     """A unit of periodic work: ``run(company)`` does it for one company and
     returns a short summary for the log (or ``None``).
 
@@ -43,9 +43,6 @@ class Job:
         if not callable(self.run):
             raise TypeError(f"job {self.key!r}: run must be callable")
 
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
 
 
 @dataclass(frozen=True)

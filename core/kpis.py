@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from core import tenancy
-from core.plugin.declarations import NamespacedRegistry
+from core.plugin.declarations import Keyed, NamespacedRegistry
 
 Number = decimal.Decimal | int | None
 
@@ -31,7 +31,7 @@ class KpiUnavailable(LookupError):
 
 
 @dataclass(frozen=True)
-class Kpi:
+class Kpi(Keyed):
     """One indicator: ``compute(company, start, end)`` returns its value over
     the days ``start``..``end`` (both inclusive) as a ``Decimal`` or ``int``,
     or ``None`` when there is nothing to measure (no data is not zero).
@@ -58,10 +58,6 @@ class Kpi:
             raise TypeError(f"KPI {self.key!r}: compute must be callable")
         if self.better not in ("up", "down"):
             raise ValueError(f"KPI {self.key!r}: better must be 'up' or 'down', not {self.better!r}")
-
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
 
     def label(self, locale: str | None = None) -> str:
         return self.label_en if (locale or "zh").startswith("en") else self.label_zh

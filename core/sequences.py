@@ -46,7 +46,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import tenancy
-from core.plugin.declarations import ModelRegistry
+from core.plugin.declarations import Keyed, ModelRegistry
 from core.errors import Invalid
 from core.extensions import db
 from core.models import utcnow
@@ -105,7 +105,7 @@ def format_number(pattern: str, prefix: str, year: int, n: int) -> str:
 
 
 @dataclass(frozen=True)
-class Sequence:
+class Sequence(Keyed):
     """A per-company counter that numbers the records of one model.
 
     :param key: ``<plugin>.<name>``, e.g. ``crm.contactlog``; must start with
@@ -168,10 +168,6 @@ class Sequence:
                              "letters, digits and . / - _ only (at most 20)")
         if not hasattr(self.model, "company_id"):
             raise ValueError(f"sequence {self.key!r}: model {self.model!r} is not company-owned")
-
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
 
     def period(self, year: int) -> str:
         return str(year) if self.reset == "yearly" else ""

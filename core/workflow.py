@@ -40,7 +40,7 @@ from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.orm import Session
 
 from core import tenancy
-from core.plugin.declarations import ModelRegistry, mark_owner
+from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.errors import Conflict, Forbidden, Invalid
 from core.records import annotate_audit
 
@@ -139,7 +139,7 @@ class Transition:
 
 
 @dataclass(frozen=True)
-class Workflow:
+class Workflow(Keyed):
     """The states of one entity and its transitions.
 
     :param key: ``<plugin>.<entity>``, the entity's permission prefix
@@ -178,10 +178,6 @@ class Workflow:
                 if state not in self.states:
                     raise ValueError(f"workflow {self.key!r}: transition {t.key!r} names state {state!r}, "
                                      f"which is not one of {', '.join(self.states)}")
-
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
 
     def get(self, key: str) -> Transition | None:
         return next((t for t in self.transitions if t.key == key), None)

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 from flask import current_app, has_app_context
 from sqlalchemy import DateTime, inspect
 
-from core.plugin.declarations import ModelRegistry, mark_owner
+from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.errors import Invalid
 
 __all__ = ["Deadline", "DeadlineRegistry", "DueComputed", "init_deadlines", "deadlines_for"]
@@ -28,7 +28,7 @@ class DueComputed(Invalid):
 
 
 @dataclass(frozen=True)
-class Deadline:
+class Deadline(Keyed):
     """A time limit on the records of one entity.
 
     :param key: ``<plugin>.<entity>.<name>`` (``crm.contactlog.reply``); its
@@ -91,10 +91,6 @@ class Deadline:
             raise ValueError(f"deadline {self.key!r}: say when it is met (done=states or a function)")
         if self.remind_before is not None and self.remind_before <= dt.timedelta():
             raise ValueError(f"deadline {self.key!r}: remind_before must be positive")
-
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
 
     @property
     def entity_key(self) -> str:

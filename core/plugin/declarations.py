@@ -76,6 +76,24 @@ class NamespacedRegistry(Generic[T]):
         return [item for key, item in self.by_key.items() if key.split(".", 1)[0] == owner]
 
 
+class Keyed:
+    """What every declaration named ``<plugin>.<name>`` can say of its key:
+    the declaring plugin's module and the name under it. (Permissions are
+    keyed by ``name``: they say it themselves.)"""
+
+    key: str
+
+    @property
+    def module(self) -> str:
+        """``crm`` of ``crm.contactlog``: the module whose gate applies."""
+        return self.key.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """``contactlog`` of ``crm.contactlog``."""
+        return self.key.split(".", 1)[1]
+
+
 def mark_owner(item: Any, owner: str) -> None:
     """Record the declaring plugin on a frozen dataclass declaration."""
     object.__setattr__(item, "plugin_key", owner)

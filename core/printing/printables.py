@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 
 from core.calendar.timezone import local_today
-from core.plugin.declarations import NamespacedRegistry
+from core.plugin.declarations import Keyed, NamespacedRegistry
 
 log = logging.getLogger("qdesk.printing")
 
@@ -29,7 +29,7 @@ _FORM_CODE = re.compile(r"^[A-Za-z0-9./ _-]*$")
 
 
 @dataclass(frozen=True)
-class Printable:
+class Printable(Keyed):
     """A form or register a plugin can print.
 
     :param key: ``<plugin>.<name>``, e.g. ``notes.note``; must start with the
@@ -85,10 +85,6 @@ class Printable:
     def title(self, locale: str | None = None) -> str:
         """The title in ``locale`` (``zh...`` → Chinese, else English)."""
         return self.title_zh if (locale or "").startswith("zh") else self.title_en
-
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
 
     @property
     def needed_permission(self) -> str:

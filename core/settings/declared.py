@@ -11,6 +11,8 @@ from typing import Any, Callable, Iterable, Mapping
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate as mv
 
+from core.plugin.declarations import Keyed
+
 
 #: The value types a setting can have.
 
@@ -40,7 +42,7 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Setting:
+class Setting(Keyed):
     """One company-level setting a plugin declares.
 
     :param key: ``<plugin>.<name>`` (more dotted parts allowed, e.g.
@@ -91,15 +93,6 @@ class Setting:
             raise ValueError(f"setting {self.key!r}: a choice setting needs choices")
         choices = tuple(c if isinstance(c, tuple) else (c, str(c)) for c in self.choices)
         object.__setattr__(self, "choices", choices)
-
-    @property
-    def module(self) -> str:
-        return self.key.split(".", 1)[0]
-
-    @property
-    def name(self) -> str:
-        """The key without the plugin prefix (the manifest ``settings`` name)."""
-        return self.key.split(".", 1)[1]
 
     def label(self, locale: str | None = None) -> str:
         zh = (locale or "").startswith("zh")
