@@ -134,7 +134,7 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
         """Fields core keeps (a workflow's state, a sequence's number, a
         deadline's due moment) are in no form, inline edit or import: a
         screen that lists one stops the start, naming it."""
-        kept = kept_fields(self.model)
+        kept = access.kept_fields(self.model)
         if not kept:
             return
         where = f"plugin {self.plugin_key!r}: {type(self).__name__}"
@@ -368,22 +368,6 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
         return (tenancy.scoped_query(AuditEntry)
                 .filter(AuditEntry.table_name == model.__tablename__, AuditEntry.record_id == model.id)
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).all())
-
-
-def kept_fields(model: type) -> dict[str, str]:
-    """The fields of ``model`` that only core sets, with what keeps them:
-    the workflow's state field, the numbers of sequences no user sets, the
-    due moments of deadlines."""
-    from core.deadlines import deadlines_for
-    from core.sequences import number_fields
-    from core.workflow import workflow_for
-    kept = {name: "sequence" for name in number_fields(model)}
-    workflow = workflow_for(model)
-    if workflow is not None:
-        kept[workflow.field] = f"workflow {workflow.key}"
-    for d in deadlines_for(model):
-        kept[d.due_field] = f"deadline {d.key}"
-    return kept
 
 
 def text_lines(lines: Any) -> Markup:

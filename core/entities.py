@@ -30,6 +30,7 @@ from typing import Any, Iterable
 from flask import current_app, has_app_context
 
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
+from core.i18n import pick
 from core.models import ROLES
 from core.permissions import ACTIONS, Permission
 
@@ -79,13 +80,7 @@ class Entity(Keyed):
         return [Permission(self.permission(a), frozenset(grants[a]), f"{self.label_en}: {a}") for a in ACTIONS]
 
     def label(self, locale: str | None = None) -> str:
-        if locale is None:
-            try:
-                from flask_babel import get_locale
-                locale = str(get_locale() or "zh")
-            except Exception:
-                locale = "en"
-        return self.label_zh if str(locale).startswith("zh") else self.label_en
+        return pick(self.label_zh, self.label_en, locale)
 
 
 class EntityRegistry(ModelRegistry[Entity]):

@@ -37,6 +37,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import DateTime, ForeignKey, Integer, event, insert, inspect, select
 from sqlalchemy.orm import Mapped, RelationshipDirection, Session, declared_attr, mapped_column
 
+from core.i18n import translate as _gettext
 from core import tenancy
 from core.errors import ForeignRecord
 from core.extensions import db
@@ -218,14 +219,6 @@ def links_of(model: type) -> tuple[_Link, ...]:
     return tuple(links)
 
 
-def _gettext(message: str, **values: Any) -> str:
-    try:
-        from flask_babel import gettext
-        return gettext(message, **values)
-    except Exception:  # outside an app (scripts): English
-        return message % values if values else message
-
-
 def _refuse(obj: Any, link: _Link) -> ForeignRecord:
     field = link.relation or link.column
     return ForeignRecord(_gettext(
@@ -359,14 +352,16 @@ def _stamp(session: Session, flush_context: Any, instances: Any) -> None:
             obj.updated_by_id = user.id if user else None
 
 
-def annotate_audit(session: Session, record: Any, action: str, event: tuple | None = None,
+def annotate_audit(session: Session, record: Any, action: str, notify: tuple[str, dict] | None = None,
                    **columns: Any) -> None:
     """Give ``record``'s audit entry of the coming flush the action
     ``action`` (instead of ``update``) and the extra ``columns`` of
-    :class:`~core.models.AuditEntry` (``transition``, ``comment``); ``event``
-    is handed to the after-commit notification (:mod:`core.workflow` uses
-    it for ``record_transitioned``). Called from a ``before_flush`` listener."""
-    session.info.setdefault("qdesk_audit_notes", {})[record] = (action, columns, event)
+    :class:`~core.models.AuditEntry` (``transition``, ``comment``). With
+    ``notify=(hook, arguments)``, that per-company hook is called after the
+    commit too, after ``record_changed``, with ``company``, ``record`` and
+    ``user`` added (:mod:`core.workflow`: ``record_transitioned``). Called
+    from a ``before_flush`` listener."""
+    session.info.setdefault("qdesk_audit_notes", {})[record] = (action, columns, notify)
 
 
 @event.listens_for(Session, "after_flush")
@@ -404,16 +399,15 @@ def _audit(session: Session, flush_context: Any) -> None:
                 action_name = "update"
         else:
             action_name = action
-        extra, note_event = {"transition": None, "comment": None}, None
+        extra, notify = {"transition": None, "comment": None}, None
         if obj in notes:
-            action_name, columns, note_event = notes[obj]
+            action_name, columns, notify = notes[obj]
             extra.update(columns)
         rows.append(dict(company_id=obj.company_id, table_name=obj.__tablename__,
                          record_id=obj.id, action=action_name, changes=changes,
                          user_id=user.id if user else None, at=utcnow(), **extra))
-        events.append((obj.company_id, obj, action_name, changes))
-        if note_event is not None:  # the user object: after_commit may not load it
-            events.append((obj.company_id, obj, note_event, user))
+        # The user object itself: after_commit may not load it.
+        events.append((obj.company_id, obj, action_name, changes, notify, user))
     if rows:
         # A Core insert on the flush's own connection: same transaction, and
         # no ORM objects added while the flush is running.
@@ -434,20 +428,17 @@ def _notify(session: Session) -> None:
     if not events or not has_app_context() or "qdesk.plugins" not in current_app.extensions:
         return
     registry = current_app.extensions["qdesk.plugins"]
-    for company_id, record, action, changes in events:
+    for company_id, record, action, changes, notify, user in events:
         if company_id not in companies:  # flushed outside the app: resolve now
             company = db.session.get(Company, company_id)
             companies[company_id] = (company, tenancy.enabled_modules(company))
         company, enabled = companies[company_id]
         hooks = registry.hook_for(enabled)
-        if isinstance(action, tuple):  # ("transition", workflow, key, from, to, comment); changes: the user
-            _kind, workflow, key, before, after, comment = action
-            user = changes
-            hooks.record_transitioned(company=company, record=record, workflow=workflow, transition=key,
-                                      from_state=before, to_state=after, comment=comment, user=user)
-            continue
         hooks.record_changed(company=company, record=record, action=action,
                              changes={k: tuple(v) for k, v in changes.items()})
+        if notify is not None:
+            hook, arguments = notify
+            getattr(hooks, hook)(company=company, record=record, user=user, **arguments)
 
 
 @event.listens_for(Session, "after_rollback")

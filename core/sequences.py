@@ -45,6 +45,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.i18n import translate as _gettext
 from core import tenancy
 from core.plugin.declarations import Keyed, ModelRegistry
 from core.errors import Invalid
@@ -64,14 +65,6 @@ PREFIX = re.compile(r"^[\w./-]{1,20}$")
 class NumberAssigned(Invalid):
     """A record number was set or changed by hand; numbers are assigned by
     core from the record's sequence. Nothing was saved."""
-
-
-def _gettext(message: str, **values: Any) -> str:
-    try:
-        from flask_babel import gettext
-        return gettext(message, **values)
-    except Exception:  # outside an app: English
-        return message % values if values else message
 
 
 # --- the counter table ------------------------------------------------------------

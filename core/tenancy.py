@@ -56,6 +56,13 @@ def acting_as(company: Company | None, user: User | None = None) -> Iterator[Non
         set_current(*previous)
 
 
+def acting_as_system() -> bool:
+    """Whether the work is done by the system for the current company (a
+    job, the CLI, demo data: a company and no user). Core's checks let it do
+    anything in that company, and only there; screens always have a user."""
+    return current_user() is None and current_company() is not None
+
+
 def scoped_query(model: type, company: Company | None = None) -> Any:
     """``db.session.query(model)`` restricted to ``company`` (default: current).
 

@@ -39,6 +39,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.orm import Session
 
+from core.i18n import pick, translate as _gettext
 from core import tenancy
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.errors import Conflict, Forbidden, Invalid
@@ -52,23 +53,6 @@ COMMENT_RULES = ("none", "optional", "required")
 #: Longest comment kept with a transition.
 COMMENT_MAX = 2000
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def _gettext(message: str, **values: Any) -> str:
-    try:
-        from flask_babel import gettext
-        return gettext(message, **values)
-    except Exception:  # outside an app or a request: English
-        return message % values if values else message
-
-
-def _local(pair: tuple[str, str]) -> str:
-    """The zh or en text of a ``(zh, en)`` pair, in the request's language."""
-    try:
-        from flask_babel import get_locale
-        return pair[0] if str(get_locale() or "zh").startswith("zh") else pair[1]
-    except Exception:
-        return pair[1]
 
 
 class StateLocked(Invalid):
@@ -130,11 +114,11 @@ class Transition:
     @property
     def label(self) -> str:
         """The label in the request's language."""
-        return _local((self.label_zh, self.label_en))
+        return pick(self.label_zh, self.label_en)
 
     @property
     def confirmation(self) -> str:
-        text = _local((self.confirm_zh, self.confirm_en))
+        text = pick(self.confirm_zh, self.confirm_en)
         return text or _gettext("%(action)s: the selected records?", action=self.label)
 
 
@@ -187,7 +171,7 @@ class Workflow(Keyed):
 
     def state_label(self, value: str | None) -> str:
         pair = self.states.get(value or "")
-        return _local(pair) if pair else (value or "")
+        return pick(*pair) if pair else (value or "")
 
 
 class WorkflowRegistry(ModelRegistry[Workflow]):
@@ -279,8 +263,7 @@ def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str
     would raise), or ``None`` when it may."""
     from core.permissions import has_permission
     wf = wf or workflow_for(type(record))
-    system = tenancy.current_user() is None and tenancy.current_company() is not None
-    if not system and not has_permission(wf.permission_of(t)):  # a job or the CLI acts as the system
+    if not tenancy.acting_as_system() and not has_permission(wf.permission_of(t)):
         return Forbidden(_gettext("You may not use %(action)s on this record.", action=t.label))
     state = getattr(record, wf.field)
     if state not in t.source:
@@ -373,7 +356,8 @@ def _guard_states(session: Session, flush_context: Any, instances: Any) -> None:
     for obj, (wf, t, before, comment) in list(pending.items()):
         if obj in session.dirty or obj in session.new:
             annotate_audit(session, obj, action="transition", transition=t.key, comment=comment,
-                           event=("transition", wf.key, t.key, before, t.target, comment))
+                           notify=("record_transitioned", dict(workflow=wf.key, transition=t.key, from_state=before,
+                                                               to_state=t.target, comment=comment)))
         pending.pop(obj)
 
 

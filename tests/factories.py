@@ -667,7 +667,7 @@ def action_surfaces(spec: ViewSpec, printables: list[Any] | None = None) -> list
                     spec.plugin_key) for name, perm in sorted(needed.items())]
 
 
-def print_surfaces(printables: list[Any] | None = None, views: list[ViewSpec] | None = None) -> list[Surface]:
+def print_surfaces(printables: list[Any] | None = None) -> list[Surface]:
     """``/print/<key>/<id>.pdf`` of every printable."""
     out = []
     for p in printables if printables is not None else registered_printables():

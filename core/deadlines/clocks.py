@@ -11,7 +11,8 @@ from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Uniq
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import tenancy
-from core.deadlines.declared import Deadline, DueComputed, _gettext, _registry, deadlines_for
+from core.deadlines.declared import Deadline, DueComputed, _registry, deadlines_for
+from core.i18n import translate as _gettext
 from core.extensions import db
 from core.models import stamp_info
 

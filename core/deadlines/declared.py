@@ -11,16 +11,9 @@ from sqlalchemy import DateTime, inspect
 
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.errors import Invalid
+from core.i18n import is_chinese
 
 __all__ = ["Deadline", "DeadlineRegistry", "DueComputed", "init_deadlines", "deadlines_for"]
-
-
-def _gettext(message: str, **values: Any) -> str:
-    try:
-        from flask_babel import gettext
-        return gettext(message, **values)
-    except Exception:
-        return message % values if values else message
 
 
 class DueComputed(Invalid):
@@ -108,8 +101,7 @@ class Deadline(Keyed):
         return key
 
     def label(self, locale: str | None = None) -> str:
-        zh = str(locale or _locale()).startswith("zh")
-        return (self.label_zh if zh else self.label_en) or self.key
+        return (self.label_zh if is_chinese(locale) else self.label_en) or self.key
 
     def _state(self, record: Any) -> Any:
         from core.workflow import workflow_for
@@ -123,14 +115,6 @@ class Deadline(Keyed):
 
     def is_paused(self, record: Any) -> bool:
         return bool(self.pause_states) and self._state(record) in self.pause_states
-
-
-def _locale() -> str:
-    try:
-        from flask_babel import get_locale
-        return str(get_locale() or "zh")
-    except Exception:
-        return "en"
 
 
 class DeadlineRegistry(ModelRegistry[Deadline]):

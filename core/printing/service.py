@@ -35,7 +35,7 @@ def check_permission(printable: Printable) -> None:
     """:class:`~core.errors.Forbidden` unless the current user holds the
     printable's permission. A system print (CLI: no user, a current
     company) is allowed."""
-    if tenancy.current_user() is None and tenancy.current_company() is not None:
+    if tenancy.acting_as_system():
         return
     if not has_permission(printable.needed_permission):
         raise Forbidden(gettext("You may not print this form (%(permission)s).",
