@@ -49,5 +49,7 @@ setup(
         # Built-in plugins are listed here as they are added, e.g.
         # "crm = plugins.crm". Third-party plugins add their own.
         "qdesk.plugins": ["crm = plugins.crm"],
+        # Front-ends core starts without importing them (core/plugin/frontends.py).
+        "qdesk.frontends": ["admin = admin:init_admin"],
     },
 )

@@ -11,8 +11,8 @@ from admin import auth, printing
 from admin.core_views import core_views
 from admin.modules import ModulesView
 from admin.views import CompanyModelView
-from core import tenancy
-from core.permissions import has_permission
+from core.records import tenancy
+from core.records.permissions import has_permission
 from core.plugin.registry import PluginRegistry
 
 
@@ -82,7 +82,7 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
 
 
 def _add_plugin_views(app: Flask, admin: Admin, registry: PluginRegistry) -> None:
-    from core.entities import check_names
+    from core.records.entities import check_names
     labels = app.extensions.setdefault("qdesk.field_labels", {})
     for key, view_classes in registry.call_each("register_admin_views"):
         info = registry.get(key)

@@ -12,7 +12,7 @@ from flask_admin import expose
 from flask_admin.actions import action as _flask_admin_action
 from flask_babel import LazyString, gettext
 
-from core import inputs, tenancy
+from core.records import inputs, tenancy
 from core.extensions import db
 from core.models import User
 

@@ -7,10 +7,10 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import get_locale, gettext as _, lazy_gettext
 
 from admin.history import AUDIT_ACTIONS
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from core.models import SESSIONS_ENDED, Company, User
-from core.security import LoginError, authenticate, companies_of
+from core.records.security import LoginError, authenticate, companies_of
 
 bp = Blueprint("qdesk_auth", __name__, template_folder="templates")
 

@@ -1,4 +1,4 @@
-"""Coded columns on screens (see :mod:`core.choices`): form choices and list
+"""Coded columns on screens (see :mod:`core.records.choices`): form choices and list
 formatters that show the label in the user's language."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from flask_babel import LazyString
 
-from core.choices import Choices, current_label
+from core.records.choices import Choices, current_label
 
 
 def choice_options(values: Choices) -> list[tuple[str, LazyString]]:

@@ -16,10 +16,10 @@ from admin.saving import DatabaseRefusalMixin
 from admin.stamp_filters import StampFilterConverter
 from admin.history import action_label, changes_markup, comment_markup, model_of_table, view_for_table
 from admin.views import CompanyModelView, datetime_text
-from core import inputs, tenancy
+from core.records import inputs, tenancy
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, Membership, PrintJob, User
-from core.security import set_password
+from core.records.security import set_password
 from core.calendar.timezone import format_local
 
 

@@ -1,4 +1,4 @@
-"""The admin shell's translation of :mod:`core.access`'s refusals."""
+"""The admin shell's translation of :mod:`core.records.access`'s refusals."""
 from __future__ import annotations
 
 import contextlib

@@ -1,6 +1,6 @@
 """How the admin screens build forms and read list arguments: relation
 choices and ajax lookups limited to the current company, and every value
-bounded by its column's type (:mod:`core.inputs`), for every plugin's screen
+bounded by its column's type (:mod:`core.records.inputs`), for every plugin's screen
 without code of its own."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_babel import LazyString, gettext
 from sqlalchemy.types import Boolean, Date, DateTime, Enum, Integer, Numeric, String, Text, TypeDecorator
 
-from core import inputs, tenancy
+from core.records import inputs, tenancy
 from core.models import User
 
 
@@ -45,10 +45,10 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
 def bound_list_args(args: Any) -> Any:
     """A list's ``ViewArgs`` with ``?page=``, ``?page_size=``, ``?sort=``
-    and ``?desc=`` re-read by :mod:`core.inputs` (Flask-Admin reads them
+    and ``?desc=`` re-read by :mod:`core.records.inputs` (Flask-Admin reads them
     with ``int()``: any size, so an offset the database refuses, and unicode
     digits), the search term and filter values cut to
-    :data:`core.inputs.SEARCH_MAX` characters without control characters.
+    :data:`core.records.inputs.SEARCH_MAX` characters without control characters.
     ``CompanyModelView`` applies it; any other ``ModelView`` can too::
 
         def _get_list_extra_args(self):
@@ -70,7 +70,7 @@ def bound_list_args(args: Any) -> Any:
 class ColumnBounds:
     """Form validator: the value typed into the field of a number, date or
     datetime column is one the column can store and later pages can show
-    (:mod:`core.inputs`): ASCII digits, a year within 1900–2199, a finite
+    (:mod:`core.records.inputs`): ASCII digits, a year within 1900–2199, a finite
     number within the column's range (``Integer`` 32 bits,
     ``Numeric(precision, scale)``). Added to every such field by
     :class:`ScopedModelConverter`; a value outside is a field error."""
@@ -103,7 +103,7 @@ class ColumnBounds:
 class BoundedModelConverter(AdminModelConverter):
     """Every field of a number, date or datetime column is bounded
     (:class:`ColumnBounds`) and texts lose control characters
-    (:func:`core.inputs.strip_controls`), whatever the view declares."""
+    (:func:`core.records.inputs.strip_controls`), whatever the view declares."""
 
     def convert(self, model: Any, mapper: Any, name: str, prop: Any, field_args: Any, hidden_pk: bool) -> Any:
         columns = getattr(prop, "columns", None)

@@ -16,8 +16,8 @@ from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import inspect
 
-from core import tenancy
-from core.choices import current_label
+from core.records import tenancy
+from core.records.choices import current_label
 from core.extensions import db
 from core.models import User
 from core.records import CompanyOwnedMixin, model_of_table  # noqa: F401  (re-exported)

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError as FormValidationError
 
 from admin.core_views import SystemAdminView
-from core import inputs, tenancy
+from core.records import inputs, tenancy
 from core.calendar import holidays
 from core.extensions import db
 from core.calendar.holidays import HolidayDay

@@ -39,7 +39,9 @@ from flask_admin.model import typefmt
 from flask_babel import gettext
 from werkzeug.utils import secure_filename
 
-from core import imports, tenancy
+from core import imports
+
+from core.records import tenancy
 from core.imports import FORMULA_STARTS  # noqa: F401  (text starting so is a formula to spreadsheets)
 from core.models import utcnow
 from core.calendar.timezone import format_local, is_stamp, local_today, to_local

@@ -5,9 +5,9 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 
-from core import tenancy
+from core.records import tenancy
 from core.plugin.modules import ModuleError, disable_module, enable_module
-from core.permissions import has_permission
+from core.records.permissions import has_permission
 
 
 class ModulesView(BaseView):

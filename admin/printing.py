@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 
-from core import printing, tenancy
+from core import printing
+
+from core.records import tenancy
 from admin.errors import http_errors
 
 bp = Blueprint("qdesk_print", __name__)

@@ -3,8 +3,9 @@ list edits, delete-or-archive, Archive/Restore, and the translation of what a
 save raises into messages a clerk understands.
 
 Mixed into :class:`admin.views.CompanyModelView`; the rules themselves live
-in core (:mod:`core.records`: links, parts, delete or archive; the
-``version`` column), this module only adapts them to Flask-Admin.
+in core (:mod:`core.records.access`: gate, permission, version, kept fields,
+archive; :mod:`core.records`: links, parts at flush), this module only adapts
+them to Flask-Admin.
 """
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from admin.actions import scoped_action
-from core import access, inputs, tenancy
-from core.errors import Conflict, ForeignRecord, Invalid
+from core.records import access, inputs, tenancy
+from core.errors import Conflict, DomainError, ForeignRecord, Invalid
 from core.extensions import db
 from core.models import utcnow
 from core.records import CompanyOwnedMixin
@@ -53,7 +54,7 @@ def database_refused(endpoint: str, what: str, exc: Exception) -> None:
     flash(DATABASE_REFUSED.get(what, DATABASE_REFUSED["save"])(), "error")
 
 
-# What the second of two concurrent saves is told: the one sentence of core.access.
+# What the second of two concurrent saves is told: the one sentence of core.records.access.
 conflict_message = access.conflict_message
 
 
@@ -129,20 +130,60 @@ class SavingMixin(DatabaseRefusalMixin):
         if is_created:
             model.company_id = tenancy.require_company().id
 
-    def update_model(self, form: Any, model: Any) -> bool:
-        """Save ``form`` into ``model`` only when the form was made from the
-        version now stored: a save without the version, or from an older
-        one, is refused with the conflict message and writes nothing."""
-        submitted = form.record_version.data if "record_version" in form \
-            else getattr(form, "qdesk_record_version", None)
-        try:
-            access.check_version(model, submitted)  # the one version rule (core.access)
-        except Conflict as exc:
-            flash(exc.message, "error")
-            return False
+    def _fill(self, form: Any, is_created: bool) -> Callable[[Any], None]:
+        """How the form's values reach the record (inline rows and uploads
+        included): Flask-Admin's ``populate_obj``, then the screen's
+        ``on_model_change``. :mod:`core.records.access` calls it and checks
+        the fields core keeps afterwards."""
+        def fill(model: Any) -> None:
+            form.populate_obj(model)
+            self._on_model_change(form, model, is_created)
+        return fill
+
+    def create_model(self, form: Any) -> Any:
+        """A new record from ``form``, through :func:`core.records.access.create`
+        (module gate, permission, kept fields; links, numbers and clocks at
+        its flush). Refusals become messages and field errors; nothing is saved."""
+        g.qdesk_saving = ("create", form)
         if "record_version" in form:
             del form["record_version"]
-        return super().update_model(form, model)
+        try:
+            model = access.create(self.entity_decl, self._fill(form, True))
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            self._refused(exc, "create")
+            return False
+        self.after_model_change(form, model, True)
+        return model
+
+    def _refused(self, exc: Exception, what: str) -> None:
+        """Tell the user why a save wrote nothing; the form keeps what they
+        typed. A failure no rule explains goes to the log, never to the page."""
+        if not self.handle_view_exception(exc):
+            log.error("%s on %s failed", what, self.endpoint, exc_info=exc)
+            flash(gettext("Nothing was saved: qdesk could not process this change (the error was "
+                          "logged for the administrator). Your input is still in the form."), "error")
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        """Save ``form`` into ``model`` through :func:`core.records.access.update`,
+        only when the form was made from the version now stored: a save without
+        the version, or from an older one, is refused with the conflict message
+        and writes nothing."""
+        g.qdesk_saving = ("update", form)
+        submitted = form.record_version.data if "record_version" in form \
+            else getattr(form, "qdesk_record_version", None)
+        if "record_version" in form:
+            del form["record_version"]
+        try:
+            access.update(model, self._fill(form, False), submitted, entity=self.entity_decl)
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            self._refused(exc, "update")
+            return False
+        self.after_model_change(form, model, False)
+        return True
 
     # --- inline edit in the list (column_editable_list) ----------------------
     def list_form(self, obj: Any = None) -> Any:
@@ -197,6 +238,9 @@ class SavingMixin(DatabaseRefusalMixin):
         if isinstance(exc, Invalid):
             self._show_invalid(exc)
             return True
+        if isinstance(exc, DomainError):  # a conflict, or a right lost while the form was open
+            flash(exc.message, "error")
+            return True
         return super().handle_view_exception(exc)  # database errors: DatabaseRefusalMixin
 
     def _show_invalid(self, exc: Invalid) -> None:
@@ -218,7 +262,7 @@ class SavingMixin(DatabaseRefusalMixin):
 
     def delete_model(self, model: Any) -> bool:
         """Delete ``model``, or archive it when it has a history or another
-        record points at it (:func:`core.access.archive`)."""
+        record points at it (:func:`core.records.access.archive`)."""
         g.qdesk_saving = ("delete", None)
         try:
             outcome = access.archive(model) if isinstance(model, CompanyOwnedMixin) else None
@@ -242,7 +286,7 @@ class SavingMixin(DatabaseRefusalMixin):
     def action_delete(self, ids: list[str]) -> Any:
         # Flask-Admin's bulk delete filters `id IN (<the ids as text>)`, which
         # PostgreSQL (psycopg 3) refuses (`integer = varchar`): pass numbers
-        # (only ids the column can hold: core.inputs.parse_ids).
+        # (only ids the column can hold: core.records.inputs.parse_ids).
         return super().action_delete(tuple(inputs.parse_ids(ids)))
 
     @scoped_action("archive", lazy_gettext("Archive"), lazy_gettext("Archive the selected records?"),

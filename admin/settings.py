@@ -15,11 +15,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError as FormValidationError
 
 from admin.views import CompanyModelView
-from core import inputs, tenancy
+from core.records import inputs, tenancy
 from core.calendar import company_calendar, company_days
 from core.extensions import db
 from core.calendar.days import CompanyCalendarDay
-from core.permissions import has_permission
+from core.records.permissions import has_permission
 from core.settings import SettingsError, get_setting, set_settings, settings_registry, validate_settings
 from core.calendar.timezone import local_today
 

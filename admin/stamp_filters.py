@@ -54,7 +54,7 @@ _DATETIME_TYPES = frozenset({"datetime", "datetime2", "timestamp", "smalldatetim
 
 # --- bounds: company-local values as naive UTC [low, high) -------------------------
 
-# No stamp lies outside these years (core.inputs bounds typed years the same
+# No stamp lies outside these years (core.records.inputs bounds typed years the same
 # way); a typed 0001-01-01 or 9999-12-31 is clamped to them, since moving it
 # to UTC would leave the calendar.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)

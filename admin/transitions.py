@@ -12,7 +12,7 @@ from flask import flash, redirect, request
 from flask_babel import LazyString, gettext
 
 from admin.actions import scoped_action, scoped_expose
-from core import access
+from core.records import access
 from core.errors import DomainError, Invalid
 from core.extensions import db
 from core.workflow import Transition, Workflow, available_transitions, refusal

@@ -39,12 +39,12 @@ from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa:
 from admin.stamp_filters import StampFilterConverter
 from admin.saving import DATABASE_REFUSED, SavingMixin, conflict_message, database_refused  # noqa: F401
 from admin.transitions import WorkflowMixin
-from core import access, tenancy
+from core.records import access, tenancy
 from core.extensions import db
 from core.models import AuditEntry
-from core.permissions import has_permission
+from core.records.permissions import has_permission
 from core.records import SYSTEM_COLUMNS, CompanyOwnedMixin
-from core.search import ilike
+from core.records.search import ilike
 
 # Which permission each Flask-Admin endpoint needs.
 ENDPOINT_ACTIONS = {
@@ -98,7 +98,7 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
     printables: tuple = ()
 
     def __init__(self, plugin_key: str, **kwargs: Any) -> None:
-        from core.entities import EntityRegistry
+        from core.records.entities import EntityRegistry
         entities = EntityRegistry.current()
         declared = entities.entity_of(self.model) if self.model is not None else None
         if declared is not None and declared.key in entities.implicit:
@@ -114,7 +114,7 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
             raise TypeError(f"{type(self).__name__} must set 'model' (a declared entity's model) or "
                             "'model' and 'entity'")
         self.plugin_key = plugin_key
-        # Every screen's model is an entity of core.access (one from its
+        # Every screen's model is an entity of core.records.access (one from its
         # screen if the plugin declares none).
         self.entity_decl = declared or entities.add_implicit(plugin_key, f"{plugin_key}.{self.entity}", self.model,
                                                              str(getattr(self, "label", "") or ""))
@@ -304,7 +304,7 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
 
     def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
         # Flask-Admin's search, with the term's own % and _ taken literally
-        # (core.search): every term must match one searchable column.
+        # (core.records.search): every term must match one searchable column.
         for term in search.split(" "):
             if not term:
                 continue
@@ -329,7 +329,7 @@ class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExpo
         Flask-Admin's own get_one ignores get_query: scoped here. Another
         company's id answers 404, exactly like an id that does not exist, so
         ids cannot be probed; so does anything that is not an id the column
-        can hold (``abc``, ``²``, 20 digits: :func:`core.inputs.parse_id`).
+        can hold (``abc``, ``²``, 20 digits: :func:`core.records.inputs.parse_id`).
         """
         with http_errors():
             return access.get(self.entity_decl, id)

@@ -40,7 +40,8 @@ def make_app(workdir: Path, forms: int):
     install_entry_points(workdir / "site", "qdesk-bench-plugins",
                          {"notes": "tests.plugins.notes", "tasks": "tests.plugins.tasks"})
     os.environ["QDESK_INSTANCE_PATH"] = str(workdir)
-    from core import create_app, migrate, tenancy
+    from core import create_app, migrate
+    from core.records import tenancy
     from core.extensions import db
     from core.models import Company
     from core.plugin.modules import enable_module
@@ -69,7 +70,8 @@ def run_case(case: str, forms: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="qdesk-bench-"))
     count = 1 if case.endswith("-one") else forms
     app = make_app(workdir, count)
-    from core import printing, tenancy
+    from core import printing
+    from core.records import tenancy
     from core.extensions import db
     from core.models import Company
     from tests.plugins.notes.models import Note

@@ -5,20 +5,20 @@ declare themselves, ``CompanyOwnedMixin`` for their models, ``db`` for the
 session, ``Entity`` to declare each model once (its permissions follow),
 ``Permission``/``crud_permissions`` for other access rights, ``Printable``,
 ``Sequence``, ``Workflow``/``Transition`` and ``Deadline`` for what core
-does with their records; ``access`` (:mod:`core.access`) to load and change
+does with their records; ``access`` (:mod:`core.records.access`) to load and change
 records in code of their own.
 """
 from core.extensions import db
 from core.plugin.hookspecs import hookimpl
 from core.plugin.manifest import Manifest
-from core.permissions import Permission, crud_permissions
+from core.records.permissions import Permission, crud_permissions
 from core.printing import Printable
 from core.records import CompanyOwnedMixin
-from core.entities import Entity
+from core.records.entities import Entity
 from core.sequences import Sequence
 from core.workflow import Transition, Workflow
 from core.deadlines import Deadline
-from core import access
+from core.records import access
 
 __all__ = ["create_app", "db", "hookimpl", "Manifest", "Permission", "crud_permissions",
            "CompanyOwnedMixin", "Printable", "Entity", "Sequence", "Workflow", "Transition", "Deadline",

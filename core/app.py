@@ -12,10 +12,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from core.plugin import builtin
 from core.config import LOCALES, configure, instance_path  # noqa: F401  (LOCALES re-exported)
 from core.extensions import babel, csrf, db
-from core.permissions import PermissionRegistry
+from core.records.permissions import PermissionRegistry
 from core.plugin.registry import PluginRegistry, PluginsConfig
 from core import records  # noqa: F401  (installs the session events)
-from core import tenancy
+from core.records import tenancy
 
 
 def select_locale() -> str:
@@ -34,11 +34,12 @@ def select_locale() -> str:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build a qdesk app: configuration, extensions, plugins, admin shell.
+    """Build a qdesk app: configuration, extensions, plugins, front-ends.
 
     :param config: values over the defaults, the instance file and the
         ``QDESK_*`` environment (tests pass ``DATABASE_URL`` here).
     :raises core.plugin.registry.PluginError: a plugin cannot be loaded (strict mode).
+    :raises core.plugin.frontends.FrontendError: ``FRONTENDS`` names one that is not installed.
     """
     app = Flask("qdesk", instance_path=instance_path(), root_path=__file__.rsplit("/", 1)[0])
     configure(app, config)
@@ -61,7 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
          for info in registry.loaded() if info.path is not None and (info.path / "templates").is_dir()})])
     csrf.init_app(app)
     _register_models(registry)
-    from core.entities import add_permissions, install_entities
+    from core.records.entities import add_permissions, install_entities
     entities = install_entities(app, registry)  # each model once: key, labels, permissions, schema
     add_permissions(entities, PermissionRegistry.install(app, registry))
     from core.jobs import JobRegistry
@@ -82,8 +83,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         kpis.add(owner, items)
     JobRegistry.install(app, registry)
 
-    from admin import init_admin  # the shell needs the registry filled
-    init_admin(app, registry)
+    from core.plugin.frontends import init_frontends
+    init_frontends(app, registry)  # the admin shell (entry points qdesk.frontends): registries filled
     app.jinja_env.globals["get_locale"] = get_locale
     return app
 

@@ -266,10 +266,13 @@ def collect_widgets(company: Any, user: Any) -> list[PlacedWidget]:
 
     A plugin that raises or returns anything invalid is named in an error on
     the ``qdesk.dashboard`` logger and all its widgets are skipped. A widget
-    with a ``permission`` the user lacks is left out (the check is core's).
+    with a ``permission`` the user lacks is left out (the check is core's);
+    one gated on a permission of another plugin, or on one nobody declares,
+    skips its plugin's widgets with an error naming it (widgets are made per
+    company and request, so this cannot stop the start).
     """
-    from core import tenancy
-    from core.permissions import has_permission
+    from core.records import tenancy
+    from core.records.permissions import has_permission
     registry = current_app.extensions["qdesk.plugins"]
     enabled = tenancy.enabled_modules(company)
     placed: list[PlacedWidget] = []
@@ -298,6 +301,12 @@ def collect_widgets(company: Any, user: Any) -> list[PlacedWidget]:
                 if foreign:
                     log.error("dashboard: plugin %r gated widgets on permissions outside its "
                               "namespace (%s); its widgets are skipped", key, ", ".join(foreign))
+                    continue
+                unknown = [w.permission for w in widgets
+                           if w.permission and w.permission not in current_app.extensions["qdesk.permissions"].by_key]
+                if unknown:  # a typo would hide the widget from everyone, silently
+                    log.error("dashboard: plugin %r gated widgets on permissions nobody declares (%s); "
+                              "its widgets are skipped", key, ", ".join(unknown))
                     continue
                 placed.extend(PlacedWidget(key, w) for w in widgets
                               if not w.permission or has_permission(w.permission, user, company))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from core.models import Company, Membership, User
 from core.plugin.modules import enable_module
-from core.security import hash_password
+from core.records.security import hash_password
 from werkzeug.security import check_password_hash
 
 DEMO_PASSWORD = "qdesk-demo"

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from core import tenancy
+from core.records import tenancy
 from core.plugin.declarations import Keyed, NamespacedRegistry
 from core.extensions import db
 

@@ -17,7 +17,7 @@ import decimal
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from core import tenancy
+from core.records import tenancy
 from core.plugin.declarations import Keyed, NamespacedRegistry
 
 Number = decimal.Decimal | int | None

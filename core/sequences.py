@@ -46,7 +46,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.i18n import translate as _gettext
-from core import tenancy
+from core.records import tenancy
 from core.plugin.declarations import Keyed, ModelRegistry
 from core.errors import Invalid
 from core.extensions import db

@@ -40,7 +40,7 @@ from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.orm import Session
 
 from core.i18n import pick, translate as _gettext
-from core import tenancy
+from core.records import tenancy
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.errors import Conflict, Forbidden, Invalid
 from core.records import annotate_audit
@@ -261,7 +261,7 @@ def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str
             check_comment: bool = True) -> Exception | None:
     """Why ``t`` may not fire on ``record`` now (the error :func:`transition`
     would raise), or ``None`` when it may."""
-    from core.permissions import has_permission
+    from core.records.permissions import has_permission
     wf = wf or workflow_for(type(record))
     if not tenancy.acting_as_system() and not has_permission(wf.permission_of(t)):
         return Forbidden(_gettext("You may not use %(action)s on this record.", action=t.label))
@@ -284,7 +284,7 @@ def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str
 def available_transitions(record: Any) -> list[Transition]:
     """The transitions the current user may fire on ``record`` from its
     present state (required fields and comments are checked on firing)."""
-    from core.permissions import has_permission
+    from core.records.permissions import has_permission
     wf = workflow_for(type(record))
     if wf is None:
         return []

@@ -18,7 +18,7 @@ without a line of test code:
   nullable many-to-one relations (one level deep); nullable FKs are
   otherwise left empty; FKs to users / companies use the acting user /
   company;
-* everything runs inside ``core.tenancy.acting_as(company, user)``, so core
+* everything runs inside ``core.records.tenancy.acting_as(company, user)``, so core
   stamps ``company_id`` as it does for a real request.
 
 :func:`registered_views` lists the admin views the plugins register, at
@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy import inspect, types as satypes
 from sqlalchemy.orm import RelationshipDirection
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from core.models import Company, User
 from core.records import SYSTEM_COLUMNS, CompanyOwnedMixin
@@ -715,17 +715,17 @@ _CHEAP_HASHES: dict[str, str] = {}
 
 
 def cheap_password_hashes(monkeypatch: Any) -> None:
-    """Make ``core.security.hash_password`` give a one-round PBKDF2 hash for
+    """Make ``core.records.security.hash_password`` give a one-round PBKDF2 hash for
     the test (the World's users log in through the real login, which checks
     any werkzeug hash, in microseconds instead of two scrypt runs a case).
     For generated matrices with hundreds of cases; they test permissions
     and scopes, not password hashing."""
     from werkzeug.security import generate_password_hash
-    import core.security
+    import core.records.security
 
     def cheap(password: str) -> str:
         if password not in _CHEAP_HASHES:
             _CHEAP_HASHES[password] = generate_password_hash(password, method="pbkdf2:sha256:1")
         return _CHEAP_HASHES[password]
 
-    monkeypatch.setattr(core.security, "hash_password", cheap)
+    monkeypatch.setattr(core.records.security, "hash_password", cheap)

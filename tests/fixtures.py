@@ -15,16 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-1"
 
 
-def install_entry_points(where: Path, dist: str, plugins: dict[str, str]) -> Path:
-    """Make ``plugins`` (entry-point name → module) discoverable in the
-    ``qdesk.plugins`` group, as ``pip install`` of distribution ``dist`` would."""
+def install_entry_points(where: Path, dist: str, plugins: dict[str, str],
+                         group: str = "qdesk.plugins") -> Path:
+    """Make ``plugins`` (entry-point name → module, or ``module:function``)
+    discoverable in ``group``, as ``pip install`` of distribution ``dist`` would."""
     # The folder name is "<name>-<version>" with "-" in the name written as
     # "_", as pip does; else "qdesk-x" would be read as distribution "qdesk".
     info = where / f"{dist.replace('-', '_')}-1.0.dist-info"
     info.mkdir(parents=True, exist_ok=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
     lines = "\n".join(f"{name} = {module}" for name, module in plugins.items())
-    (info / "entry_points.txt").write_text(f"[qdesk.plugins]\n{lines}\n")
+    (info / "entry_points.txt").write_text(f"[{group}]\n{lines}\n")
     if str(where) not in sys.path:
         sys.path.insert(0, str(where))
     return where
@@ -105,7 +106,7 @@ class World:
         from core.extensions import db
         from core.models import Company, Membership, User
         from core.plugin.modules import enable_module
-        from core.security import hash_password
+        from core.records.security import hash_password
         self.app = app
         with app.app_context():
             pw = hash_password(PASSWORD)
@@ -190,7 +191,7 @@ def client_for(app):
 
 def make_note(app, code="A", email=None, **fields):
     """A note of company ``code`` created directly in the database; its id."""
-    from core import tenancy
+    from core.records import tenancy
     from core.extensions import db
     from core.models import Company, User
     from tests.plugins.notes.models import Note

@@ -1,4 +1,4 @@
-"""core.access: the one place that says who may do what to which record.
+"""core.records.access: the one place that says who may do what to which record.
 
 Each function is called as the front-ends call it (acting as a user of a
 company) and must raise the domain error, never an HTTP one, and change
@@ -10,7 +10,9 @@ import datetime as dt
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from core import access, db, tenancy
+from core import db
+
+from core.records import access, tenancy
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.plugin.modules import disable_module
 from plugins.crm.models import ContactLog, Customer

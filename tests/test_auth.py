@@ -45,7 +45,7 @@ def is_logged_in(client):
 # --- passwords and login ----------------------------------------------------------
 
 def test_password_hashes_are_scrypt(world, ctx):
-    from core.security import hash_password
+    from core.records.security import hash_password
     user = world.user("staff@a.test")
     assert user.password_hash.startswith("scrypt:")
     assert PASSWORD not in user.password_hash
@@ -275,7 +275,7 @@ def test_forged_session_company_falls_back_to_a_member_company(world, client_for
 def test_user_without_company_sees_no_data(world, app):
     from core.extensions import db
     from core.models import User
-    from core.security import hash_password
+    from core.records.security import hash_password
     with app.app_context():
         db.session.add(User(email="lonely@x.test", name="lonely", password_hash=hash_password(PASSWORD)))
         db.session.commit()
@@ -451,7 +451,7 @@ def test_editing_a_user_without_a_new_password_keeps_the_sessions(world, client_
 
 def test_password_set_anywhere_ends_the_sessions(world, client_for, app):
     """Any code that assigns password_hash (not only the screens) ends the sessions."""
-    from core.security import hash_password
+    from core.records.security import hash_password
     victim = armed(client_for("staff@a.test"))
     copy = copy_of(victim)
     set_user(app, "staff@a.test", password_hash=hash_password("brand-new-pass-1"))

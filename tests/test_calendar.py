@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from core import tenancy
+from core.records import tenancy
 from core.calendar import company_calendar, company_days
 from core.extensions import db
 from core.models import AuditEntry

@@ -44,7 +44,7 @@ EXAMPLES = {"notes", "tasks"}
 
 def enabled(app, code):
     """The example modules enabled for company ``code``."""
-    from core import tenancy
+    from core.records import tenancy
     from core.extensions import db
     from core.models import Company
     with app.app_context():

@@ -181,6 +181,12 @@ def odd_app(make_app):  # noqa: F811
                 from core.dashboard import Tile
                 return [Tile(label="Snoop", value=1, permission="notes.note.read")]
         """),
+        "typo": plugin_source("typo", """
+            @hookimpl
+            def dashboard_widgets():
+                from core.dashboard import Tile
+                return [Tile(label="Typo", value=1, permission="typo.contact_log.read")]
+        """),
         "good": plugin_source("good", """
             @hookimpl
             def dashboard_widgets(company):
@@ -215,6 +221,9 @@ def test_broken_widget_plugins_do_not_break_the_page(odd_app, caplog):
     # A widget may only be gated on its own plugin's permissions.
     assert "Snoop" not in found
     assert any("'snoop'" in m and "notes.note.read" in m for m in errors), errors
+    # A permission nobody declares (a typo) would hide the tile from everyone, silently.
+    assert "Typo" not in found
+    assert any("'typo'" in m and "typo.contact_log.read" in m and "nobody declares" in m for m in errors), errors
     raiser = next(r for r in caplog.records if "'raiser'" in r.getMessage())
     assert raiser.exc_info and "database on fire" in str(raiser.exc_info[1])
     # A falling figure that should fall is good news: green, arrow down.

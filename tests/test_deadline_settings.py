@@ -35,11 +35,12 @@ def test_a_deadline_that_cannot_be_counted_is_refused(given):
 
 
 def test_the_settings_screen_edits_amount_unit_and_roll(make_app):  # noqa: F811
-    from core import migrate, tenancy
+    from core import migrate
+    from core.records import tenancy
     from core.extensions import db
     from core.models import Company, Membership, User
     from core.plugin.modules import enable_module
-    from core.security import hash_password
+    from core.records.security import hash_password
     from core.settings import get_setting
     from tests.fixtures import Client, PASSWORD
     app = make_app({"demo": plugin_source("demo", """

@@ -26,7 +26,7 @@ def xlsx_book(response):
 
 
 def tag(app, name, code="A"):
-    from core import tenancy
+    from core.records import tenancy
     from core.extensions import db
     from core.models import Company
     from tests.plugins.notes.models import Tag
@@ -115,7 +115,7 @@ def test_readonly_user_may_export_anonymous_may_not(world, app, client_for):
 
 
 def test_export_without_read_permission_is_refused(world, app, client_for, monkeypatch):
-    from core.permissions import permission_registry
+    from core.records.permissions import permission_registry
     with app.app_context():
         registry = permission_registry()
         perm = registry.by_name["notes.note.read"]

@@ -232,7 +232,7 @@ def field_values(model, name: str) -> list[str]:
 
 def bad_stored_value(column, value) -> str | None:
     """Why a stored ``value`` is out of range for ``column`` (None: fine).
-    Written independently of core.inputs, which it checks."""
+    Written independently of core.records.inputs, which it checks."""
     if value is None:
         return None
     ctype = _base(column.type)
@@ -552,7 +552,7 @@ def test_fuzz_system_screens(app, world, client_for, endpoint):
 def test_fuzz_finds_a_500_when_a_guard_is_off(app, world, client_for, monkeypatch):
     """Positive control: with ids parsed by plain ``int()`` again (the guard
     off), the same requests answer 500 and the fuzzer reports them."""
-    from core import inputs
+    from core.records import inputs
     monkeypatch.setattr(inputs, "parse_id", lambda text, hi=inputs.INT_MAX: int(text))
     view = view_for(app, VIEWS[0].endpoint)
     fz = Fuzzer(client_for("admin@a.test"), view.endpoint)

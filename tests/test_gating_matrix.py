@@ -27,7 +27,7 @@ screens (audit log, print log, settings, calendar, modules) are core, always
 on: with every plugin disabled for A they still answer (their scope and
 permissions are in the isolation and permission matrices).
 ``test_gate_off_fails_the_matrix`` is the positive control: with
-``core.tenancy.module_enabled`` switched off (always True, a test-only
+``core.records.tenancy.module_enabled`` switched off (always True, a test-only
 monkeypatch) the matrix's check fails.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ import io
 
 import pytest
 
-from core import tenancy
+from core.records import tenancy
 from core.plugin.modules import disable_module, enable_module
 from tests.factories import (switch_off, url_of, cheap_password_hashes, core_screens, editable_value, make, markers,
                              page_surfaces, registered_printables, registered_views, snapshot,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 
 

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from core import tenancy
+from core.records import tenancy
 from core.calendar import holidays
 from core.calendar import company_calendar
 from core.extensions import db

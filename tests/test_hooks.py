@@ -16,13 +16,15 @@ import textwrap
 import pytest
 from sqlalchemy import inspect as sa_inspect
 
-from core import Permission, crud_permissions, hookimpl, tenancy
+from core import Permission, crud_permissions, hookimpl
+
+from core.records import tenancy
 from core.plugin import hookspecs
 from core.demo import load_demo
 from core.extensions import db
 from core.models import ROLES, AuditEntry, Company, User, utcnow
 from core.plugin.modules import ModuleError, disable_module, enable_module
-from core.permissions import PermissionRegistry
+from core.records.permissions import PermissionRegistry
 from core.plugin.registry import PluginError
 from core.printing import Printable, PrintableRegistry
 from tests.fixtures import install_entry_points, make_note, uninstall_entry_points
@@ -436,7 +438,7 @@ def test_hook_register_sequences(app, world, client_for, make_app):
 
 
 def test_hook_register_entities(app, make_app):
-    from core.entities import EntityRegistry
+    from core.records.entities import EntityRegistry
     from plugins.crm.models import ContactLog
     from plugins.crm.schemas import ContactLogSchema
     with app.app_context():
@@ -459,7 +461,7 @@ def test_hook_register_entities(app, make_app):
     # a screen naming permissions nobody declares.
     with pytest.raises(ValueError, match=r"plugin 'twice'.*already the entity 'crm\.contactlog'"):
         make_app({"twice": plugin_source("twice", """
-            from core.entities import Entity
+            from core.records.entities import Entity
             from plugins.crm.models import ContactLog
 
             @hookimpl
@@ -469,7 +471,7 @@ def test_hook_register_entities(app, make_app):
     with pytest.raises(ValueError, match=r"permission 'dup\.thing\.read' declared twice"):
         make_app({"dup": plugin_source("dup", """
             from core import crud_permissions
-            from core.entities import Entity
+            from core.records.entities import Entity
             from tests.plugins.tasks.models import Task
 
             @hookimpl

@@ -54,7 +54,7 @@ def notes_of(app, code):
 
 
 def tag(app, name, code):
-    from core import tenancy
+    from core.records import tenancy
     from core.models import Company
     with app.app_context():
         company = db.session.query(Company).filter_by(code=code).one()
@@ -181,7 +181,7 @@ def test_the_company_always_comes_from_the_session(world, app, client_for):
     from core.models import Company
     schema_row = imports.Checked(columns={0: "title"}, header=["title"],
                                  records=[(2, {"title": "x", "company_id": world.ids["B"]})])
-    from core import tenancy
+    from core.records import tenancy
     from core.models import User
     with app.app_context():
         a = db.session.query(Company).filter_by(code="A").one()

@@ -1,4 +1,4 @@
-"""core.inputs: the one set of rules for numbers, ids, dates and months
+"""core.records.inputs: the one set of rules for numbers, ids, dates and months
 from URLs and forms, and the field bounds the admin shell derives from them."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import decimal
 import pytest
 from sqlalchemy import BigInteger, Date, Float, Integer, Numeric, SmallInteger
 
-from core import inputs
+from core.records import inputs
 from tests.fixtures import make_note
 
 NOT_IDS = ["", " ", "abc", "-1", "0", "00", "²", "٣", "١٢", "1e3", "0x1F", "1.5", "+1", "9" * 20,

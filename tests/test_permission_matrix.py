@@ -301,8 +301,8 @@ def test_allowed(app, world, client_for, monkeypatch, surface_id, role):
 @pytest.mark.parametrize("surface_id, role", CONTROLS)
 def test_guard_off_fails_the_matrix(app, world, client_for, monkeypatch, surface_id, role):
     """Positive control: with the permission guard off, the case fails."""
-    import core.permissions
-    switch_off(monkeypatch, core.permissions, "has_permission", lambda *args, **kwargs: True)
+    import core.records.permissions
+    switch_off(monkeypatch, core.records.permissions, "has_permission", lambda *args, **kwargs: True)
     with pytest.raises(AssertionError) as failure:
         check_refused(app, world, client_for, monkeypatch, surface_id, role)
     if BY_ID[surface_id].kind == "action":  # caught by the handler spy, not only by the status

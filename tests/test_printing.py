@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from core import printing, tenancy
+from core import printing
+from core.records import tenancy
 from core.cli import main
 from core.extensions import db
 from core.models import PrintJob

@@ -139,7 +139,7 @@ def test_stale_data_error_in_a_save_shows_the_conflict(world, client_for, app, m
 # --- optimistic locking: the database ---------------------------------------------
 
 def test_stale_object_update_raises_stale_data_error(world, ctx):
-    from core import tenancy
+    from core.records import tenancy
     from core.extensions import db
     from tests.plugins.notes.models import Note
     company, user = world.company("A"), world.user("staff@a.test")
@@ -171,7 +171,7 @@ def test_stale_object_update_raises_stale_data_error(world, ctx):
 
 
 def test_version_bumped_behind_our_back_raises_stale_data_error(world, ctx):
-    from core import tenancy
+    from core.records import tenancy
     from core.extensions import db
     from tests.plugins.notes.models import Note
     with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
@@ -316,7 +316,7 @@ def test_readonly_cannot_restore(world, client_for, app):
 
 
 def test_restore_ignores_other_companies_ids(world, client_for, app):
-    from core import tenancy
+    from core.records import tenancy
     from core.extensions import db
     from core.models import utcnow
     from tests.plugins.notes.models import Note

@@ -63,7 +63,7 @@ CHECKED = sorted(set().union(*MATRIX.values()) | {"notes.note.nonsense", "core.c
 
 @pytest.mark.parametrize("role", sorted(MATRIX))
 def test_permission_matrix(world, ctx, role):
-    from core.permissions import has_permission
+    from core.records.permissions import has_permission
     user, a, b = world.user(f"{role}@a.test"), world.company("A"), world.company("B")
     held = {name for name in CHECKED if has_permission(name, user=user, company=a)}
     assert held == MATRIX[role]
@@ -195,7 +195,7 @@ def test_manager_cannot_change_modules(world, client_for, app):
 def test_module_write_is_checked_apart_from_read(world, client_for, app, monkeypatch):
     """A role that may see the Modules screen but not change it (read granted
     to managers here) gets no buttons and 403 on the POSTs."""
-    from core.permissions import Permission
+    from core.records.permissions import Permission
     perms = app.extensions["qdesk.permissions"].by_name
     monkeypatch.setitem(perms, "core.module.read",
                         Permission("core.module.read", frozenset({"admin", "manager"})))

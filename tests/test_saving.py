@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from tests.fixtures import make_note
 from tests.test_records import NOTES, load_note
@@ -81,3 +81,46 @@ def test_search_terms_take_percent_and_underscore_literally(app, world, client_f
     assert found("ab") == {"plain ab"}
     assert found("^50%") == {"50% off"}
 
+
+
+def test_a_save_fails_unexpectedly_the_user_keeps_the_input_and_reads_no_internals(app, world, client_for,
+                                                                                    monkeypatch, caplog):
+    from tests.plugins.notes.admin import NoteView
+    from tests.plugins.notes.models import Note
+
+    def broken(self, form, model, is_created):
+        raise RuntimeError("internal: notes_note.secret_column")
+    monkeypatch.setattr(NoteView, "on_model_change", broken)
+    c = client_for("staff@a.test")
+    with caplog.at_level(logging.ERROR, logger="qdesk.admin"):
+        page = c.post(f"{NOTES}new/", {"title": "我的笔记：客户来电", "priority": "3"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Nothing was saved" in text
+    assert "我的笔记：客户来电" in text, "the form lost what the user typed"
+    assert "secret_column" not in text and "RuntimeError" not in text
+    assert any(r.exc_info and "secret_column" in str(r.exc_info[1]) for r in caplog.records)
+    with app.app_context():
+        assert db.session.query(Note).count() == 0
+
+
+def test_a_screens_own_code_cannot_set_a_field_core_keeps(app, world, client_for, monkeypatch):
+    """Screens save through core.records.access: what a screen's
+    on_model_change sets is checked like any other value."""
+    from tests.plugins.tasks.admin import TaskView
+    from tests.plugins.tasks.models import Task
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            task = Task(title="换压缩机")
+            db.session.add(task)
+            db.session.commit()
+            task_id, version = task.id, task.version
+
+    def close_it(self, form, model, is_created):
+        model.state = "done"
+    monkeypatch.setattr(TaskView, "on_model_change", close_it)
+    c = client_for("staff@a.test")
+    page = c.post(f"/admin/tasks/task/edit/?id={task_id}", {"title": "换压缩机（已改）", "record_version": version})
+    assert page.status_code == 200 and "kept by qdesk" in page.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(Task, task_id)
+        assert (stored.state, stored.title, stored.version) == ("new", "换压缩机", version)

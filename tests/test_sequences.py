@@ -13,7 +13,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from core import Printable, tenancy
+from core import Printable
+
+from core.records import tenancy
 from core.calendar import local_now
 from core.extensions import db
 from core.models import Company, User

@@ -8,7 +8,7 @@ import decimal
 import pytest
 from marshmallow import ValidationError
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from core.models import AuditEntry, CompanySetting
 from core.plugin.modules import disable_module

@@ -20,7 +20,7 @@ import pytest
 import time_machine
 from babel.dates import format_datetime
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from core.settings import SettingsError, set_settings
 from tests.factories import make

@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 from typing import Iterable
 
-from core import tenancy
+from core.records import tenancy
 from core.calendar.holidays import default_years, entered_days
 from core.models import Company
 from core.calendar.days import CompanyCalendarDay
@@ -78,7 +78,7 @@ def company_calendar(company: Company | None = None,
     working days, with its working weekdays and hours from its settings.
     A company day always wins over the public calendar.
 
-    :raises core.tenancy.NoCurrentCompany: no ``company`` and none current.
+    :raises core.records.tenancy.NoCurrentCompany: no ``company`` and none current.
     """
     company = company or tenancy.require_company()
     days = company_days(company)

@@ -110,7 +110,7 @@ def _default_name() -> str:
 def company_zone(company: Any = None) -> ZoneInfo:
     """The time zone of ``company`` (default: the current company; without
     one, the default of ``core.timezone``, ``Asia/Shanghai``)."""
-    from core import tenancy
+    from core.records import tenancy
     company = company if company is not None else tenancy.current_company()
     name = None
     if company is not None and has_app_context():

@@ -10,7 +10,7 @@ from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Uniq
                         exists, insert, inspect, select, update)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core import tenancy
+from core.records import tenancy
 from core.deadlines.declared import Deadline, DueComputed, _registry, deadlines_for
 from core.i18n import translate as _gettext
 from core.extensions import db

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from core import tenancy
+from core.records import tenancy
 from core.deadlines.clocks import OPEN, DeadlineClock, _active
 from core.deadlines.declared import Deadline, DeadlineRegistry, _registry
 from core.extensions import db

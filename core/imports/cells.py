@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, pre_load
 
-from core import tenancy
+from core.records import tenancy
 
 
 
@@ -35,7 +35,7 @@ class YesNo(fields.Boolean):
 
 
 class ChoiceCell(fields.String):
-    """A coded value (:mod:`core.choices`) given as its code (``urban``) or
+    """A coded value (:mod:`core.records.choices`) given as its code (``urban``) or
     either label (``城镇``, ``Urban``, any case); loads the code."""
 
     def __init__(self, values: Any, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields
 
-from core import tenancy
+from core.records import tenancy
 from core.errors import ForeignRecord
 from core.extensions import db
 

@@ -1,6 +1,6 @@
 """Core's own hook implementations, registered like a plugin named "core"."""
 from core.plugin.hookspecs import hookimpl
-from core.permissions import Permission, crud_permissions
+from core.records.permissions import Permission, crud_permissions
 
 
 @hookimpl

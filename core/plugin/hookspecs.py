@@ -18,17 +18,16 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from admin.views import CompanyModelView
     from core.dashboard import Widget
     from core.models import Company, User
-    from core.permissions import Permission
+    from core.records.permissions import Permission
     from core.printing import Printable
     from core.sequences import Sequence
     from core.jobs import Job
     from core.kpis import Kpi
     from core.settings import Setting
     from core.workflow import Workflow
-    from core.entities import Entity
+    from core.records.entities import Entity
     from core.deadlines import Deadline
 
 PROJECT = "qdesk"
@@ -66,23 +65,24 @@ def register_entities() -> list[Entity]:
     plugin declaring one of those permissions itself is refused (declared
     twice).
 
-    :return: ``core.entities.Entity`` objects, e.g.
+    :return: ``core.records.entities.Entity`` objects, e.g.
         ``[Entity("crm.contactlog", ContactLog, "来电来函来访登记", "Contact log",
         schema=ContactLogSchema)]``.
     """
 
 
 @hookspec
-def register_admin_views() -> list[type[CompanyModelView]]:
+def register_admin_views() -> list[type]:
     """Return the admin screen classes this plugin adds.
 
-    Called once in ``create_app``. Each class subclasses
+    Called once by the admin shell (the ``admin`` front-end,
+    :mod:`core.plugin.frontends`) when it starts. Each class subclasses
     ``admin.views.CompanyModelView`` and sets ``model`` (and ``entity`` only
     when the model is not a declared entity: a declared one names the
     screen); core instantiates it with the endpoint ``<plugin>_<entity>``,
     the URL ``/admin/<plugin>/<entity>/`` and the plugin's menu category.
     Company scoping, permissions and the module gate come from the base
-    class (through ``core.access``). A screen whose ``<plugin>.<entity>.read``
+    class (through ``core.records.access``). A screen whose ``<plugin>.<entity>.read``
     nobody declares, or that puts a field core keeps (state, number, due) in
     a form, stops the start naming the plugin.
 
@@ -99,10 +99,10 @@ def register_permissions() -> list[Permission]:
     plugin's key. A declared entity's four come from core
     (``register_entities``): declaring them here too is refused; for other
     names (a transition's own permission) or older plugins,
-    ``core.permissions.crud_permissions`` builds the usual four. Grants say which company roles (``admin``, ``manager``, ``staff``,
+    ``core.records.permissions.crud_permissions`` builds the usual four. Grants say which company roles (``admin``, ``manager``, ``staff``,
     ``readonly``) hold the permission by default.
 
-    :return: ``core.permissions.Permission`` objects.
+    :return: ``core.records.permissions.Permission`` objects.
     """
 
 
@@ -319,7 +319,7 @@ def dashboard_widgets(company: Company, user: User) -> list[Widget]:
 
     Per company: called on every home page view, for core and the plugins
     enabled in ``company``, plugin by plugin in dependency order, inside
-    ``core.tenancy.acting_as(company, user)`` (so ``scoped_query`` reads this
+    ``core.records.tenancy.acting_as(company, user)`` (so ``scoped_query`` reads this
     company's rows). Core validates each result: a plugin that raises or
     returns anything but valid widgets is named in a logged error and all its
     widgets are skipped; the page still renders. Not firstresult.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from core.models import Company, CompanyModule, User
 

@@ -11,7 +11,7 @@ and WeasyPrint turns it into a PDF:
   qdesk's own static files, nothing else (no network, no other files, no
   redirects): a refused fetch raises, WeasyPrint logs it and skips the
   resource;
-* rows are loaded only through :func:`core.tenancy.scoped_query`, after the
+* rows are loaded only through :func:`core.records.tenancy.scoped_query`, after the
   module gate (404) and the printable's permission (403): see
   :func:`load_records`;
 * every print is logged as a :class:`core.models.PrintJob`.

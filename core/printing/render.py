@@ -232,7 +232,7 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     """Fill the printable registry from ``register_printables``, build the
     printing Jinja environment, check for a CJK font. Called by ``create_app``."""
     printables = PrintableRegistry.install(app, registry)
-    from core.entities import check_names
+    from core.records.entities import check_names
     declared = app.extensions["qdesk.permissions"].by_key
     entities = app.extensions["qdesk.entities"]
     for printable in printables.by_key.values():

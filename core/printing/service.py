@@ -8,11 +8,11 @@ from typing import Any, Iterable
 
 from flask_babel import gettext
 
-from core import tenancy
+from core.records import tenancy
 from core.errors import Forbidden, NotFound
 from core.extensions import db
 from core.models import PrintJob
-from core.permissions import has_permission
+from core.records.permissions import has_permission
 
 from core.printing.printables import Printable, printable_registry
 from core.printing.render import render_pdf
@@ -44,14 +44,14 @@ def check_permission(printable: Printable) -> None:
 
 def load_records(printable: Printable, ids: Iterable[Any], strict: bool = True) -> list[Any]:
     """The current company's records among ``ids``, in the order given
-    (:func:`core.access.scoped`: the gate and the printable's permission are
+    (:func:`core.records.access.scoped`: the gate and the printable's permission are
     checked by :func:`get_printable` and :func:`check_permission`).
 
     :param strict: :class:`~core.errors.NotFound` when any id is not one of
         the company's records (URL, CLI); else other ids are dropped (list
         action, like ``scoped_action``).
     """
-    from core import access
+    from core.records import access
     records = access.scoped(printable.model, ids, strict=strict)
     if not records:
         raise NotFound(gettext("There is no such record."))

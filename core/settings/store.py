@@ -10,7 +10,7 @@ from flask import g
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError
 
-from core import tenancy
+from core.records import tenancy
 from core.extensions import db
 from core.models import AuditEntry, Company, CompanySetting, User, utcnow
 
@@ -52,7 +52,7 @@ def get_setting(key: str, company: Company | None = None) -> Any:
     ``[["08:30", "12:00"], ...]``. Values are read once per app context.
 
     :raises UnknownSetting: no loaded plugin declares ``key`` (a ``KeyError``).
-    :raises core.tenancy.NoCurrentCompany: no ``company`` given and none current.
+    :raises core.records.tenancy.NoCurrentCompany: no ``company`` given and none current.
     """
     registry = settings_registry()
     setting = registry.get(key)

@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView, scoped_action, scoped_expose, text_lines
-from core import db, tenancy
+from core import db
+from core.records import tenancy
 from core.deadlines import is_overdue, prefetch
 from core.errors import Invalid
 

@@ -6,7 +6,8 @@ from flask_babel import gettext, lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from admin.views import CompanyModelView, scoped_expose
-from core import db, tenancy
+from core import db
+from core.records import tenancy
 
 from .models import PurchaseFigure
 from .periods import normalise_period

@@ -9,7 +9,8 @@ from wtforms import HiddenField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from admin.views import CompanyModelView, text_lines
-from core import db, tenancy
+from core import db
+from core.records import tenancy
 
 from .models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate, local_now
 from .services import recompute_csi, template_csi

@@ -9,7 +9,8 @@ from wtforms.validators import NumberRange, Optional
 
 from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView, overdue_badge, scoped_action, scoped_expose
-from core import db, tenancy
+from core import db
+from core.records import tenancy
 from core.settings import get_setting
 
 from .models import VISIT_KINDS, ReturnVisit, local_now

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from core.workflow import transition
 
 from .models import (ContactLog, ContactPerson, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,

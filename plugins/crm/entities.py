@@ -1,8 +1,8 @@
-"""The CRM's entities (core.entities): each model a user works with,
+"""The CRM's entities (core.records.entities): each model a user works with,
 declared once. Core gives each its permissions crm.<name>.read|create|
 write|delete (default grants), its screen's name and its printables'
 permission; the schemas are the import columns."""
-from core.entities import Entity
+from core.records.entities import Entity
 
 
 def entities() -> list[Entity]:

@@ -38,7 +38,7 @@ class CustomerSchema(RowSchema):
 
     @validates("code")
     def _code_is_new(self, value, **kwargs):
-        from core.tenancy import scoped_query
+        from core.records.tenancy import scoped_query
         if value is None:  # no code: the next one of the sequence
             return
         code = value.strip()
@@ -76,7 +76,7 @@ class PurchaseFigureSchema(RowSchema):
 
     @post_load
     def _one_figure_per_customer_and_period(self, data, **kwargs):
-        from core.tenancy import scoped_query
+        from core.records.tenancy import scoped_query
         from .models import PurchaseFigure
         data["period"] = data["period"].strip().upper()
         key = (data["customer"].id, data["period"])

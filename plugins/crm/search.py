@@ -27,7 +27,7 @@ scoping of the list's query (done by the base view) applies unchanged.
 A trigram index only helps with at least three consecutive literal
 characters: ``国宾`` (two characters, common for Chinese names) or ``A1``
 has no trigram. Such terms, terms with ``%``, ``_`` or a backslash (searched
-literally, see :mod:`core.search`), and Flask-Admin's ``^prefix`` /
+literally, see :mod:`core.records.search`), and Flask-Admin's ``^prefix`` /
 ``=exact`` forms, use the plain ``LIKE`` query (:func:`like_clause`) --
 slower on a big table, but the same result.
 
@@ -44,7 +44,7 @@ from __future__ import annotations
 from sqlalchemy import and_, column, or_, select, table, union
 from sqlalchemy.sql.elements import ColumnElement
 
-from core.search import LIKE_SPECIAL, ilike, like_pattern
+from core.records.search import LIKE_SPECIAL, ilike, like_pattern
 
 from .models import ContactPerson, Customer
 

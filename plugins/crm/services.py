@@ -14,7 +14,7 @@ from sqlalchemy import func
 
 from core import db
 from core.settings import get_setting
-from core.tenancy import scoped_query
+from core.records.tenancy import scoped_query
 
 from . import classification, surveys
 from .models import Customer, PurchaseFigure, ReturnVisit, SurveyResponse, local_now

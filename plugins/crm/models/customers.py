@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import CompanyOwnedMixin, db
 from core.calendar import local_now
-from core.choices import Labelled, enum_column
+from core.records.choices import Labelled, enum_column
 from core.models import User
 
 # Stored codes → (中文, English) labels. Codes are stored, labels shown.
@@ -87,7 +87,7 @@ class Customer(Labelled, CompanyOwnedMixin, db.Model):
 
     def _recent(self, model: type, limit: int, *order: Any) -> list:
         """This customer's ``model`` records (not archived), newest first."""
-        from core import tenancy
+        from core.records import tenancy
         return (tenancy.scoped_query(model, self.owner_company)
                 .filter(model.customer_id == self.id, model.archived_at.is_(None))
                 .order_by(*order, model.id.desc()).limit(limit).all())

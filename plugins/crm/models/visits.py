@@ -10,7 +10,7 @@ from core import CompanyOwnedMixin, db
 from core.models import User
 
 from core.calendar import local_now
-from core.choices import Labelled, enum_column
+from core.records.choices import Labelled, enum_column
 
 from .customers import Customer
 

@@ -13,7 +13,9 @@ import io
 import pytest
 import time_machine
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from core.deadlines import DeadlineClock, DueComputed, is_overdue
 from core.errors import Conflict, Forbidden, Invalid
 from core.models import AuditEntry

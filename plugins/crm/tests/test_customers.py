@@ -9,7 +9,9 @@ import subprocess
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from core.models import PrintJob
 from plugins.crm.models import ContactLog, ContactPerson, Customer
 

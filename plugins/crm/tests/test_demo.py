@@ -1,5 +1,6 @@
 """Demo data of the CRM for both demo companies."""
-from core import db, tenancy
+from core import db
+from core.records import tenancy
 from core.deadlines import is_overdue
 from core.demo import load_demo
 from core.models import Company

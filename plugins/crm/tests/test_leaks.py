@@ -16,7 +16,9 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from core.models import AuditEntry
 from plugins.crm.models import (ContactLog, ContactPerson, Customer, SurveyQuestion, SurveyResponse,
                                 SurveyTemplate)

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from core.calendar import local_now
 from plugins.crm.models import ContactLog, Customer, SurveyResponse, SurveyTemplate
 

@@ -6,7 +6,9 @@ import io
 import re
 from decimal import Decimal
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from plugins.crm.models import Customer, PurchaseFigure, ReturnVisit, SurveyQuestion, SurveyResponse, \
     SurveyTemplate
 

@@ -9,7 +9,9 @@ import pytest
 from alembic import command
 from sqlalchemy import event, inspect
 
-from core import db, migrate, tenancy
+from core import db, migrate
+
+from core.records import tenancy
 from admin.deadlines import DeadlineFilter
 from plugins.crm.admin import ContactLogView, CustomerView
 from plugins.crm.models import ContactLog, ContactPerson, Customer

@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from core.kpis import KpiUnavailable, kpi_value
 from core.plugin.modules import disable_module
 from core.settings import set_settings

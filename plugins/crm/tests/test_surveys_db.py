@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from core import db, tenancy
+from core import db
+
+from core.records import tenancy
 from plugins.crm.models import ContactPerson, Customer, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate
 from plugins.crm.services import recompute_csi
 

@@ -107,7 +107,7 @@ def dashboard_widgets(company, user):
 
     from core.dashboard import Chart, Tile
     from core.models import utcnow
-    from core.tenancy import scoped_query
+    from core.records.tenancy import scoped_query
     from .models import Note
     DASHBOARD_CALLS.append(company.code)
     notes = scoped_query(Note, company).filter(Note.archived_at.is_(None))
@@ -131,7 +131,7 @@ def _notes_created(company, start, end):
     """Notes created from ``start`` to ``end`` (None when there are none)."""
     import datetime as dt
 
-    from core.tenancy import scoped_query
+    from core.records.tenancy import scoped_query
     from .models import Note
     count = scoped_query(Note).filter(Note.created_at >= dt.datetime.combine(start, dt.time.min),
                                       Note.created_at <= dt.datetime.combine(end, dt.time.max)).count()
@@ -152,7 +152,7 @@ def _tidy(company):
     """Writes a "tidied" note (to show the per-company commit) and fails
     for a company that has a note titled "boom" (to show the rollback)."""
     from core import db
-    from core.tenancy import scoped_query
+    from core.records.tenancy import scoped_query
     from .models import Note
     JOB_CALLS.append(company.code)
     db.session.add(Note(title="tidied"))

@@ -94,7 +94,7 @@ def register_printables():
 def dashboard_widgets(company, user):
     # Read-only users may not read tasks: core leaves the tile out for them.
     from core.dashboard import Tile
-    from core.tenancy import scoped_query
+    from core.records.tenancy import scoped_query
     from .models import Task
     open_tasks = scoped_query(Task, company).filter(Task.archived_at.is_(None)).count()
     return [Tile(label=("任务", "Tasks"), value=open_tasks, link="/admin/tasks/task/",

@@ -16,7 +16,7 @@ several places:
   of the model needs no ``entity`` attribute;
 * a printable's permission (``<key>.read`` of its model's entity, never
   guessed from a table name);
-* what :mod:`core.access` checks for the entity.
+* what :mod:`core.records.access` checks for the entity.
 
 At start, a screen or printable whose permission no plugin declares stops
 the app, naming the plugin (:func:`check_names`).
@@ -32,7 +32,7 @@ from flask import current_app, has_app_context
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.i18n import pick
 from core.models import ROLES
-from core.permissions import ACTIONS, Permission
+from core.records.permissions import ACTIONS, Permission
 
 __all__ = ["Entity", "EntityRegistry", "entity_of", "get_entity", "install_entities", "check_names"]
 
@@ -126,7 +126,7 @@ def install_entities(app: Any, plugins: Any) -> EntityRegistry:
 
 def add_permissions(entities: EntityRegistry, permissions: Any) -> None:
     """Declare the entities' permissions in ``permissions`` (a
-    :class:`~core.permissions.PermissionRegistry`), each under its plugin;
+    :class:`~core.records.permissions.PermissionRegistry`), each under its plugin;
     a plugin that also declares one of them is told it is declared twice."""
     for entity in entities.by_key.values():
         permissions.add(entity.plugin_key, entity.permissions())

@@ -20,23 +20,25 @@ rule. In order, each function checks:
 5. the rest happens at flush, whatever the surface: company links
    (:mod:`core.records`), numbers, clocks, the workflow guard, the audit.
 
-``entity`` is an :class:`~core.entities.Entity`, its key (``"crm.contactlog"``)
+``entity`` is an :class:`~core.records.entities.Entity`, its key (``"crm.contactlog"``)
 or its model. A model without a declared entity gets one from its screen
 (key ``<plugin>.<screen entity>``), so older plugins are served too.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
+
+from sqlalchemy import inspect as sa_inspect
 
 from core.i18n import translate as _gettext
-from core import inputs, tenancy
-from core.entities import Entity, EntityRegistry
+from core.records import inputs, tenancy
+from core.records.entities import Entity, EntityRegistry
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.extensions import db
 from core.records import SYSTEM_COLUMNS
 
-__all__ = ["resolve", "can", "require", "query", "get", "records", "scoped", "kept_fields", "create", "update", "check_version", "conflict_message",
-           "archive", "transition"]
+__all__ = ["resolve", "can", "require", "query", "get", "records", "scoped", "kept_fields", "Values", "check_owned",
+           "create", "update", "check_version", "conflict_message", "archive", "transition"]
 
 
 def _not_found() -> NotFound:
@@ -44,7 +46,7 @@ def _not_found() -> NotFound:
 
 
 def resolve(entity: Entity | str | type) -> Entity:
-    """The :class:`~core.entities.Entity` meant by ``entity`` (a key, a
+    """The :class:`~core.records.entities.Entity` meant by ``entity`` (a key, a
     model or the entity itself); ``KeyError`` for one nobody declares (a
     programming error, not a user's)."""
     if isinstance(entity, Entity):
@@ -59,7 +61,7 @@ def resolve(entity: Entity | str | type) -> Entity:
 def can(entity: Entity | str | type, action: str) -> bool:
     """Whether the current user may ``action`` on ``entity`` in the current
     company (module enabled, permission held): for menus and buttons."""
-    from core.permissions import has_permission
+    from core.records.permissions import has_permission
     ent = resolve(entity)
     return (tenancy.current_company() is not None and tenancy.module_enabled(ent.module)
             and has_permission(ent.permission(action)))
@@ -70,7 +72,7 @@ def require(entity: Entity | str | type, action: str) -> Entity:
     ``NotFound`` (no company, or the module is disabled for it) or
     ``Forbidden`` (the permission is not held). A system run (CLI, job:
     a company and no user) may do anything in its company."""
-    from core.permissions import has_permission
+    from core.records.permissions import has_permission
     ent = resolve(entity)
     if tenancy.current_company() is None or not tenancy.module_enabled(ent.module):
         raise _not_found()
@@ -149,22 +151,54 @@ def kept_fields(model: type) -> dict[str, str]:
     return kept
 
 
-def _kept(ent: Entity, values: Mapping[str, Any]) -> None:
-    """``Invalid`` for a value of a field core keeps or stamps."""
-    refused = set(kept_fields(ent.model)) | set(SYSTEM_COLUMNS) | {"archived_at"}
-    for name in values:
-        if name in refused:
-            raise Invalid(_gettext("%(field)s is kept by qdesk and cannot be set; nothing was saved.", field=name),
-                          field=name)
+#: What :func:`create` and :func:`update` apply: ``{field: value}``, or a
+#: front-end's own way of setting a record's fields (a form's
+#: ``populate_obj``, with its inline rows and uploads), called with the record.
+Values = Mapping[str, Any] | Callable[[Any], None]
 
 
-def create(entity: Entity | str | type, values: Mapping[str, Any]) -> Any:
+def _refuse_kept(name: str) -> Invalid:
+    return Invalid(_gettext("%(field)s is kept by qdesk and cannot be set; nothing was saved.", field=name),
+                   field=name)
+
+
+def _kept_names(ent: Entity) -> set[str]:
+    return set(kept_fields(ent.model)) | set(SYSTEM_COLUMNS) | {"archived_at"}
+
+
+def _apply(ent: Entity, record: Any, values: Values) -> None:
+    """Set ``values`` on ``record``: ``Invalid`` for a field core keeps or
+    stamps, named in a mapping or changed by a front-end's function."""
+    refused = _kept_names(ent)
+    if not callable(values):
+        for name in values:
+            if name in refused:
+                raise _refuse_kept(name)
+        for name, value in values.items():
+            setattr(record, name, value)
+        return
+    values(record)
+    state = sa_inspect(record)
+    for name in sorted(refused - {"company_id"}):  # the screens stamp the company themselves
+        if name in state.mapper.attrs and any(v is not None for v in state.attrs[name].history.added):
+            raise _refuse_kept(name)
+
+
+def check_owned(record: Any) -> None:
+    """``NotFound`` unless ``record`` belongs to the current company: a
+    record handed in by a caller (however it was loaded) is checked again
+    before it is changed."""
+    if getattr(record, "company_id", None) != tenancy.require_company().id:
+        raise _not_found()
+
+
+def create(entity: Entity | str | type, values: Values) -> Any:
     """A new record of ``entity`` in the current company, flushed (the
     caller commits). ``Invalid`` for a field core keeps; the flush raises
     the rules' own errors (a foreign link, a locked state...)."""
     ent = require(entity, "create")
-    _kept(ent, values)
-    record = ent.model(**dict(values))
+    record = ent.model()
+    _apply(ent, record, values)
     db.session.add(record)
     db.session.flush()
     return record
@@ -188,16 +222,17 @@ def conflict_message(version: Any) -> str:
         "values and make your change again.", version=version)
 
 
-def update(record: Any, values: Mapping[str, Any], expected_version: Any) -> Any:
+def update(record: Any, values: Values, expected_version: Any,
+           entity: Entity | str | type | None = None) -> Any:
     """Change ``record`` (of the current company) to ``values`` if the user
-    may write it and saw its current version; flushed, the caller commits."""
-    ent = require(type(record), "write")
-    if getattr(record, "company_id", None) != tenancy.require_company().id:
-        raise _not_found()
+    may write it and saw its current version (``expected_version``: what the
+    user's page or the caller read; a code path that just loaded the record
+    passes ``record.version``). Flushed; the caller commits. ``entity``
+    defaults to the record's model's."""
+    ent = require(entity if entity is not None else type(record), "write")
+    check_owned(record)
     check_version(record, expected_version)
-    _kept(ent, values)
-    for name, value in values.items():
-        setattr(record, name, value)
+    _apply(ent, record, values)
     db.session.flush()
     return record
 
@@ -208,8 +243,7 @@ def archive(record: Any) -> str:
     ``"deleted"`` or ``"archived"``. The caller commits."""
     from core.records import delete_or_archive
     require(type(record), "delete")
-    if getattr(record, "company_id", None) != tenancy.require_company().id:
-        raise _not_found()
+    check_owned(record)
     return delete_or_archive(record)
 
 
@@ -220,8 +254,7 @@ def transition(record: Any, key: str, comment: str | None = None, expected_versi
     user saw the current version. The caller commits."""
     from core.workflow import transition as fire
     require(type(record), "read")
-    if getattr(record, "company_id", None) != tenancy.require_company().id:
-        raise _not_found()
+    check_owned(record)
     if expected_version is not None:
         check_version(record, expected_version)
     return fire(record, key, comment)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 
-from core import tenancy
+from core.records import tenancy
 from core.plugin.declarations import NamespacedRegistry
 from core.models import ROLES
 
