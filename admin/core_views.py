@@ -173,7 +173,9 @@ class PrintLogView(CompanyModelView):
 
 def core_views() -> list:
     """Instances of core's screens, added by ``init_admin``."""
+    from admin.org import org_views
     return [
+        *org_views(),
         AuditLogView("core", name=_l("Audit log"), category=_l("Administration")),
         PrintLogView("core", name=_l("Print log"), category=_l("Administration")),
         CompanyAdminView(Company, name=_l("Companies"), category=_l("System"), endpoint="core_company",

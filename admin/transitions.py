@@ -43,6 +43,31 @@ class WorkflowMixin:
         """The transitions the user may fire on ``record`` (record page)."""
         return available_transitions(record) if self.workflow is not None else []
 
+    def signoffs_for(self, record: Any) -> list[dict[str, str]]:
+        """The record's sign-offs as the record page lists them: the form box
+        (批准), who, as which responsibility, when (company-local), the comment."""
+        from core.calendar.timezone import format_local
+        from core.org import ResponsibilityRegistry, signoffs_of
+        names = ResponsibilityRegistry.current().by_key
+        boxes = {"prepared": gettext("Prepared by"), "checked": gettext("Checked by"),
+                 "approved": gettext("Approved by")}
+        return [dict(box=boxes.get(s.box, s.box), name=s.signer_name,
+                     role=names[s.responsibility].label() if s.responsibility in names else s.responsibility,
+                     at=format_local(s.at, fmt="%Y-%m-%d %H:%M"), comment=s.comment or "")
+                for s in signoffs_of(record)]
+
+    def awaiting_signoff(self, record: Any) -> list[str]:
+        """What the record waits for from someone else: "批准来访 — 管理者代表 / 总经理"
+        for each transition from its state that needs a sign-off the user cannot give."""
+        from core.org import responsibility
+        if self.workflow is None:
+            return []
+        mine = {t.key for t in self.transitions_for(record)}
+        state = getattr(record, self.workflow.field)
+        return [f"{t.label} — {' / '.join(responsibility(k).label() for k in t.signoff)}"
+                for t in self.workflow.transitions
+                if t.signoff and state in t.source and t.key not in mine]
+
     def transition_selected(self, t: Transition, records: list[Any]) -> None:
         """A bulk transition: all selected records, or none. Records already
         in the target state are left as they are; any other refusal (a

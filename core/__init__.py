@@ -5,7 +5,7 @@ declare themselves, ``CompanyOwnedMixin`` for their models, ``db`` for the
 session, ``Entity`` to declare each model once (its permissions follow),
 ``Permission``/``crud_permissions`` for other access rights, ``Printable``,
 ``Sequence``, ``Workflow``/``Transition`` and ``Deadline`` for what core
-does with their records; ``access`` (:mod:`core.records.access`) to load and change
+does with their records; ``Responsibility`` for who signs them off; ``access`` (:mod:`core.records.access`) to load and change
 records in code of their own.
 """
 from core.extensions import db
@@ -18,11 +18,12 @@ from core.records.entities import Entity
 from core.sequences import Sequence
 from core.workflow import Transition, Workflow
 from core.deadlines import Deadline
+from core.org import Responsibility
 from core.records import access
 
 __all__ = ["create_app", "db", "hookimpl", "Manifest", "Permission", "crud_permissions",
            "CompanyOwnedMixin", "Printable", "Entity", "Sequence", "Workflow", "Transition", "Deadline",
-           "access"]
+           "access", "Responsibility"]
 
 
 def create_app(config=None):

@@ -15,6 +15,7 @@ from core.extensions import babel, csrf, db
 from core.records.permissions import PermissionRegistry
 from core.plugin.registry import PluginRegistry, PluginsConfig
 from core import records  # noqa: F401  (installs the session events)
+from core import org  # noqa: F401  (departments, employees, sign-offs: core tables)
 from core.records import tenancy
 
 
@@ -73,8 +74,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_settings(app, registry)
     from core.sequences import init_sequences
     init_sequences(app, registry)  # after the settings: declares the prefix settings
+    from core.org import ResponsibilityRegistry
+    ResponsibilityRegistry.install(app, registry)  # before the workflows whose sign-offs name them
     from core.workflow import init_workflows
-    init_workflows(app, registry)  # after the permissions its transitions name
+    init_workflows(app, registry)  # after the permissions and responsibilities its transitions name
     from core.deadlines import dashboard_widgets as deadline_tiles, init_deadlines, on_time_kpis
     deadlines = init_deadlines(app, registry)  # after the settings and workflows it names
     app.extensions.setdefault("qdesk.declared_tiles", []).append(deadline_tiles)  # overdue tile per deadline

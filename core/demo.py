@@ -7,6 +7,7 @@ from core.records import tenancy
 from core.extensions import db
 from core.models import Company, Membership, User
 from core.plugin.modules import enable_module
+from core.org.demo import load_demo_org
 from core.records.security import hash_password
 from werkzeug.security import check_password_hash
 
@@ -45,6 +46,8 @@ def load_demo() -> list[tuple[str, str, str]]:
         for key in registry.keys():
             enable_module(company, key)
         with tenancy.acting_as(company, users["admin"]):
+            load_demo_org(company, users)  # departments, employees, who signs off (core.org)
+            db.session.commit()
             # Dependencies first: a plugin's demo data may refer to theirs.
             registry.call_each("load_demo_data", only=tenancy.enabled_modules(company),
                                company=company, users=users)

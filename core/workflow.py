@@ -20,6 +20,8 @@ import, code):
   transition's permission (:class:`~core.errors.Forbidden`), a record not in
   one of its source states (:class:`~core.errors.Conflict`), and a record
   missing a required field or comment (:class:`~core.errors.Invalid`);
+* a transition with a ``signoff`` fires only for a holder of the named
+  responsibility (:mod:`core.org`), and stores the sign-off;
 * each fired transition is stored as the record's audit entry (action
   ``transition``, the transition's key, who, when, from → to, the comment)
   and shown in its history; after the commit the per-company hook
@@ -46,10 +48,12 @@ from core.errors import Conflict, Forbidden, Invalid
 from core.records import annotate_audit
 
 __all__ = ["Transition", "Workflow", "WorkflowRegistry", "StateLocked", "transition", "workflow_for",
-           "available_transitions", "refusal", "field_label", "init_workflows", "COMMENT_RULES"]
+           "available_transitions", "refusal", "field_label", "init_workflows", "COMMENT_RULES", "SIGNATURE_BOXES"]
 
 #: Whether a transition takes a comment: none asked, optional, or required.
 COMMENT_RULES = ("none", "optional", "required")
+#: The signature boxes of a printed form, in their order (经办人 / 审核 / 批准).
+SIGNATURE_BOXES = ("prepared", "checked", "approved")
 #: Longest comment kept with a transition.
 COMMENT_MAX = 2000
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -77,10 +81,13 @@ class Transition:
         user writes why (stored with the transition).
     :param stamps: date-time fields set to the company-local now when it
         fires, if still empty (``replied_at``).
-    :param signoff: a named responsibility (管理者代表) that must sign it off.
-        Sign-offs arrive with the organisation services; until then a
-        declaration that asks for one is refused at start rather than
-        silently not enforced.
+    :param signoff: the named responsibility (``"core.management_rep"``), or
+        a tuple of them (any one suffices: 管理者代表 or 总经理), whose holder
+        must fire it: only an employee of the company assigned to it may
+        (:mod:`core.org`); the sign-off (who, as what, when, comment) is
+        stored and printed in the form's box ``box``.
+    :param box: the signature box of the printed form the sign-off fills:
+        ``"prepared"`` (经办人), ``"checked"`` (审核) or ``"approved"`` (批准).
     :param confirm_zh: / :param confirm_en: the question asked before a bulk
         run (default: "<label> the selected records?").
     """
@@ -94,7 +101,8 @@ class Transition:
     required: tuple[str, ...] = ()
     comment: str = "optional"
     stamps: tuple[str, ...] = ()
-    signoff: str | None = None
+    signoff: str | tuple[str, ...] | None = None
+    box: str = "approved"
     confirm_zh: str = ""
     confirm_en: str = ""
 
@@ -107,9 +115,12 @@ class Transition:
             raise ValueError(f"transition {self.key!r} has no source state")
         if self.comment not in COMMENT_RULES:
             raise ValueError(f"transition {self.key!r}: comment must be one of {', '.join(COMMENT_RULES)}")
-        if self.signoff is not None:
-            raise ValueError(f"transition {self.key!r}: sign-off by {self.signoff!r} needs the organisation "
-                             "services (named responsibilities), which core does not offer yet")
+        if isinstance(self.signoff, str):
+            object.__setattr__(self, "signoff", (self.signoff,))
+        if self.signoff is not None and not self.signoff:
+            raise ValueError(f"transition {self.key!r}: signoff names no responsibility")
+        if self.box not in SIGNATURE_BOXES:
+            raise ValueError(f"transition {self.key!r}: box must be one of {', '.join(SIGNATURE_BOXES)}")
 
     @property
     def label(self) -> str:
@@ -210,6 +221,17 @@ class WorkflowRegistry(ModelRegistry[Workflow]):
         found = self.for_model(model)
         return found[0] if found else None
 
+    def check_signoffs(self, declared: Iterable[str]) -> None:
+        """Refuse a sign-off by a responsibility nobody declares."""
+        names = set(declared)
+        for wf in self.by_key.values():
+            for t in wf.transitions:
+                for key in t.signoff or ():
+                    if key not in names:
+                        raise ValueError(f"plugin {wf.plugin_key!r}: workflow {wf.key!r}: transition {t.key!r} "
+                                         f"needs a sign-off by {key!r}, which no plugin declares "
+                                         "(register_responsibilities)")
+
     def check_permissions(self, declared: Iterable[str]) -> None:
         """Refuse a transition needing a permission nobody declares."""
         names = set(declared)
@@ -226,6 +248,7 @@ def init_workflows(app: Any, plugins: Any) -> WorkflowRegistry:
     permissions they name."""
     registry = WorkflowRegistry.install(app, plugins)
     registry.check_permissions(app.extensions["qdesk.permissions"].by_key)
+    registry.check_signoffs(app.extensions["qdesk.responsibilities"].by_key)
     return registry
 
 
@@ -265,6 +288,10 @@ def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str
     wf = wf or workflow_for(type(record))
     if not tenancy.acting_as_system() and not has_permission(wf.permission_of(t)):
         return Forbidden(_gettext("You may not use %(action)s on this record.", action=t.label))
+    if t.signoff and _signing_as(t) is None:
+        from core.org import responsibility
+        return Forbidden(_gettext("%(action)s needs the sign-off of %(who)s; you do not hold it in this company.",
+                                  action=t.label, who=" / ".join(responsibility(k).label() for k in t.signoff)))
     state = getattr(record, wf.field)
     if state not in t.source:
         return Conflict(_gettext("%(record)s is %(state)s: %(action)s is possible only from %(states)s.",
@@ -281,6 +308,14 @@ def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str
     return None
 
 
+def _signing_as(t: Transition) -> str | None:
+    """The responsibility of ``t.signoff`` the current user holds here (a
+    system run holds none: a sign-off is a person's)."""
+    from core.org import held_by
+    user = tenancy.current_user()
+    return held_by(user, t.signoff) if user is not None else None
+
+
 def available_transitions(record: Any) -> list[Transition]:
     """The transitions the current user may fire on ``record`` from its
     present state (required fields and comments are checked on firing)."""
@@ -289,7 +324,8 @@ def available_transitions(record: Any) -> list[Transition]:
     if wf is None:
         return []
     state = getattr(record, wf.field)
-    return [t for t in wf.transitions if state in t.source and has_permission(wf.permission_of(t))]
+    return [t for t in wf.transitions if state in t.source and has_permission(wf.permission_of(t))
+            and (not t.signoff or _signing_as(t) is not None)]
 
 
 def transition(record: Any, key: str, comment: str | None = None) -> Transition:
@@ -321,6 +357,9 @@ def transition(record: Any, key: str, comment: str | None = None) -> Transition:
         before = getattr(record, wf.field)
         _pending(session)[record] = (wf, t, before, comment or None)
         setattr(record, wf.field, t.target)
+        if t.signoff:
+            from core.org import record_signoff
+            record_signoff(record, t, _signing_as(t), comment or None)
         for name in t.stamps:
             if getattr(record, name) is None:
                 setattr(record, name, now.replace(microsecond=0))

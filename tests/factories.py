@@ -494,7 +494,8 @@ def core_screens() -> list[ViewSpec]:
     found = []
     # (import_module: the package attribute admin.core_views is the function
     # core_views, which shadows the submodule)
-    for module in (importlib.import_module("admin.core_views"), importlib.import_module("admin.settings")):
+    for module in (importlib.import_module("admin.core_views"), importlib.import_module("admin.settings"),
+                   importlib.import_module("admin.org")):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, CompanyModelView) and obj is not CompanyModelView \
                     and obj.__module__ == module.__name__:

@@ -45,7 +45,8 @@ from tests.factories import editable_value, form_data, form_field_names, make, r
 
 VIEWS = registered_views()
 #: Core's company-scoped model screens (CompanyModelView) and its other screens.
-CORE_MODEL_SCREENS = ("core_audit", "core_calendar_day", "core_printjob")
+CORE_MODEL_SCREENS = ("core_audit", "core_calendar_day", "core_department", "core_employee", "core_post",
+                      "core_printjob", "core_responsibility")
 CORE_PAGES = ("core_modules", "core_settings")
 #: System administration (not company-scoped): fuzzed with a system administrator.
 SYSTEM_SCREENS = ("core_company", "core_user", "core_holidays")

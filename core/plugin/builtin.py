@@ -19,6 +19,27 @@ def register_permissions():
 
 
 @hookimpl
+def register_entities():
+    # The organisation (core.org): company admins keep it, everyone reads it.
+    from core.records.entities import Entity
+    from core.org.models import Department, Employee, Post, ResponsibilityHolder
+    from core.org.schemas import DepartmentSchema, EmployeeSchema
+    admins = dict(create=("admin",), write=("admin",), delete=("admin",))
+    return [
+        Entity("core.department", Department, "部门", "Department", schema=DepartmentSchema, **admins),
+        Entity("core.post", Post, "岗位", "Post", **admins),
+        Entity("core.employee", Employee, "员工", "Employee", schema=EmployeeSchema, **admins),
+        Entity("core.responsibility", ResponsibilityHolder, "职责分配", "Responsibility holder", **admins),
+    ]
+
+
+@hookimpl
+def register_responsibilities():
+    from core.org.responsibilities import CORE_RESPONSIBILITIES
+    return list(CORE_RESPONSIBILITIES)
+
+
+@hookimpl
 def register_settings():
     from core.settings import Setting
     from core.calendar.timezone import DEFAULT_ZONE, check_zone_name

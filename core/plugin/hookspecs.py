@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.workflow import Workflow
     from core.records.entities import Entity
     from core.deadlines import Deadline
+    from core.org import Responsibility
 
 PROJECT = "qdesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -190,18 +191,37 @@ def register_sequences() -> list[Sequence]:
 
 
 @hookspec
+def register_responsibilities() -> list[Responsibility]:
+    """Return the named responsibilities this plugin declares: who signs or
+    approves something (管理者代表, 总经理, a plugin's own 售后服务主管).
+
+    Called once in ``create_app``, before ``register_workflows`` (whose
+    sign-offs name them). Keys are ``<plugin>.<name>``; core declares
+    ``core.general_manager``, ``core.management_rep`` and
+    ``core.quality_head``. Each company assigns its employees to them on the
+    Responsibilities screen (D-14: company data, not code); a transition
+    with ``signoff=<key>`` then fires only for a holder.
+
+    :return: ``core.org.Responsibility`` objects, e.g.
+        ``[Responsibility("after_sales.service_head", "售后服务主管", "Head of after-sales service")]``.
+    """
+
+
+@hookspec
 def register_workflows() -> list[Workflow]:
     """Return the workflows this plugin declares: the states of an entity
     and the transitions between them.
 
-    Called once in ``create_app``, after ``register_permissions``. Keys are
+    Called once in ``create_app``, after ``register_permissions`` and
+    ``register_responsibilities``. Keys are
     ``<plugin>.<entity>`` (the entity's permission prefix); one workflow per
     model. From then on the state field changes only through
     ``core.workflow.transition``: screens show the transitions as buttons on
     the record page and as bulk actions, forms and imports cannot set the
     state, any other change is refused at flush. A transition's permission
-    (default ``<key>.write``) must be declared by some plugin, else the start
-    stops naming the plugin.
+    (default ``<key>.write``) must be declared by some plugin, and so must
+    the responsibilities its ``signoff`` names, else the start stops naming
+    the plugin.
 
     :return: ``core.workflow.Workflow`` objects, e.g.
         ``[Workflow("crm.contactlog", ContactLog, states=STATES, initial="open",

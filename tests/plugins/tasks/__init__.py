@@ -44,7 +44,7 @@ def register_settings():
 
 @hookimpl
 def register_workflows():
-    # new → doing ⇄ waiting (the clock stops) → done; a manager may reopen, saying why.
+    # new → doing ⇄ waiting (the clock stops) → done → approved (signed off); a manager may reopen.
     from core.workflow import Transition, Workflow
     from .models import STATES, Task
     return [Workflow("tasks.task", Task, states=STATES, initial="new", transitions=(
@@ -54,7 +54,17 @@ def register_workflows():
         Transition("finish", ("doing",), "done", "完成", "Finish", required=("resolution",), stamps=("done_at",)),
         Transition("reopen", ("done",), "doing", "重新打开", "Reopen", permission="tasks.task.reopen",
                    comment="required"),
+        # Signed off by the holder of either responsibility; printed in the 批准 box.
+        Transition("approve", ("done",), "approved", "批准", "Approve",
+                   signoff=("tasks.approver", "core.quality_head"), box="approved"),
     ))]
+
+
+@hookimpl
+def register_responsibilities():
+    from core import Responsibility
+    return [Responsibility("tasks.approver", "任务批准人", "Task approver",
+                           help_zh="批准已完成的任务。", help_en="Approves finished tasks.")]
 
 
 @hookimpl
@@ -64,7 +74,7 @@ def register_deadlines():
     from core.deadlines import Deadline
     from .models import Task
     return [Deadline("tasks.task.resolve", Task, start="opened_at", amount="tasks.resolve_within",
-                     due_field="due_at", done=("done",), met_field="done_at", pause_states=("waiting",),
+                     due_field="due_at", done=("done", "approved"), met_field="done_at", pause_states=("waiting",),
                      remind_before=dt.timedelta(hours=2), label_zh="任务处理", label_en="Task resolution")]
 
 

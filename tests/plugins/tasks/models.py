@@ -8,7 +8,7 @@ from tests.plugins.notes.models import Note
 
 #: The task's states (workflow tasks.task); "waiting" stops the clock.
 STATES = {"new": ("新建", "New"), "doing": ("处理中", "In progress"), "waiting": ("等待客户", "Waiting"),
-          "done": ("已完成", "Done")}
+          "done": ("已完成", "Done"), "approved": ("已批准", "Approved")}
 
 
 class Task(CompanyOwnedMixin, db.Model):

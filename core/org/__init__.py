@@ -1,0 +1,23 @@
+"""The organisation of each company: departments, posts, employees, named
+responsibilities and the sign-offs given as them (D-14: company data).
+
+* :mod:`core.org.models`: ``Department`` (a tree with a head), ``Post``,
+  ``Employee`` (工号, department, post, optional login),
+  ``ResponsibilityHolder``, ``Signoff``;
+* :mod:`core.org.responsibilities`: ``Responsibility`` declared with the
+  ``register_responsibilities`` hook, :func:`holders`, :func:`holds`;
+* :mod:`core.org.people`: the employee behind a login;
+* :mod:`core.org.signoffs`: sign-offs of workflow transitions and the
+  signature boxes of printed forms;
+* :mod:`core.org.schemas`: the import columns of departments and employees.
+"""
+from core.org.models import Department, Employee, Post, ResponsibilityHolder, Signoff
+from core.org.responsibilities import (CORE_RESPONSIBILITIES, Responsibility, ResponsibilityRegistry, held_by,
+                                       holders, holds, responsibility)
+from core.org.people import employee_of
+from core.org.signoffs import record_signoff, signature_boxes, signoffs_of
+
+__all__ = ["Department", "Employee", "Post", "ResponsibilityHolder", "Signoff", "CORE_RESPONSIBILITIES",
+           "Responsibility", "ResponsibilityRegistry", "held_by", "holders", "holds", "responsibility",
+           "employee_of",
+           "record_signoff", "signature_boxes", "signoffs_of"]
