@@ -57,7 +57,7 @@ class EmployeeView(CompanyModelView):
                      "post": _l("Post"), "hire_date": _l("Hire date"), "active": _l("Active"),
                      "user": _l("Login"), "phone": _l("Phone"), "email": _l("E-mail")}
     column_searchable_list = ("number", "name")
-    column_filters = ("department", "post", "active")
+    column_filters = ("department.name", "post.name", "active")
     column_default_sort = "number"
     form_columns = ("number", "name", "department", "post", "hire_date", "active", "user", "phone", "email")
 

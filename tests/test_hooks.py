@@ -530,6 +530,31 @@ def _fire(world, task, key, user="staff@a.test", company="A", **kw):
         db.session.commit()
 
 
+def test_hook_register_responsibilities(app, world, client_for, make_app):
+    """Declared by code (core's and a plugin's), held by the employees each
+    company assigns; the holder alone fires a transition that needs it."""
+    from core.org import Employee, ResponsibilityHolder, ResponsibilityRegistry, holds
+    with app.app_context():
+        declared = ResponsibilityRegistry.current().by_key
+        assert {"core.general_manager", "core.management_rep", "core.quality_head", "tasks.approver"} <= set(declared)
+        assert (declared["tasks.approver"].plugin_key, declared["tasks.approver"].label("zh")) == ("tasks", "任务批准人")
+        manager = world.user("manager@a.test")
+        with tenancy.acting_as(world.company("A"), world.user("admin@a.test")):
+            assert not holds(manager, "tasks.approver")
+            employee = Employee(number="A9", name="王芳", user=manager)
+            db.session.add(ResponsibilityHolder(responsibility="tasks.approver", employee=employee))
+            db.session.commit()
+            assert holds(manager, "tasks.approver") and not holds(manager, "core.management_rep")
+    # Outside the plugin's namespace, or twice: the start stops naming the plugin.
+    with pytest.raises(ValueError, match=r"plugin 'poacher' declares responsibility 'core.boss' outside"):
+        make_app({"poacher": plugin_source("poacher", """
+            @hookimpl
+            def register_responsibilities():
+                from core import Responsibility
+                return [Responsibility("core.boss", "老板", "Boss")]
+        """)})
+
+
 def test_hook_register_workflows(app, world, client_for, make_app):
     from core.errors import Conflict, Forbidden, Invalid
     from core.workflow import StateLocked, WorkflowRegistry, transition
@@ -600,8 +625,12 @@ def test_hook_register_workflows(app, world, client_for, make_app):
     with pytest.raises(ValueError, match="names state 'gone'"):
         Workflow("tasks.x", Task, states={"new": ("新", "New")}, initial="new",
                  transitions=(Transition("go", ("new",), "gone", "走", "Go"),))
-    with pytest.raises(ValueError, match="sign-off"):
-        Transition("sign", ("new",), "done", "签", "Sign", signoff="管理者代表")
+    with app.app_context():  # a sign-off names a declared responsibility, not a free text
+        signed = WorkflowRegistry()
+        signed.add("tasks", [Workflow("tasks.task", Task, states=wf.states, initial="new", transitions=(
+            Transition("sign", ("new",), "done", "签", "Sign", signoff="管理者代表"),))])
+        with pytest.raises(ValueError, match=r"plugin 'tasks'.*sign-off by '管理者代表', which no plugin declares"):
+            signed.check_signoffs(app.extensions["qdesk.responsibilities"].by_key)
 
 
 def test_a_screen_listing_a_kept_field_stops_the_start(make_app):

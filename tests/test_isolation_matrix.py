@@ -406,7 +406,11 @@ def test_relation_choices_and_links_stay_in_company(app, world, client_for, endp
         linked = db.session.query(view.model).filter(getattr(view.model, fk) == theirs_id,
                                                      view.model.company_id != world.ids["A"]).count()
         assert linked == 0, f"{endpoint}: a record of B now points at A's {relation}"
-    # Positive control: the same create POST pointing at B's own record works.
+    # Positive control: the same create POST pointing at B's own record works
+    # (with new values: a forged link to an id outside the choices may be
+    # dropped rather than refused, and then that POST took the unique codes).
+    with app.app_context():
+        data = form_data(view._create_form_class, record_of(view.model, mine_id))
     response = c.post(url_of(app, endpoint, "create_view"), {**data, relation: str(ours_id)})
     assert response.status_code == 302
     with app.app_context():

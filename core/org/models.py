@@ -89,7 +89,9 @@ class ResponsibilityHolder(CompanyOwnedMixin, db.Model):
     __tablename__ = "responsibility_holders"
     __table_args__ = (UniqueConstraint("company_id", "responsibility", "employee_id"),)
 
-    responsibility: Mapped[str] = mapped_column(String(80))
+    # A declared responsibility's key (core.org.responsibilities); examples for generated test data.
+    responsibility: Mapped[str] = mapped_column(String(80), info={"examples": (
+        "core.general_manager", "core.management_rep", "core.quality_head")})
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     notes: Mapped[str | None] = mapped_column(String(200))
 
@@ -111,7 +113,9 @@ class Signoff(db.Model):
     table_name: Mapped[str] = mapped_column(String(80))
     record_id: Mapped[int] = mapped_column()
     transition: Mapped[str] = mapped_column(String(40))
-    responsibility: Mapped[str] = mapped_column(String(80))
+    # A declared responsibility's key (core.org.responsibilities); examples for generated test data.
+    responsibility: Mapped[str] = mapped_column(String(80), info={"examples": (
+        "core.general_manager", "core.management_rep", "core.quality_head")})
     box: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
