@@ -5,6 +5,11 @@ appraisal plugin, a report, a dashboard widget) reads one with
 :func:`kpi_value`, without importing the declaring plugin::
 
     kpi_value("crm.contact_overdue_rate", company, date(2026, 7, 1), date(2026, 9, 30))
+    kpi_value("crm.visit_completion_rate", company, start, end, subject=department)
+
+A KPI is measured for the whole company unless it declares more
+``subjects`` (``"department"``, ``"employee"``: :mod:`core.org`); then its
+``compute`` takes the subject too.
 
 Core checks the module gate: a KPI of a module the company has not enabled
 is :class:`KpiUnavailable`, like a missing key. The computation runs inside
@@ -30,11 +35,20 @@ class KpiUnavailable(LookupError):
         return str(self.args[0]) if self.args else ""
 
 
+#: What a KPI can be measured for: the company, one department (with the
+#: departments under it) or one employee.
+SUBJECTS = ("company", "department", "employee")
+
+
 @dataclass(frozen=True)
 class Kpi(Keyed):
     """One indicator: ``compute(company, start, end)`` returns its value over
     the days ``start``..``end`` (both inclusive) as a ``Decimal`` or ``int``,
     or ``None`` when there is nothing to measure (no data is not zero).
+    With ``subjects`` beyond ``("company",)`` it is
+    ``compute(company, start, end, subject)``, ``subject`` being ``None``
+    (the company), a :class:`core.org.Department` or a :class:`core.org.Employee`
+    (:func:`core.org.subject_user_ids` gives the logins to count).
 
     :param key: ``<plugin>.<name>``.
     :param label_zh: Chinese name, e.g. ``"来电来函逾期答复率"``.
@@ -42,6 +56,8 @@ class Kpi(Keyed):
     :param unit: ``"%"``, ``"分"``, ``"次"``... (shown after the value).
     :param better: ``"up"`` or ``"down"``: which way is good (for appraisal
         scoring and trend colours).
+    :param subjects: what it can be measured for, from :data:`SUBJECTS`;
+        ``"company"`` always among them.
     """
 
     key: str
@@ -50,8 +66,11 @@ class Kpi(Keyed):
     compute: Callable[[Any, dt.date, dt.date], Number]
     unit: str = ""
     better: str = "up"
+    subjects: tuple[str, ...] = ("company",)
 
     def __post_init__(self) -> None:
+        if "company" not in self.subjects or set(self.subjects) - set(SUBJECTS):
+            raise ValueError(f"KPI {self.key!r}: subjects must include 'company' and be among {', '.join(SUBJECTS)}")
         if "." not in self.key:
             raise ValueError(f"KPI key {self.key!r} must be '<plugin>.<name>'")
         if not callable(self.compute):
@@ -84,13 +103,33 @@ def get_kpi(key: str, company: Any) -> Kpi:
     return kpi
 
 
-def kpi_value(key: str, company: Any, start: dt.date, end: dt.date) -> Number:
-    """The value of KPI ``key`` for ``company`` over ``start``..``end``."""
+def subject_kind(subject: Any) -> str:
+    """``"company"``, ``"department"`` or ``"employee"`` for a KPI subject."""
+    from core.org import Department, Employee
+    if subject is None:
+        return "company"
+    if isinstance(subject, Department):
+        return "department"
+    if isinstance(subject, Employee):
+        return "employee"
+    raise TypeError(f"a KPI subject is None (the company), a Department or an Employee, not {subject!r}")
+
+
+def kpi_value(key: str, company: Any, start: dt.date, end: dt.date, subject: Any = None) -> Number:
+    """The value of KPI ``key`` for ``company`` over ``start``..``end``; with
+    ``subject`` (a department or an employee of ``company``) for that subject
+    only. A KPI not measured for that kind of subject is :class:`KpiUnavailable`."""
     if start > end:
         raise ValueError(f"KPI {key!r}: start {start} is after end {end}")
     kpi = get_kpi(key, company)
+    kind = subject_kind(subject)
+    if kind not in kpi.subjects:
+        raise KpiUnavailable(f"KPI {key!r} is not measured per {kind} (only: {', '.join(kpi.subjects)})")
+    if subject is not None and subject.company_id != company.id:
+        raise ValueError(f"KPI {key!r}: {kind} {subject} is not of company {company.code!r}")
     with tenancy.acting_as(company, tenancy.current_user()):
-        value = kpi.compute(company, start, end)
+        value = (kpi.compute(company, start, end) if kpi.subjects == ("company",)
+                 else kpi.compute(company, start, end, subject))
     if value is not None and (isinstance(value, bool) or not isinstance(value, (decimal.Decimal, int))):
         raise TypeError(f"KPI {key!r} of plugin {kpi.module!r} returned {value!r}: expected a Decimal, int or None")
     return value

@@ -6,7 +6,8 @@ responsibilities and the sign-offs given as them (D-14: company data).
   ``ResponsibilityHolder``, ``Signoff``;
 * :mod:`core.org.responsibilities`: ``Responsibility`` declared with the
   ``register_responsibilities`` hook, :func:`holders`, :func:`holds`;
-* :mod:`core.org.people`: the employee behind a login;
+* :mod:`core.org.people`: the employee behind a login, a department's
+  subtree, the logins a KPI counts for a department or an employee;
 * :mod:`core.org.signoffs`: sign-offs of workflow transitions and the
   signature boxes of printed forms;
 * :mod:`core.org.schemas`: the import columns of departments and employees.
@@ -14,10 +15,10 @@ responsibilities and the sign-offs given as them (D-14: company data).
 from core.org.models import Department, Employee, Post, ResponsibilityHolder, Signoff
 from core.org.responsibilities import (CORE_RESPONSIBILITIES, Responsibility, ResponsibilityRegistry, held_by,
                                        holders, holds, responsibility)
-from core.org.people import employee_of
+from core.org.people import department_ids_under, employee_of, subject_user_ids
 from core.org.signoffs import record_signoff, signature_boxes, signoffs_of
 
 __all__ = ["Department", "Employee", "Post", "ResponsibilityHolder", "Signoff", "CORE_RESPONSIBILITIES",
            "Responsibility", "ResponsibilityRegistry", "held_by", "holders", "holds", "responsibility",
-           "employee_of",
+           "employee_of", "department_ids_under", "subject_user_ids",
            "record_signoff", "signature_boxes", "signoffs_of"]

@@ -14,6 +14,7 @@ def kpis() -> list[Kpi]:
             compute=lambda company, start, end: late_rate("crm.contactlog.reply", company, start, end),
             unit="%", better="down"),
         Kpi("crm.csi", "顾客满意度指数", "Customer satisfaction index", compute=csi_between, unit="分"),
+        # Per department or employee too: the visits assigned to their logins.
         Kpi("crm.visit_completion_rate", "回访完成率", "Return visits done", compute=visit_completion_rate,
-            unit="%"),
+            unit="%", subjects=("company", "department", "employee")),
     ]

@@ -220,16 +220,22 @@ def csi_trend(company, period: str = "quarter", count: int = 6,
 
 # -------------------------------------------------------------------- KPIs
 
-def visits_summary(company, start: dt.date, end: dt.date) -> tuple[int, int]:
-    """``(done, planned)`` return visits planned from ``start`` to ``end``."""
+def visits_summary(company, start: dt.date, end: dt.date, visitors: set[int] | None = None) -> tuple[int, int]:
+    """``(done, planned)`` return visits planned from ``start`` to ``end``
+    (with ``visitors``: only the visits assigned to those logins)."""
     visits = scoped_query(ReturnVisit, company).filter(
         ReturnVisit.archived_at.is_(None), ReturnVisit.planned_date >= start, ReturnVisit.planned_date <= end)
+    if visitors is not None:
+        visits = visits.filter(ReturnVisit.visited_by_id.in_(visitors))
     return visits.filter(ReturnVisit.done_at.isnot(None)).count(), visits.count()
 
 
-def visit_completion_rate(company, start: dt.date, end: dt.date) -> Decimal | None:
-    """Per cent of the return visits planned from ``start`` to ``end`` that are done."""
-    done, planned = visits_summary(company, start, end)
+def visit_completion_rate(company, start: dt.date, end: dt.date, subject=None) -> Decimal | None:
+    """Per cent of the return visits planned from ``start`` to ``end`` that
+    are done: the company's, or those of a department's or an employee's
+    logins (``subject``, core.org)."""
+    from core.org import subject_user_ids
+    done, planned = visits_summary(company, start, end, subject_user_ids(subject))
     return _percent(done, planned) if planned else None
 
 

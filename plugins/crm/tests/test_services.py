@@ -576,3 +576,42 @@ def test_daily_job_plans_visits_in_every_company_once(a, b):
     assert sorted((v.company_id, v.customer.code) for v in visits) == [(company_a.id, "KA"), (company_b.id, "KB")]
     disable_module(company_b, "crm")
     assert [r.company for r in run_jobs(["crm.plan_visits"])] == ["A"]
+
+
+def test_visit_completion_rate_per_department_and_employee(a, b, world):
+    """crm.visit_completion_rate is measured per subject (core.org): the
+    visits assigned to the logins of an employee, or of a department's
+    employees and those of the departments under it."""
+    from core.org import Department, Employee
+    company, user = a
+    staff, manager = world.user("staff@a.test"), world.user("manager@a.test")
+    with tenancy.acting_as(company, world.user("admin@a.test")):
+        sales = Department(code="GX", name="供销部")
+        service = Department(code="SH", name="售后服务中心", parent=sales)
+        quality = Department(code="JZ", name="技质部")
+        liu = Employee(number="A013", name="刘洋", department=service, user=staff)
+        li = Employee(number="A002", name="李明华", department=quality, user=manager)
+        db.session.add_all([sales, service, quality, liu, li])
+        db.session.commit()
+    cust = customer(company, user, "CS1")
+    # September 2026: 刘洋 (staff) 1 of 2 done, 李明华 (manager) 1 of 1, one visit assigned to nobody (open).
+    visit(company, user, cust, D(2026, 9, 3), T(2026, 9, 3, 10, 0), visited_by=staff)
+    visit(company, user, cust, D(2026, 9, 9), visited_by=staff)
+    visit(company, user, cust, D(2026, 9, 12), T(2026, 9, 12, 15, 0), visited_by=manager)
+    visit(company, user, cust, D(2026, 9, 20))
+    sep = (D(2026, 9, 1), D(2026, 9, 30))
+    key = "crm.visit_completion_rate"
+    assert kpi_value(key, company, *sep) == Decimal("50.00")               # 2 of 4
+    assert kpi_value(key, company, *sep, subject=liu) == Decimal("50.00")  # 1 of 2
+    assert kpi_value(key, company, *sep, subject=li) == Decimal("100.00")  # 1 of 1
+    assert kpi_value(key, company, *sep, subject=sales) == Decimal("50.00")   # 售后服务中心 is under 供销部
+    assert kpi_value(key, company, *sep, subject=quality) == Decimal("100.00")
+    with tenancy.acting_as(company, world.user("admin@a.test")):
+        db.session.get(Employee, li.id).active = False
+        db.session.commit()
+    assert kpi_value(key, company, *sep, subject=quality) is None  # nobody left to count
+    with pytest.raises(KpiUnavailable, match="not measured per department"):
+        kpi_value("crm.csi", company, *sep, subject=sales)
+    b_company, _ = b
+    with pytest.raises(ValueError, match="not of company 'B'"):
+        kpi_value(key, b_company, *sep, subject=sales)
