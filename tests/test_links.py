@@ -1,0 +1,173 @@
+"""Cross-plugin actions, panels and record links (core.links), through the
+screens, with the example plugins: ``tasks`` (which depends on ``notes``)
+offers "Create task from this note" on a note's page and shows the note's
+tasks there; the task made is linked to the note and the link shows on both
+pages. And ``record_changed`` / ``record_transitioned`` made safe: a plugin
+raising after the commit is logged, the others still run, the save stands."""
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from core.extensions import db
+from core.links import RecordLink
+from core.plugin.modules import disable_module, enable_module
+from tests.fixtures import Client, make_note
+from tests.plugins.tasks.models import Task
+from tests.test_hooks import make_app, plugin_source  # noqa: F401  (fixture)
+
+ACTION = "tasks.from_note"
+BUTTON = "Create task from this note"
+
+
+def details(app, endpoint, pk):
+    from tests.factories import url_of
+    return url_of(app, endpoint, "details_view", id=pk)
+
+
+def action_url(app, endpoint="notes_note"):
+    from tests.factories import url_of
+    return url_of(app, endpoint, "record_action_view")
+
+
+def tasks_of(app, note_id):
+    with app.app_context():
+        return [(t.id, t.title, t.company_id) for t in db.session.query(Task).filter_by(note_id=note_id)]
+
+
+def links(app):
+    with app.app_context():
+        return [(r.source_entity, r.source_id, r.target_entity, r.target_id, r.kind, r.company_id)
+                for r in db.session.query(RecordLink).order_by(RecordLink.id)]
+
+
+def run_action(app, client, note_id, action=ACTION):
+    return client.post(action_url(app), {"id": str(note_id), "action": action})
+
+
+# --- the floor: offered by tasks on notes' records, only where tasks is on ----------
+
+def test_action_creates_a_linked_task_shown_on_both_pages(app, world, client_for):
+    note_id = make_note(app, "A", title="空调异响")
+    c = client_for("staff@a.test")
+    page = c.get(details(app, "notes_note", note_id)).get_data(as_text=True)
+    assert BUTTON in page and f'value="{ACTION}"' in page
+    assert "Tasks of this note" in page and "No tasks yet" in page
+
+    response = run_action(app, c, note_id)
+    assert response.status_code == 302
+    [(task_id, title, company_id)] = tasks_of(app, note_id)
+    assert (title, company_id) == ("空调异响", world.ids["A"])
+    assert response.headers["Location"].endswith(details(app, "tasks_task", task_id))
+    assert links(app) == [("notes.note", note_id, "tasks.task", task_id, ACTION, world.ids["A"])]
+
+    # The task's page shows the note it was made from, with a link to it ...
+    task_page = c.get(details(app, "tasks_task", task_id)).get_data(as_text=True)
+    assert "Linked records" in task_page and "created and linked" in task_page
+    assert f'href="{details(app, "notes_note", note_id)}"' in task_page
+    # ... and the note's page the task, in the links and in the tasks panel.
+    note_page = c.get(details(app, "notes_note", note_id)).get_data(as_text=True)
+    assert "Linked records" in note_page
+    assert note_page.count(f'href="{details(app, "tasks_task", task_id)}"') == 2
+    assert "No tasks yet" not in note_page
+
+
+def test_action_is_offered_only_where_tasks_is_enabled(app, world, client_for):
+    # Company A turns tasks off; B keeps it: each sees what its own modules offer.
+    a_note, b_note = make_note(app, "A"), make_note(app, "B")
+    with app.app_context():
+        disable_module(world.company("A"), "tasks")
+    ca, cb = client_for("staff@a.test"), client_for("staff@b.test")
+    page_a = ca.get(details(app, "notes_note", a_note)).get_data(as_text=True)
+    assert BUTTON not in page_a and "Tasks of this note" not in page_a
+    assert run_action(app, ca, a_note).status_code == 404
+    assert tasks_of(app, a_note) == [] and links(app) == []
+
+    page_b = cb.get(details(app, "notes_note", b_note)).get_data(as_text=True)
+    assert BUTTON in page_b and "Tasks of this note" in page_b  # control: B still has it
+    assert run_action(app, cb, b_note).status_code == 302
+    assert len(tasks_of(app, b_note)) == 1
+
+    # Enabled again in A: offered again.
+    with app.app_context():
+        enable_module(world.company("A"), "tasks")
+    assert BUTTON in ca.get(details(app, "notes_note", a_note)).get_data(as_text=True)
+
+
+def test_disabled_module_hides_its_links_on_the_other_side(app, world, client_for):
+    note_id = make_note(app, "A")
+    c = client_for("staff@a.test")
+    assert run_action(app, c, note_id).status_code == 302
+    [(task_id, _t, _c)] = tasks_of(app, note_id)
+    task_href = f'href="{details(app, "tasks_task", task_id)}"'
+    assert task_href in c.get(details(app, "notes_note", note_id)).get_data(as_text=True)
+    with app.app_context():
+        disable_module(world.company("A"), "tasks")
+    page = c.get(details(app, "notes_note", note_id)).get_data(as_text=True)
+    assert task_href not in page and "Linked records" not in page and BUTTON not in page
+    assert len(links(app)) == 1  # the link is kept, and shows again when tasks is back
+    with app.app_context():
+        enable_module(world.company("A"), "tasks")
+    assert task_href in c.get(details(app, "notes_note", note_id)).get_data(as_text=True)
+
+
+# --- who may: the action's own permission, the record's readability -----------------
+
+def test_user_without_the_permission_sees_no_button_and_is_refused(app, world, client_for):
+    # Read-only users read notes but may not create (nor read) tasks.
+    note_id = make_note(app, "A")
+    ro = client_for("readonly@a.test")
+    page = ro.get(details(app, "notes_note", note_id))
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert BUTTON not in text and "Tasks of this note" not in text
+    assert run_action(app, ro, note_id).status_code == 403
+    assert tasks_of(app, note_id) == [] and links(app) == []
+    # Control: staff holds tasks.task.create.
+    assert run_action(app, client_for("staff@a.test"), note_id).status_code == 302
+
+
+def test_readonly_does_not_see_links_to_tasks(app, world, client_for):
+    note_id = make_note(app, "A")
+    assert run_action(app, client_for("staff@a.test"), note_id).status_code == 302
+    page = client_for("readonly@a.test").get(details(app, "notes_note", note_id)).get_data(as_text=True)
+    assert "Linked records" not in page and "/admin/tasks/task/details" not in page
+
+
+def test_forged_action_keys_are_not_found_and_create_nothing(app, world, client_for):
+    note_id = make_note(app, "A")
+    c = client_for("admin@a.test")
+    for key in ("tasks.no_such", "notes.from_note", "tasks.from_note ", "x" * 150):
+        assert run_action(app, c, note_id, key).status_code == 404, key
+    assert run_action(app, c, note_id, "").status_code == 400
+    # Offered on notes only: the same key on a task's page is not offered.
+    with app.app_context():
+        from core.records import tenancy
+        with tenancy.acting_as(world.company("A"), world.user("admin@a.test")):
+            task = Task(title="t")
+            db.session.add(task)
+            db.session.commit()
+            task_id = task.id
+    response = c.post(action_url(app, "tasks_task"), {"id": str(task_id), "action": ACTION})
+    assert response.status_code == 404
+    assert tasks_of(app, note_id) == [] and links(app) == []
+
+
+def test_another_companys_record_is_not_found(app, world, client_for):
+    a_note = make_note(app, "A")
+    cb = client_for("admin@b.test")
+    for pk in (str(a_note), "999999", "abc", "²"):
+        assert cb.post(action_url(app), {"id": pk, "action": ACTION}).status_code == 404, pk
+    assert tasks_of(app, a_note) == [] and links(app) == []
+    with app.app_context():
+        assert db.session.query(Task).count() == 0
+
+
+def test_post_without_csrf_token_is_refused(app, world, client_for):
+    note_id = make_note(app, "A")
+    c = client_for("staff@a.test")
+    response = c.post(action_url(app), {"id": str(note_id), "action": ACTION}, csrf=False)
+    assert response.status_code == 400
+    assert tasks_of(app, note_id) == []
