@@ -171,3 +171,184 @@ def test_post_without_csrf_token_is_refused(app, world, client_for):
     response = c.post(action_url(app), {"id": str(note_id), "action": ACTION}, csrf=False)
     assert response.status_code == 400
     assert tasks_of(app, note_id) == []
+
+
+# --- misbehaving plugins: a second app with throwaway plugins ------------------------
+
+HOSTILE = '</script><script>alert(1)</script><b>x</b>'
+
+ODD_PLUGINS = {
+    # Sorted before "hear" (same sequence, by key): its failures come first.
+    "aboom": plugin_source("aboom", """
+        @hookimpl
+        def record_changed(company, record, action, changes):
+            raise RuntimeError("aboom is broken")
+
+        @hookimpl
+        def record_transitioned(company, record, workflow, transition):
+            raise RuntimeError("aboom cannot transition")
+
+        @hookimpl
+        def record_actions(record):
+            raise RuntimeError("aboom offers fire")
+
+        @hookimpl
+        def details_panels(record):
+            raise RuntimeError("aboom panels on fire")
+    """),
+    "hear": plugin_source("hear", f"""
+        HEARD = []
+
+        @hookimpl
+        def record_changed(company, record, action):
+            HEARD.append(("changed", company.code, type(record).__name__, action))
+
+        @hookimpl
+        def record_transitioned(company, record, transition):
+            HEARD.append(("transitioned", company.code, type(record).__name__, transition))
+
+        @hookimpl
+        def register_permissions():
+            from core import Permission
+            return [Permission("hear.thing.create", frozenset({{"admin", "manager", "staff"}}), "Make things")]
+
+        @hookimpl
+        def record_actions(record):
+            from core.errors import Invalid
+            from core.links import RecordAction
+
+            def refuse(record, user):
+                from core import access
+                access.create("tasks.task", {{"title": "half made"}})  # flushed, then refused: rolled back
+                raise Invalid("the note has no customer")
+            return [RecordAction("hear.refuse", "拒绝", "Refuse", permission="hear.thing.create", run=refuse),
+                    RecordAction("hear.hostile", {HOSTILE!r}, {HOSTILE!r}, permission="hear.thing.create",
+                                 run=refuse)]
+
+        @hookimpl
+        def details_panels(record):
+            from core.links import Cell, Panel, PanelRow
+            return [Panel(title={HOSTILE!r}, rows=[PanelRow({HOSTILE!r}, {HOSTILE!r}),
+                                                   PanelRow("link", Cell("go", "/admin/"))],
+                          columns=("c",), table=[(Cell({HOSTILE!r}, "/admin/?q=<x>"),)])]
+    """),
+    "snoop": plugin_source("snoop", """
+        @hookimpl
+        def record_actions(record):
+            from core.links import RecordAction
+            return [RecordAction("snoop.steal", "偷", "Steal", permission="notes.note.delete",
+                                 run=lambda record, user: record)]
+
+        @hookimpl
+        def details_panels(record):
+            from core.links import Cell, Panel
+            return [Panel(title="Snoop panel", table=[(Cell("x", "javascript:alert(1)"),)], columns=("c",))]
+    """),
+}
+
+
+@pytest.fixture
+def odd(make_app, test_plugins):  # noqa: F811
+    from core.demo import load_demo
+    odd = make_app(ODD_PLUGINS)
+    with odd.app_context():
+        db.create_all()
+        load_demo()
+    return odd
+
+
+def odd_client(odd, role="staff"):
+    from core.demo import DEMO_PASSWORD
+    client = Client(odd)
+    assert client.login(f"{role}@hz.demo", DEMO_PASSWORD).status_code == 302
+    return client
+
+
+def heard():
+    import sys
+    return sys.modules["qdesk_hooktest_hear"].HEARD
+
+
+def odd_note(odd, client, title="来电"):
+    from tests.plugins.notes.models import Note
+    response = client.post(action_url(odd).replace("record-action/", "new/"), {"title": title, "priority": "3"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with odd.app_context():
+        return db.session.query(Note).filter_by(title=title).one().id
+
+
+def test_raising_record_changed_is_logged_and_others_still_run(odd, caplog):
+    caplog.set_level(logging.INFO)
+    from tests.plugins.notes import EVENTS
+    c = odd_client(odd)
+    heard().clear()
+    EVENTS.clear()
+    note_id = odd_note(odd, c)          # the save answers the usual redirect, not an error page
+    assert ("changed", "HZ", "Note", "create") in heard()
+    assert any(e[:4] == ("record", "HZ", "Note", "create") for e in EVENTS)
+    failures = [r for r in caplog.records if "'aboom'" in r.getMessage() and "record_changed" in r.getMessage()]
+    assert failures and failures[0].levelno == logging.ERROR and failures[0].exc_info
+    assert f"Note {note_id}" in failures[0].getMessage() and "aboom is broken" in str(failures[0].exc_info[1])
+    assert c.get(details(odd, "notes_note", note_id)).status_code == 200
+
+
+def test_raising_record_transitioned_is_logged_and_others_still_run(odd, caplog):
+    caplog.set_level(logging.INFO)
+    from tests.factories import url_of
+    from tests.plugins.tasks import TRANSITIONS
+    c = odd_client(odd)
+    note_id = odd_note(odd, c)
+    heard().clear()
+    TRANSITIONS.clear()
+    assert run_action(odd, c, note_id).status_code == 302
+    with odd.app_context():
+        task = db.session.query(Task).filter_by(note_id=note_id).one()
+        task_id, version = task.id, task.version
+    response = c.post(url_of(odd, "tasks_task", "transition_view"),
+                      {"id": str(task_id), "version": str(version), "transition": "start"})
+    assert response.status_code == 302
+    page = c.get(response.headers["Location"]).get_data(as_text=True)
+    assert "start done" in page.lower() or "now In progress" in page
+    assert ("transitioned", "HZ", "Task", "start") in heard()
+    assert TRANSITIONS and TRANSITIONS[-1][3] == "start"
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("'aboom'" in m and "record_transitioned" in m and f"Task {task_id}" in m for m in messages), messages
+    with odd.app_context():
+        assert db.session.get(Task, task_id).state == "doing"
+
+
+def test_broken_and_hostile_actions_and_panels(odd, caplog):
+    caplog.set_level(logging.INFO)
+    c = odd_client(odd)
+    note_id = odd_note(odd, c)
+    response = c.get(details(odd, "notes_note", note_id))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # The good ones still show: tasks' button and panel.
+    assert BUTTON in page and "Tasks of this note" in page
+    # Texts from plugins are escaped, never markup.
+    assert "<script>alert(1)" not in page and "<b>x</b>" not in page
+    assert page.count("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;") >= 4
+    assert 'href="/admin/?q=&lt;x&gt;"' in page
+    # A foreign permission and a javascript: link: all of snoop's are left out, named in the log.
+    assert "Steal" not in page and "Snoop panel" not in page and "javascript:alert" not in page
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("'snoop'" in m and "notes.note.delete" in m for m in errors), errors
+    assert any("'snoop'" in m and "details_panels" in m for m in errors), errors
+    assert any("'aboom'" in m and "record_actions" in m for m in errors), errors
+    assert any("'aboom'" in m and "details_panels" in m for m in errors), errors
+    assert run_action(odd, c, note_id, "snoop.steal").status_code == 404
+
+
+def test_refusing_handler_shows_its_message_and_saves_nothing(odd):
+    c = odd_client(odd)
+    note_id = odd_note(odd, c)
+    with odd.app_context():
+        tasks_before = db.session.query(Task).count()
+    response = run_action(odd, c, note_id, "hear.refuse")
+    assert response.status_code == 302 and response.headers["Location"].endswith(details(odd, "notes_note", note_id))
+    page = c.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was saved. the note has no customer" in page
+    with odd.app_context():
+        assert db.session.query(Task).count() == tasks_before
+        assert db.session.query(RecordLink).count() == 0

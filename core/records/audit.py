@@ -151,15 +151,14 @@ def _each_plugin(registry: Any, enabled: Any, hook: str, **kwargs: Any) -> None:
     record's company, one plugin at a time: the record is saved already, so
     a plugin that raises is logged (naming it and the record) and the
     others still hear about it; the request that saved it still succeeds."""
-    for key in ["core", *registry.keys()]:
-        if key != "core" and key not in enabled:
-            continue
+    for name, caller in registry.callers(hook, enabled):
         try:
-            registry.call_each(hook, only=[key], **kwargs)
+            caller(**kwargs)
         except Exception:  # noqa: BLE001 - third-party code after the commit
+            record = kwargs["record"]
             log.exception("plugin %r raised in %s for %s %s (company %s); the record is saved, "
-                          "the other plugins were still called", key, hook, type(kwargs["record"]).__name__,
-                          getattr(kwargs["record"], "id", None), getattr(kwargs.get("company"), "code", "?"))
+                          "the other plugins were still called", name, hook, type(record).__name__,
+                          getattr(record, "id", None), getattr(kwargs.get("company"), "code", "?"))
 
 
 @event.listens_for(Session, "after_rollback")
