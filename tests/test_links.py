@@ -20,6 +20,7 @@ from tests.test_hooks import make_app, plugin_source  # noqa: F401  (fixture)
 
 ACTION = "tasks.from_note"
 BUTTON = "Create task from this note"
+OFFERED = f'name="action" value="{ACTION}"'  # the button's form
 
 
 def details(app, endpoint, pk):
@@ -53,7 +54,7 @@ def test_action_creates_a_linked_task_shown_on_both_pages(app, world, client_for
     note_id = make_note(app, "A", title="空调异响")
     c = client_for("staff@a.test")
     page = c.get(details(app, "notes_note", note_id)).get_data(as_text=True)
-    assert BUTTON in page and f'value="{ACTION}"' in page
+    assert BUTTON in page and OFFERED in page
     assert "Tasks of this note" in page and "No tasks yet" in page
 
     response = run_action(app, c, note_id)
@@ -81,19 +82,19 @@ def test_action_is_offered_only_where_tasks_is_enabled(app, world, client_for):
         disable_module(world.company("A"), "tasks")
     ca, cb = client_for("staff@a.test"), client_for("staff@b.test")
     page_a = ca.get(details(app, "notes_note", a_note)).get_data(as_text=True)
-    assert BUTTON not in page_a and "Tasks of this note" not in page_a
+    assert OFFERED not in page_a and "Tasks of this note" not in page_a
     assert run_action(app, ca, a_note).status_code == 404
     assert tasks_of(app, a_note) == [] and links(app) == []
 
     page_b = cb.get(details(app, "notes_note", b_note)).get_data(as_text=True)
-    assert BUTTON in page_b and "Tasks of this note" in page_b  # control: B still has it
+    assert OFFERED in page_b and "Tasks of this note" in page_b  # control: B still has it
     assert run_action(app, cb, b_note).status_code == 302
     assert len(tasks_of(app, b_note)) == 1
 
     # Enabled again in A: offered again.
     with app.app_context():
         enable_module(world.company("A"), "tasks")
-    assert BUTTON in ca.get(details(app, "notes_note", a_note)).get_data(as_text=True)
+    assert OFFERED in ca.get(details(app, "notes_note", a_note)).get_data(as_text=True)
 
 
 def test_disabled_module_hides_its_links_on_the_other_side(app, world, client_for):
@@ -106,7 +107,7 @@ def test_disabled_module_hides_its_links_on_the_other_side(app, world, client_fo
     with app.app_context():
         disable_module(world.company("A"), "tasks")
     page = c.get(details(app, "notes_note", note_id)).get_data(as_text=True)
-    assert task_href not in page and "Linked records" not in page and BUTTON not in page
+    assert task_href not in page and "Linked records" not in page and OFFERED not in page
     assert len(links(app)) == 1  # the link is kept, and shows again when tasks is back
     with app.app_context():
         enable_module(world.company("A"), "tasks")
@@ -122,7 +123,7 @@ def test_user_without_the_permission_sees_no_button_and_is_refused(app, world, c
     page = ro.get(details(app, "notes_note", note_id))
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert BUTTON not in text and "Tasks of this note" not in text
+    assert OFFERED not in text and "Tasks of this note" not in text
     assert run_action(app, ro, note_id).status_code == 403
     assert tasks_of(app, note_id) == [] and links(app) == []
     # Control: staff holds tasks.task.create.
