@@ -63,6 +63,10 @@ def test_action_creates_a_linked_task_shown_on_both_pages(app, world, client_for
     assert (title, company_id) == ("空调异响", world.ids["A"])
     assert response.headers["Location"].endswith(details(app, "tasks_task", task_id))
     assert links(app) == [("notes.note", note_id, "tasks.task", task_id, ACTION, world.ids["A"])]
+    with app.app_context():  # its deadline starts now, company-local (not UTC)
+        from core.calendar.timezone import local_now
+        opened = db.session.get(Task, task_id).opened_at
+        assert abs((local_now(world.company("A")) - opened).total_seconds()) < 300
 
     # The task's page shows the note it was made from, with a link to it ...
     task_page = c.get(details(app, "tasks_task", task_id)).get_data(as_text=True)

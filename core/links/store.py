@@ -83,7 +83,14 @@ class ShownLink:
 
     @property
     def label(self) -> str:
-        """What the other record is (便签, Task) in the user's language."""
+        """What the other record is (便签, Task) in the user's language: the
+        entity's label, or for an entity named by its screen (a plugin that
+        declares none) the screen's own, translated, name."""
+        registry = EntityRegistry.current()
+        if self.entity.key in registry.implicit:
+            for view in current_app.extensions["qdesk.plugins"].admin_views:
+                if view.model is self.entity.model and getattr(view, "name", None):
+                    return str(view.name)
         return self.entity.label()
 
     @property

@@ -105,8 +105,8 @@ def _task_from_note(note, user):
     """A new task about ``note``, through core's access layer (which checks
     tasks.task.create again); core links the note to it."""
     from core import access
-    from core.models import utcnow
-    return access.create("tasks.task", {"title": note.title, "note": note, "opened_at": utcnow()})
+    from core.calendar.timezone import local_now  # a deadline's start: company-local time
+    return access.create("tasks.task", {"title": note.title, "note": note, "opened_at": local_now()})
 
 
 @hookimpl
