@@ -5,6 +5,7 @@ record itself. The buttons post to one page of the record's own screen,
 which asks core again whether the action is still offered."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import abort, flash, redirect, request
@@ -15,6 +16,8 @@ from admin.errors import http_errors
 from core import links
 from core.errors import DomainError, Invalid
 from core.extensions import db
+
+log = logging.getLogger("qdesk.links")
 
 
 class RecordLinksMixin:
@@ -58,6 +61,13 @@ class RecordLinksMixin:
         except (DomainError, Invalid) as exc:
             db.session.rollback()
             flash(gettext("Nothing was saved. %(reason)s", reason=exc.message), "error")
+            return back
+        except Exception:  # noqa: BLE001 - a plugin's handler failed: its record page stays usable
+            db.session.rollback()
+            log.exception("record action %r of plugin %r failed on %s %s", action.key, action.plugin_key,
+                          type(record).__name__, record.id)
+            flash(gettext("Nothing was saved: qdesk could not run this action (the error was logged "
+                          "for the administrator)."), "error")
             return back
         flash(gettext("%(action)s: %(record)s created and linked.", action=action.label(),
                       record=links.record_title(created)), "success")

@@ -226,7 +226,10 @@ ODD_PLUGINS = {
                 from core import access
                 access.create("tasks.task", {{"title": "half made"}})  # flushed, then refused: rolled back
                 raise Invalid("the note has no customer")
+            def crash(record, user):
+                raise ZeroDivisionError("hear's handler has a bug")
             return [RecordAction("hear.refuse", "拒绝", "Refuse", permission="hear.thing.create", run=refuse),
+                    RecordAction("hear.crash", "崩溃", "Crash", permission="hear.thing.create", run=crash),
                     RecordAction("hear.hostile", {HOSTILE!r}, {HOSTILE!r}, permission="hear.thing.create",
                                  run=refuse)]
 
@@ -356,4 +359,18 @@ def test_refusing_handler_shows_its_message_and_saves_nothing(odd):
     assert "Nothing was saved. the note has no customer" in page
     with odd.app_context():
         assert db.session.query(Task).count() == tasks_before
+        assert db.session.query(RecordLink).count() == 0
+
+
+def test_crashing_handler_is_logged_and_the_page_stays(odd, caplog):
+    caplog.set_level(logging.INFO)
+    c = odd_client(odd)
+    note_id = odd_note(odd, c)
+    response = run_action(odd, c, note_id, "hear.crash")
+    assert response.status_code == 302
+    page = c.get(response.headers["Location"]).get_data(as_text=True)
+    assert "could not run this action" in page and "has a bug" not in page
+    failure = next(r for r in caplog.records if "hear.crash" in r.getMessage())
+    assert "'hear'" in failure.getMessage() and f"Note {note_id}" in failure.getMessage() and failure.exc_info
+    with odd.app_context():
         assert db.session.query(RecordLink).count() == 0
