@@ -39,6 +39,7 @@ from admin.imports import FORMULA_STARTS, ImportExportMixin, neutralise  # noqa:
 from admin.stamp_filters import StampFilterConverter
 from admin.saving import DATABASE_REFUSED, SavingMixin, conflict_message, database_refused  # noqa: F401
 from admin.transitions import WorkflowMixin
+from admin.record_links import RecordLinksMixin
 from core.records import access, tenancy
 from core.extensions import db
 from core.models import AuditEntry
@@ -61,7 +62,7 @@ SYSTEM_LABELS = {"created_at": lazy_gettext("Created at"), "updated_at": lazy_ge
                  "archived_at": lazy_gettext("Archived at")}
 
 
-class CompanyModelView(WorkflowMixin, DeadlineMixin, BulkAssignMixin, ImportExportMixin, SavingMixin, ModelView):
+class CompanyModelView(WorkflowMixin, RecordLinksMixin, DeadlineMixin, BulkAssignMixin, ImportExportMixin, SavingMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
     ``plugin_key`` is filled in by core from the plugin that registered the

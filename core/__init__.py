@@ -20,6 +20,7 @@ from core.workflow import Transition, Workflow
 from core.deadlines import Deadline
 from core.org import Responsibility
 from core.records import access
+from core import links  # noqa: F401  (the record-link table, cross-plugin actions and panels)
 
 __all__ = ["create_app", "db", "hookimpl", "Manifest", "Permission", "crud_permissions",
            "CompanyOwnedMixin", "Printable", "Entity", "Sequence", "Workflow", "Transition", "Deadline",

@@ -396,3 +396,39 @@ def test_inline_list_edit_twice_in_a_row_and_a_stale_list_is_refused(page, demo,
     ARTIFACTS.mkdir(exist_ok=True)
     other.screenshot(path=str(ARTIFACTS / "inline-edit-conflict.png"))
     stale.close()
+
+
+def test_record_action_creates_a_linked_task(page, demo, app):
+    """A note's page offers "Create task from this note" (tasks, a plugin
+    depending on notes); the click opens the new task, linked both ways."""
+    from core.extensions import db
+    from tests.plugins.notes.models import Note
+    with app.app_context():
+        note = db.session.query(Note).filter(Note.title.like("HZ%")).first()
+        note_id, title = note.id, note.title
+    login(page, "staff@hz.demo", demo["password"])
+    page.goto(f"/admin/notes/note/details/?id={note_id}")
+    panel = page.locator(".qdesk-panel[data-plugin='tasks']")
+    expect(panel).to_contain_text("Tasks of this note")
+    expect(panel).to_contain_text("No tasks yet")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "record-action-note-before.png"), full_page=True)
+    with page.expect_navigation():
+        page.locator("#record-actions").get_by_role("button", name="Create task from this note").click()
+    expect(page).to_have_url(re.compile(r"/admin/tasks/task/details/"))
+    expect(flash(page)).to_contain_text("created and linked")
+    links = page.locator("#record-links")
+    expect(links).to_contain_text(title)
+    page.screenshot(path=str(ARTIFACTS / "record-action-task.png"), full_page=True)
+    with page.expect_navigation():
+        links.get_by_role("link", name=title).click()
+    expect(page.locator("#record-links")).to_contain_text("Task")
+    expect(panel.locator("tbody tr")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "record-action-note-after.png"), full_page=True)
+    with page.expect_navigation():  # the same page in Chinese
+        page.locator("button[name=locale][value=zh_Hans_CN]").click()
+    page.goto(f"/admin/notes/note/details/?id={note_id}")
+    expect(page.locator("#record-actions")).to_contain_text("由此便签创建任务")
+    expect(panel).to_contain_text("此便签的任务")
+    expect(page.locator("body")).to_contain_text("关联记录")
+    page.screenshot(path=str(ARTIFACTS / "record-action-note-zh.png"), full_page=True)

@@ -383,6 +383,29 @@ def fuzz_actions(fz, view, app, pk):
             fz.post("assign", assign, {"field": field, "user_id": "", "rowid": [value]},
                     f"field={field} rowid={_short(value)}")
     fz.post("assign", assign, {"field": OVERSIZED, "rowid": [str(pk)]}, "field=<oversized>")
+    fuzz_record_actions(fz, view, app, pk)
+
+
+def fuzz_record_actions(fz, view, app, pk):
+    """The record page's action buttons (``record_action_view``): bad ids with
+    each action offered on the record, bad action keys on the record."""
+    from core import links
+    from core.records import tenancy
+    url = url_of(app, f"{view.endpoint}.record_action_view")
+    keys = []
+    if pk is not None:
+        with app.test_request_context():
+            record = db.session.get(view.model, pk)
+            from core.models import Company, User
+            company = db.session.get(Company, record.company_id)
+            user = db.session.query(User).filter_by(email="admin@a.test").one()
+            with tenancy.acting_as(company, user):
+                keys = [a.key for a in links.offered_actions(record, user)]
+    for key in [*keys, "x.none"]:
+        for value in BAD_IDS:
+            fz.post("record-action", url, {"id": value, "action": key}, f"action={key} id={_short(value)}")
+    for value in GENERIC + ["", ".", "a.b.c"]:
+        fz.post("record-action", url, {"id": str(pk or 1), "action": value}, f"action={_short(value)}")
 
 
 def fuzz_lookups(fz, view, app):

@@ -278,9 +278,9 @@ def test_record_hooks_skip_plugins_disabled_for_the_company(app, world, endpoint
             make(view.model, company_b, world.user("admin@b.test"))
             in_b = [names for cid, names in calls if cid == company_b.id]
             assert in_b, f"{endpoint}: record_changed not called at all for a record of B"
-            for names in in_b:
-                missing = (disabled & implementers) - names
-                assert not missing, f"{endpoint}: record_changed skipped {sorted(missing)} in B"
+            # Core calls the plugins one at a time (one raising must not stop the others).
+            missing = (disabled & implementers) - set().union(*in_b)
+            assert not missing, f"{endpoint}: record_changed skipped {sorted(missing)} in B"
     finally:
         undo()
 

@@ -899,3 +899,35 @@ def test_load_demo_data_runs_in_dependency_order(make_app):
         load_demo()
     calls = sys.modules[f"{PACKAGE_PREFIX}alpha"].CALLS
     assert calls == [("alpha", "HZ"), ("beta", "HZ"), ("alpha", "CD"), ("beta", "CD")]
+
+
+def test_hook_record_actions(app, world, client_for):
+    # tasks offers "Create task from this note" on notes (tests/test_links.py has the rest).
+    from core.links import RecordLink
+    pk = make_note(app, "A", title="需要跟进")
+    staff = client_for("staff@a.test")
+    page = staff.get(f"/admin/notes/note/details/?id={pk}").get_data(as_text=True)
+    assert "Create task from this note" in page
+    response = staff.post("/admin/notes/note/record-action/", {"id": str(pk), "action": "tasks.from_note"})
+    assert response.status_code == 302
+    with app.app_context():
+        task = db.session.query(Task).filter_by(note_id=pk).one()
+        link = db.session.query(RecordLink).one()
+        assert (link.source_entity, link.source_id, link.target_entity, link.target_id, link.kind) == (
+            "notes.note", pk, "tasks.task", task.id, "tasks.from_note")
+        disable_module(world.company("A"), "tasks")
+    page = staff.get(f"/admin/notes/note/details/?id={pk}").get_data(as_text=True)
+    assert 'value="tasks.from_note"' not in page
+
+
+def test_hook_details_panels(app, world, client_for):
+    pk = make_note(app, "A", title="有任务的便签")
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            db.session.add(Task(title="<b>上门</b>", note_id=pk))
+            db.session.commit()
+    page = client_for("staff@a.test").get(f"/admin/notes/note/details/?id={pk}").get_data(as_text=True)
+    assert "Tasks of this note" in page and "&lt;b&gt;上门&lt;/b&gt;" in page and "<b>上门</b>" not in page
+    # Gated on tasks.task.read, which read-only users lack.
+    page = client_for("readonly@a.test").get(f"/admin/notes/note/details/?id={pk}").get_data(as_text=True)
+    assert "Tasks of this note" not in page

@@ -354,6 +354,55 @@ def test_bulk_actions_refuse_other_company_ids(case, endpoint):
                 f"{endpoint}: bulk delete did not touch B's own record (control)")
 
 
+def offered_keys(app, model, pk, company_id, email):
+    """Keys of the record actions (``core.links``) offered on record ``pk``
+    to ``email`` in company ``company_id``, as its page shows them."""
+    from core import links
+    with app.test_request_context():
+        company, user = db.session.get(Company, company_id), _user(app, email)
+        with tenancy.acting_as(company, user):
+            return [a.key for a in links.offered_actions(db.session.get(model, pk), user)]
+
+
+def test_some_screen_offers_a_record_action(app, world):
+    """The control of the case below runs somewhere: some plugin offers a
+    record action on some other screen's record (the example plugins do)."""
+    offering = []
+    for spec in VIEWS:
+        if spec.plugin_key == "core":
+            continue
+        with app.app_context():
+            record = make(spec.model, world.company("B"), _user(app, "admin@b.test"))
+            pk, company_id = record.id, record.company_id
+        if offered_keys(app, spec.model, pk, company_id, "admin@b.test"):
+            offering.append(spec.endpoint)
+    assert offering, "no screen offers a record action: the record-action isolation case controls nothing"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_record_actions_refuse_other_company_ids(case, endpoint):
+    """The record page's action buttons (``record_action_view``): B posting
+    an action with A's ids gets 404 and nothing is made or linked; the same
+    POST on B's own record runs the action (control, where one is offered)."""
+    from core.links import RecordLink
+    keys = offered_keys(case.app, case.model, case.b_id, case.b_company, "admin@b.test")
+    target = url(case, "record_action_view")
+    with case.app.app_context():
+        before = database_state()
+    for pk in (case.a_id, case.a_archived_id):
+        for key in [*keys, "x.none"]:
+            response = case.client.post(target, {"id": str(pk), "action": key})
+            assert response.status_code == 404, f"{endpoint}: B's action {key!r} on A's id gave {response.status_code}"
+    with case.app.app_context():
+        assert database_state() == before, f"{endpoint}: B's record action on A's ids changed the database"
+    for key in keys:  # positive control on B's own record
+        response = case.client.post(target, {"id": str(case.b_id), "action": key})
+        assert response.status_code == 302, f"{endpoint}: B's action {key!r} on its own record gave {response.status_code}"
+        with case.app.app_context():
+            assert db.session.query(RecordLink).filter_by(company_id=case.b_company, kind=key,
+                                                          source_id=case.b_id).count() == 1
+
+
 @pytest.mark.parametrize("endpoint, relation", RELATIONS)
 def test_relation_choices_and_links_stay_in_company(app, world, client_for, endpoint, relation):
     view = view_for(app, endpoint)

@@ -228,9 +228,24 @@ class Request:
         elif name == "bulk_assign_view":
             data = {"field": next(iter(view.column_bulk_assign or ()), "x"), "rowid": str(self.pk),
                     "user_id": str(self.user_id)}
+        elif name == "record_action_view":  # the first action offered to the role on the record, or none: 400
+            data = {"id": str(self.pk), "action": self._offered_action() or ""}
         else:
             data = {}
         return c.post(url, data)
+
+    def _offered_action(self):
+        """The key of the first record action (``core.links``) offered to
+        the role on the record, as its page shows them, or None."""
+        from core import links
+        from core.models import Company, User
+        from core.records import tenancy
+        with self.app.test_request_context():
+            company = db.session.query(Company).filter_by(code="A").one()
+            user = db.session.get(User, self.user_id)
+            with tenancy.acting_as(company, user):
+                offered = links.offered_actions(db.session.get(self.view.model, self.pk), user)
+        return offered[0].key if offered else None
 
     def _settings(self):
         """Every boolean setting of A flipped (a change, were it allowed)."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.records.entities import Entity
     from core.deadlines import Deadline
     from core.org import Responsibility
+    from core.links import Panel, RecordAction
 
 PROJECT = "qdesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -348,4 +349,48 @@ def dashboard_widgets(company: Company, user: User) -> list[Widget]:
     :param user: the user looking at it (hide what they may not read).
     :return: ``core.dashboard.Tile`` and ``core.dashboard.Chart`` objects, or
         ``None``/``[]`` for nothing.
+    """
+
+
+@hookspec
+def record_actions(company: Company, record: Any, user: User) -> list[RecordAction]:
+    """Return the actions this plugin offers on ``record``'s details page
+    (any plugin's record: check its type), e.g. "Create task from this note".
+
+    Per company: called for core and the plugins enabled in ``company``,
+    plugin by plugin, when a record page is shown and again when one of its
+    buttons is posted (an action no longer offered is refused). Core keeps
+    only valid actions (key and permission in this plugin's namespace, the
+    permission declared), shows those whose permission the user holds, and
+    on POST runs ``run(record, user)`` in one transaction, links ``record``
+    → the created record (kind = the action's key) and shows the new
+    record. A plugin that raises here is logged and offers nothing. Not
+    firstresult.
+
+    :param company: the record's (the current) company.
+    :param record: the record whose page is shown.
+    :param user: the user looking at it (core checks the permission).
+    :return: ``core.links.RecordAction`` objects, e.g.
+        ``[RecordAction("tasks.from_note", "由此便签创建任务", "Create task from this note",
+        permission="tasks.task.create", run=task_from_note)]``, or ``None``/``[]``.
+    """
+
+
+@hookspec
+def details_panels(company: Company, record: Any, user: User) -> list[Panel]:
+    """Return the panels this plugin shows on ``record``'s details page
+    (any plugin's record: check its type), e.g. the tasks of a note.
+
+    Per company: called for core and the plugins enabled in ``company``,
+    plugin by plugin, inside the request (read through
+    ``core.records.access`` or ``scoped_query``). Panels are data (title,
+    label/value rows, a small table, links), never HTML: core validates and
+    escapes them. A plugin that raises or returns an invalid panel is named
+    in a logged error and its panels are left out; the page still renders.
+    Not firstresult.
+
+    :param company: the record's (the current) company.
+    :param record: the record whose page is shown.
+    :param user: the user looking at it (gate a panel with ``permission``).
+    :return: ``core.links.Panel`` objects, or ``None``/``[]``.
     """

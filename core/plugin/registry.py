@@ -333,6 +333,19 @@ class PluginRegistry:
                 results.append((key, result))
         return results
 
+    def callers(self, hook_name: str, enabled: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        """``(plugin name, caller)`` for each plugin a per-company call of
+        ``hook_name`` reaches (as :meth:`hook_for`: core, the plugins in
+        ``enabled``, anything registered outside the registry), in
+        registration order (core first, dependencies before dependents):
+        calling them one by one lets one plugin's exception not stop the others."""
+        enabled = set(enabled)
+        plugins = self.pm.get_plugins()
+        for name, plugin in self.pm.list_name_plugin():
+            if plugin is None or (name in self.infos and name not in enabled):
+                continue
+            yield name, self.pm.subset_hook_caller(hook_name, remove_plugins=[p for p in plugins if p is not plugin])
+
     def hook_for(self, enabled: Iterable[str]) -> Any:
         """A hook relay that calls only core and the plugins in ``enabled``.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import logging
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -21,6 +22,8 @@ from core.models import AuditEntry, Company, utcnow
 from core.records import tenancy
 from core.records.mixin import SYSTEM_COLUMNS, CompanyOwnedMixin
 from core.records.parents import label_of, parents_with_collection
+
+log = logging.getLogger("qdesk.records")
 
 def _json_safe(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -136,12 +139,26 @@ def _notify(session: Session) -> None:
             company = db.session.get(Company, company_id)
             companies[company_id] = (company, tenancy.enabled_modules(company))
         company, enabled = companies[company_id]
-        hooks = registry.hook_for(enabled)
-        hooks.record_changed(company=company, record=record, action=action,
-                             changes={k: tuple(v) for k, v in changes.items()})
+        _each_plugin(registry, enabled, "record_changed", company=company, record=record, action=action,
+                     changes={k: tuple(v) for k, v in changes.items()})
         if notify is not None:
             hook, arguments = notify
-            getattr(hooks, hook)(company=company, record=record, user=user, **arguments)
+            _each_plugin(registry, enabled, hook, company=company, record=record, user=user, **arguments)
+
+
+def _each_plugin(registry: Any, enabled: Any, hook: str, **kwargs: Any) -> None:
+    """Call the after-commit ``hook`` for core and each plugin enabled in the
+    record's company, one plugin at a time: the record is saved already, so
+    a plugin that raises is logged (naming it and the record) and the
+    others still hear about it; the request that saved it still succeeds."""
+    for name, caller in registry.callers(hook, enabled):
+        try:
+            caller(**kwargs)
+        except Exception:  # noqa: BLE001 - third-party code after the commit
+            record = kwargs["record"]
+            log.exception("plugin %r raised in %s for %s %s (company %s); the record is saved, "
+                          "the other plugins were still called", name, hook, type(record).__name__,
+                          getattr(record, "id", None), getattr(kwargs.get("company"), "code", "?"))
 
 
 @event.listens_for(Session, "after_rollback")

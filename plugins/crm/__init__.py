@@ -80,3 +80,10 @@ def load_demo_data(company, users):
 def dashboard_widgets(company, user):
     from .widgets import widgets
     return widgets(company, user)
+
+
+@hookimpl
+def details_panels(company, record, user):
+    # The customer's open contact-log entries on the customer's page.
+    from .panels import panels
+    return panels(company, record, user)

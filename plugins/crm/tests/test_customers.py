@@ -187,3 +187,31 @@ def test_customer_pages_in_chinese(app, world, client_for):
     assert edit.status_code == 200 and "周文斌" in edit.get_data(as_text=True)
     logs = client.get("/admin/crm/contactlog/").get_data(as_text=True)
     assert "来电来函来访登记" in logs and "答复期限" in logs
+
+
+def test_customer_page_lists_its_open_contact_log_entries(app, world, client_for):
+    """The CRM's panel (hook details_panels) on a customer's page: open and
+    replied entries, not closed ones nor other customers'; texts escaped."""
+    from core.records import tenancy
+    from core.workflow import transition
+    from plugins.crm.models import ContactLog, Customer
+    with app.app_context():
+        company, user = world.company("A"), world.user("staff@a.test")
+        with tenancy.acting_as(company, user):
+            mine, other = Customer(name="西湖宾馆", province="浙江"), Customer(name="别家", province="浙江")
+            db.session.add_all([mine, other])
+            db.session.commit()
+            entries = {s: ContactLog(customer=mine, subject=f"<i>{s}</i>") for s in ("still open", "done")}
+            db.session.add_all([*entries.values(), ContactLog(customer=other, subject="not mine")])
+            db.session.commit()
+        with tenancy.acting_as(company, world.user("admin@a.test")):
+            transition(entries["done"], "reply")
+            db.session.commit()
+            transition(entries["done"], "close")
+            db.session.commit()
+        customer_id, open_id = mine.id, entries["still open"].id
+    page = client_for("staff@a.test").get(f"/admin/crm/customer/details/?id={customer_id}").get_data(as_text=True)
+    panel = page.split('data-plugin="crm"', 1)[1].split("<h2", 1)[0]
+    assert "Open contact-log entries" in panel and "Reply due" in panel
+    assert "&lt;i&gt;still open&lt;/i&gt;" in panel and f'href="/admin/crm/contactlog/details/?id={open_id}"' in panel
+    assert "done&lt;/i&gt;" not in panel and "not mine" not in page

@@ -109,3 +109,41 @@ def dashboard_widgets(company, user):
     open_tasks = scoped_query(Task, company).filter(Task.archived_at.is_(None)).count()
     return [Tile(label=("任务", "Tasks"), value=open_tasks, link="/admin/tasks/task/",
                  permission="tasks.task.read")]
+
+
+def _task_from_note(note, user):
+    """A new task about ``note``, through core's access layer (which checks
+    tasks.task.create again); core links the note to it."""
+    from core import access
+    from core.calendar.timezone import local_now  # a deadline's start: company-local time
+    return access.create("tasks.task", {"title": note.title, "note": note, "opened_at": local_now()})
+
+
+@hookimpl
+def record_actions(company, record, user):
+    # A cross-plugin action: tasks offers it on notes' records. notes never
+    # imports tasks (tasks depends on notes, not the other way round); core
+    # offers it only where tasks is enabled and the user may create tasks.
+    from core.links import RecordAction
+    from tests.plugins.notes.models import Note
+    if not isinstance(record, Note):
+        return []
+    return [RecordAction("tasks.from_note", "由此便签创建任务", "Create task from this note",
+                         permission="tasks.task.create", run=_task_from_note)]
+
+
+@hookimpl
+def details_panels(company, record, user):
+    # The note's tasks, on the note's page; shown only to users who read tasks.
+    from core.links import Cell, Panel, record_url
+    from core.records.tenancy import scoped_query
+    from tests.plugins.notes.models import Note
+    from .models import STATES, Task
+    if not isinstance(record, Note):
+        return []
+    tasks = (scoped_query(Task).filter(Task.note_id == record.id, Task.archived_at.is_(None))
+             .order_by(Task.id).all())
+    return [Panel(title=("此便签的任务", "Tasks of this note"), permission="tasks.task.read",
+                  columns=(("任务", "Task"), ("状态", "State")),
+                  table=[(Cell(t.title, record_url(t)), STATES.get(t.state, (t.state, t.state))) for t in tasks],
+                  empty=("暂无任务", "No tasks yet"))]
