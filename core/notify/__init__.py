@@ -22,10 +22,10 @@ come from the deadline service (:func:`core.deadlines.check_breaches`) and
 go to :func:`recipients_for` the record: its creator and whoever the
 resolvers added with :func:`add_recipient_resolver` name.
 """
-from core.notify.kinds import NotificationKind, NotificationRegistry, UnknownKind, notification_registry
+from core.notify.kinds import NotificationKind, NotificationRegistry, UnknownKind, notification_registry, render_for
 from core.notify.models import MAIL_STATUSES, Notification
 from core.notify.mail import MailConfig, mail_config, retry_failed
-from core.notify.sending import add_recipient_resolver, notify, recipient_resolvers, recipients_for, render_for
+from core.notify.sending import add_recipient_resolver, notify, recipient_resolvers, recipients_for
 from core.notify.inbox import inbox, mark_all_read, mark_read, unread_count
 
 for _cls in (NotificationKind, NotificationRegistry, UnknownKind):

@@ -12,7 +12,7 @@ from core.plugin.declarations import Keyed, NamespacedRegistry
 from core.i18n import is_chinese
 
 __all__ = ["NotificationKind", "NotificationRegistry", "notification_registry", "UnknownKind", "UTC_MARK",
-           "dump_context"]
+           "dump_context", "render_for"]
 
 log = logging.getLogger(__name__)
 
@@ -120,3 +120,10 @@ class NotificationRegistry(NamespacedRegistry[NotificationKind]):
 def notification_registry() -> NotificationRegistry:
     """The app's :class:`NotificationRegistry`."""
     return NotificationRegistry.current()
+
+
+def render_for(row: Any, locale: str | None, company: Any = None) -> tuple[str, str]:
+    """(subject, body) of a stored notification (its ``kind`` and
+    ``context``) in ``locale``: the recipient's for e-mail, the interface's
+    in the inbox; :class:`UnknownKind` when its plugin is gone."""
+    return notification_registry().get(row.kind).render(locale, row.context or {}, company)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.models import utcnow
+from core.notify.kinds import render_for
 from core.notify.models import Notification
 
 __all__ = ["MailConfig", "mail_config", "Outgoing", "send", "queue_after_commit", "retry_failed", "MAX_ATTEMPTS"]
@@ -146,7 +147,6 @@ def retry_failed(company: Any) -> str:
     """Send again ``company``'s notifications whose e-mail failed (and those
     left ``pending`` for a while), each at most :data:`MAX_ATTEMPTS` times.
     The job ``core.notify_mail``; the caller commits."""
-    from core.notify.sending import render_for
     cfg = mail_config()
     if cfg is None:
         return "no mail server configured"
@@ -162,7 +162,11 @@ def retry_failed(company: Any) -> str:
         if not recipient.email or not recipient.active:
             row.mail_status = "none"
             continue
-        subject, body = render_for(row, recipient.locale, company)
+        try:
+            subject, body = render_for(row, recipient.locale, company)
+        except KeyError:  # its plugin is no longer installed: nothing to say by mail
+            row.mail_status = "none"
+            continue
         try:
             send(cfg, Outgoing(row.id, recipient.email, recipient.name or "", subject, body))
         except Exception as exc:

@@ -15,7 +15,7 @@ from core.notify.mail import Outgoing, mail_config, queue_after_commit
 from core.notify.models import Notification
 from core.records import tenancy
 
-__all__ = ["notify", "recipients_for", "add_recipient_resolver", "recipient_resolvers", "render_for"]
+__all__ = ["notify", "recipients_for", "add_recipient_resolver", "recipient_resolvers"]
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +85,6 @@ def _members(company: Company, users: Iterable[User]) -> list[User]:
 def _already_sent(company: Company, key: str) -> set[int]:
     return set(db.session.execute(select(Notification.recipient_id).where(
         Notification.company_id == company.id, Notification.dedupe_key == key)).scalars())
-
-
-def render_for(row: Notification, locale: str | None, company: Any = None) -> tuple[str, str]:
-    """(subject, body) of a stored notification in ``locale`` (the
-    recipient's for e-mail, the interface's in the inbox)."""
-    kind = notification_registry().get(row.kind)
-    return kind.render(locale, row.context or {}, company)
 
 
 def notify(kind: str, recipients: Iterable[User], record: Any = None, context: Mapping[str, Any] | None = None,
