@@ -49,9 +49,9 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self, port):
+    def __init__(self, port, **smtp):
         self.received = Inbox()
-        self.controller = Controller(self.received, hostname="127.0.0.1", port=port)
+        self.controller = Controller(self.received, hostname="127.0.0.1", port=port, **smtp)
 
     def __enter__(self):
         self.controller.start()
@@ -336,3 +336,40 @@ def test_nothing_is_mailed_when_the_change_is_rolled_back(app, world, smtp):
         db.session.rollback()
         assert _rows() == []
     assert smtp.messages == []
+
+
+def test_mail_logs_in_with_the_configured_account(app, world, mail_to, monkeypatch):
+    from aiosmtpd.smtp import AuthResult
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    port = free_port()
+    mail_to(port)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", "qdesk")
+    with SmtpServer(port, authenticator=authenticator, auth_require_tls=False, auth_required=True) as received:
+        with app.app_context(), tenancy.acting_as(world.company("A"), None):
+            monkeypatch.setitem(app.config, "MAIL_PASSWORD", "wrong")
+            notify("core.deadline_due_soon", [world.user("staff@a.test")])
+            db.session.commit()
+            assert _rows()[0].mail_status == "failed" and received.messages == []  # refused: retried later
+            monkeypatch.setitem(app.config, "MAIL_PASSWORD", "s3cret")
+            notify("core.deadline_due_soon", [world.user("staff@a.test")])
+            db.session.commit()
+            assert [r.mail_status for r in _rows()] == ["failed", "sent"]
+    assert logins == [(b"qdesk", b"wrong"), (b"qdesk", b"s3cret")] and len(received.to("staff@a.test")) == 1
+
+
+def test_no_link_to_a_record_the_user_may_not_read(app, world, client_for):
+    # Read-only users may not read tasks (the example plugin's grant).
+    with app.app_context():
+        task_id = _task(world)
+        with tenancy.acting_as(world.company("A"), None):
+            task = db.session.get(Task, task_id)
+            notify("core.deadline_due_soon", [world.user("readonly@a.test"), world.user("staff@a.test")], record=task)
+            db.session.commit()
+    link = f'href="/admin/tasks/task/details/?id={task_id}'
+    assert link not in client_for("readonly@a.test").get("/admin/inbox/").get_data(as_text=True)
+    assert link in client_for("staff@a.test").get("/admin/inbox/").get_data(as_text=True)  # control
