@@ -41,11 +41,11 @@ def check_breaches(company: Any) -> int:
     from core.calendar.timezone import local_now
     now = local_now(company)
     c = DeadlineClock.__table__
-    late = db.session.execute(select(c.c.id, c.c.deadline, c.c.record_id, c.c.due_at).where(
-        c.c.company_id == company.id, c.c.status == "running", c.c.due_at < now)).all()
-    if late:
-        db.session.execute(update(c).where(c.c.id.in_([row.id for row in late]), c.c.status == "running")
-                           .values(status="breached", breached_at=utcnow()))
+    # RETURNING: exactly the clocks this statement breached are reminded
+    # (a clock met meanwhile by a user is neither).
+    late = db.session.execute(update(c).where(c.c.company_id == company.id, c.c.status == "running",
+                                              c.c.due_at < now).values(status="breached", breached_at=utcnow())
+                              .returning(c.c.deadline, c.c.record_id, c.c.due_at)).all()
     for row in late:
         remind(company, row.deadline, row.record_id, row.due_at, "breached")
     registry = _registry()
