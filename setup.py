@@ -42,6 +42,7 @@ setup(
             "pytest>=8,<10",
             "playwright>=1.50,<2",
             "time-machine>=2.14,<4",  # moves the clock of the live server (plugins/crm/tests/test_browser.py)
+            "aiosmtpd==1.4.6",  # a real SMTP server on loopback for the e-mail tests (tests/test_notify.py)
         ],
     },
     entry_points={

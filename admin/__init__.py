@@ -66,12 +66,15 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
     app.register_blueprint(printing.bp)
     app.before_request(auth.load_current)
     app.context_processor(auth.navbar_context)
+    from admin.inbox import InboxView, navbar_context as inbox_context  # core.notify's inbox and bell
+    app.context_processor(inbox_context)
     admin = Admin(app, name="qdesk", theme=Bootstrap4Theme(base_template="qdesk/master.html"),
                   index_view=HomeView(name=_l("Home"), url="/admin"))
     admin.add_view(ModulesView(name=_l("Modules"), endpoint="core_modules", url="/admin/modules",
                                category=_l("Administration")))
     for view in core_views():
         admin.add_view(view)
+    admin.add_view(InboxView(name=_l("Inbox"), endpoint="core_inbox", url="/admin/inbox"))
     from admin.holidays import holiday_views  # System → Holiday years (core.calendar.holidays)
     for view in holiday_views():
         admin.add_view(view)

@@ -85,6 +85,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for owner, items in on_time_kpis(deadlines).items():  # <deadline>.on_time of each deadline
         kpis.add(owner, items)
     JobRegistry.install(app, registry)
+    from core.notify import init_notifications
+    init_notifications(app, registry)  # kinds of notification (core's deadline reminders among them)
 
     from core.plugin.frontends import init_frontends
     init_frontends(app, registry)  # the admin shell (entry points qdesk.frontends): registries filled

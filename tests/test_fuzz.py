@@ -47,7 +47,7 @@ VIEWS = registered_views()
 #: Core's company-scoped model screens (CompanyModelView) and its other screens.
 CORE_MODEL_SCREENS = ("core_audit", "core_calendar_day", "core_department", "core_employee", "core_post",
                       "core_printjob", "core_responsibility")
-CORE_PAGES = ("core_modules", "core_settings")
+CORE_PAGES = ("core_modules", "core_settings", "core_inbox")
 #: System administration (not company-scoped): fuzzed with a system administrator.
 SYSTEM_SCREENS = ("core_company", "core_user", "core_holidays")
 
@@ -523,6 +523,12 @@ def test_fuzz_view(app, world, client_for, endpoint):
 @pytest.mark.parametrize("endpoint", [pytest.param(e, id=f"fuzz-{e}") for e in CORE_PAGES])
 def test_fuzz_core_pages(app, world, client_for, endpoint):
     started = time.monotonic()
+    if endpoint == "core_inbox":  # something to list and mark read
+        from core.notify import notify
+        from core.records import tenancy
+        with app.app_context(), tenancy.acting_as(world.company("A"), None):
+            notify("core.deadline_due_soon", [world.user("admin@a.test")], context={"due": "x" * 300})
+            db.session.commit()
     fz = Fuzzer(client_for("admin@a.test"), endpoint)
     fuzz_page(fz, app, f"{endpoint}.index")
     if endpoint == "core_modules":
@@ -530,6 +536,12 @@ def test_fuzz_core_pages(app, world, client_for, endpoint):
             for verb in ("enable", "disable", "²", "x" * 300):
                 fz.post("page-post", url_of(app, "core_modules.change", key=key, verb=verb), {},
                         f"key={_short(key)} verb={_short(verb)}")
+    if endpoint == "core_inbox":
+        for value in BAD_IDS + PAGE_VALUES:
+            if value.strip() and "/" not in value:
+                fz.post("page-post", url_of(app, "core_inbox.read", notification_id=value), {"unread": value},
+                        f"notification_id={_short(value)}")
+        fz.post("page-post", url_of(app, "core_inbox.read_all"), {}, "read_all")
     TIMES[endpoint] = time.monotonic() - started
     fz.check()
 

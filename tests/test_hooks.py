@@ -735,6 +735,35 @@ def test_hook_register_deadlines(app, world, client_for, make_app):
         """, depends=("tasks",))})
 
 
+def test_hook_register_notifications(app, world, client_for, make_app):
+    from core.notify import Notification, NotificationRegistry
+    from tests.plugins.tasks.services import reopen
+    with app.app_context():
+        kind = NotificationRegistry.current().by_key["tasks.reopened"]
+        assert (kind.plugin_key, kind.label("en")) == ("tasks", "Task reopened")
+        task = _task(world, resolution="已处理")  # created by staff
+        _fire(world, task, "start")
+        _fire(world, task, "finish")
+        with tenancy.acting_as(world.company("A"), world.user("manager@a.test")):
+            reopen(task, "客户又来电了")
+            db.session.commit()
+        row, = db.session.query(Notification).all()
+        assert (row.recipient.email, row.kind, row.entity, row.record_id) == (
+            "staff@a.test", "tasks.reopened", "tasks.task", task.id)
+    page = client_for("staff@a.test").get("/admin/inbox/").get_data(as_text=True)
+    assert "Task reopened: 检修空调" in page and "manager A reopened the task 检修空调: 客户又来电了" in page
+    assert "Task reopened" not in client_for("manager@a.test").get("/admin/inbox/").get_data(as_text=True)
+
+    with pytest.raises(ValueError, match=r"plugin 'intruder' declares notification kind 'tasks\.reopened'"):
+        make_app({"intruder": plugin_source("intruder", """
+            from core.notify import NotificationKind
+
+            @hookimpl
+            def register_notifications():
+                return [NotificationKind("tasks.reopened", "x", "x", "x", "x")]
+        """)})
+
+
 def test_hook_record_transitioned(app, world):
     from tests.plugins import tasks
     with app.app_context():

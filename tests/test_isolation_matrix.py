@@ -609,6 +609,47 @@ def test_modules_screen_shows_own_enablement(app, world, client_for):
     assert state.search(client_for("admin@a.test").get("/admin/modules/").get_data(as_text=True)).group(1) == "disabled"
 
 
+def _inbox_case(app, world):
+    """staff@a.test, also a member of B, told twice in A; B's admin told once in B."""
+    from core.models import Membership
+    from core.notify import notify
+    with app.app_context():
+        a, b = world.company("A"), world.company("B")
+        staff, admin_b = world.user("staff@a.test"), world.user("admin@b.test")
+        db.session.add(Membership(user_id=staff.id, company_id=b.id, role="staff"))
+        db.session.commit()
+        ids = {}
+        for company, user, n in ((a, staff, 2), (b, admin_b, 1)):
+            with tenancy.acting_as(company, None):
+                rows = [row for _ in range(n) for row in notify("core.deadline_due_soon", [user])]
+                db.session.commit()
+                ids[company.code] = [row.id for row in rows]
+        return ids, b.id
+
+
+def check_inbox_isolation(app, world, client_for, ids, b_id):
+    shown = re.compile(r'data-notification="(\d+)"')
+    c = client_for("staff@a.test")
+    assert sorted(map(int, shown.findall(c.get("/admin/inbox/").get_data(as_text=True)))) == ids["A"], (
+        "A's inbox misses its own notifications (control)")
+    c.switch(b_id)
+    listed = shown.findall(c.get("/admin/inbox/").get_data(as_text=True))
+    assert listed == [], f"in company B the inbox lists {listed}: A's notifications or B's admin's"
+    for foreign in ids["A"] + ids["B"]:  # A's (another company), B admin's (another user)
+        response = c.post(f"/admin/inbox/{foreign}/read")
+        assert response.status_code == 404, f"marking notification {foreign} read from B gave {response.status_code}"
+    c.post("/admin/inbox/read-all")
+    from core.notify import Notification
+    with app.app_context():
+        assert db.session.query(Notification).filter(Notification.read_at.isnot(None)).count() == 0, (
+            "a notification of A or of another user was marked read from B")
+
+
+def test_inbox_shows_only_own_notifications_of_the_current_company(app, world, client_for):
+    ids, b_id = _inbox_case(app, world)
+    check_inbox_isolation(app, world, client_for, ids, b_id)
+
+
 # --- positive control: the matrix can fail ------------------------------------------
 
 def _unscoped(model, company=None):
@@ -630,3 +671,11 @@ def test_scope_off_fails_the_matrix(case, endpoint, monkeypatch):
     for check in checks:
         with pytest.raises(AssertionError):
             check(case, endpoint)
+
+
+def test_scope_off_fails_the_inbox_check(app, world, client_for, monkeypatch):
+    """With the company scope off, the inbox check fails (it can fail)."""
+    ids, b_id = _inbox_case(app, world)
+    monkeypatch.setattr(tenancy, "scoped_query", _unscoped)
+    with pytest.raises(AssertionError, match="in company B the inbox lists"):
+        check_inbox_isolation(app, world, client_for, ids, b_id)

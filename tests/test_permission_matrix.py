@@ -51,6 +51,10 @@ CORE_PAGES = [
     Surface("page", "core_modules", "index", "GET", frozenset({"core.module.read"}), True, "core"),
     Surface("page", "core_modules", "change", "POST",
             frozenset({"core.module.read", "core.module.write"}), True, "core"),
+    # The inbox (core.notify): every member's own, whatever the role.
+    Surface("page", "core_inbox", "index", "GET", frozenset(), True, "core"),
+    Surface("page", "core_inbox", "read", "POST", frozenset(), True, "core"),
+    Surface("page", "core_inbox", "read_all", "POST", frozenset(), True, "core"),
 ]
 # The system screens: the system administrator flag, never a company role.
 SYSTEM_ENDPOINTS = ("core_company", "core_user", "core_holidays")
@@ -189,6 +193,12 @@ class Request:
             if s.method == "GET":
                 return c.get("/admin/modules/")
             return c.post(url_of(app, "core_modules", "change", key=self._leaf_module(), verb="disable"))
+        if s.endpoint == "core_inbox":
+            if s.method == "GET":
+                return c.get(url_of(app, "core_inbox", "index"))
+            if s.name == "read":
+                return c.post(url_of(app, "core_inbox", "read", notification_id=self._own_notification()))
+            return c.post(url_of(app, "core_inbox", "read_all"))
         if s.endpoint in SYSTEM_ENDPOINTS:
             kw = {"id": self.user_id} if s.name in ("details_view", "edit_view") else \
                 {"export_type": "csv"} if s.name == "export" else {}
@@ -255,6 +265,18 @@ class Request:
             company = db.session.query(Company).filter_by(code="A").one()
             return {s.key: ("false" if get_setting(s.key, company) else "true")
                     for s in settings_registry().by_key.values() if s.type == "bool"}
+
+    def _own_notification(self):
+        """A notification of the requesting user in A (the inbox's one record)."""
+        from core.models import Company, User
+        from core.notify import notify
+        from core.records import tenancy
+        with self.app.app_context():
+            company = db.session.query(Company).filter_by(code="A").one()
+            with tenancy.acting_as(company, None):
+                row, = notify("core.deadline_due_soon", [db.session.get(User, self.user_id)])
+                db.session.commit()
+                return row.id
 
     def _leaf_module(self):
         registry = self.app.extensions["qdesk.plugins"]

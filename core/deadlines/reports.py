@@ -15,7 +15,7 @@ from core.deadlines.declared import Deadline, DeadlineRegistry, _registry
 from core.extensions import db
 from core.models import utcnow
 
-__all__ = ["overdue_count", "check_breaches", "on_time_rate", "late_rate", "on_time_kpis", "dashboard_widgets"]
+__all__ = ["overdue_count", "check_breaches", "remind", "on_time_rate", "late_rate", "on_time_kpis", "dashboard_widgets"]
 
 
 def overdue_count(d: Deadline, company: Any, now: dt.datetime | None = None) -> int:
@@ -30,15 +30,58 @@ def overdue_count(d: Deadline, company: Any, now: dt.datetime | None = None) -> 
 
 def check_breaches(company: Any) -> int:
     """Mark ``company``'s running clocks past their due moment as breached
-    (stamped now, UTC); returns how many. Run by the job
-    ``core.deadlines_check`` and ``qdesk deadlines check``."""
+    (stamped now, UTC) and send the reminders; returns how many were newly
+    breached. Run by the job ``core.deadlines_check`` and ``qdesk
+    deadlines check``.
+
+    Reminders (:func:`remind`) go to :func:`core.notify.recipients_for`
+    each record, once per clock: ``core.deadline_breached`` when it is
+    breached, ``core.deadline_due_soon`` when a running clock is within its
+    deadline's ``remind_before`` of the due moment."""
     from core.calendar.timezone import local_now
     now = local_now(company)
     c = DeadlineClock.__table__
-    result = db.session.execute(update(c).where(c.c.company_id == company.id, c.c.status == "running",
-                                                c.c.due_at < now).values(status="breached", breached_at=utcnow()))
+    # RETURNING: exactly the clocks this statement breached are reminded
+    # (a clock met meanwhile by a user is neither).
+    late = db.session.execute(update(c).where(c.c.company_id == company.id, c.c.status == "running",
+                                              c.c.due_at < now).values(status="breached", breached_at=utcnow())
+                              .returning(c.c.deadline, c.c.record_id, c.c.due_at)).all()
+    for row in late:
+        remind(company, row.deadline, row.record_id, row.due_at, "breached")
+    registry = _registry()
+    for d in (registry.by_key.values() if registry is not None else ()):
+        if d.remind_before is None:
+            continue
+        soon = db.session.execute(select(c.c.record_id, c.c.due_at).where(
+            c.c.company_id == company.id, c.c.deadline == d.key, c.c.status == "running",
+            c.c.due_at >= now, c.c.due_at < now + d.remind_before)).all()
+        for row in soon:
+            remind(company, d.key, row.record_id, row.due_at, "due_soon")
     db.session.commit()
-    return result.rowcount
+    return len(late)
+
+
+def remind(company: Any, key: str, record_id: int, due_at: dt.datetime, what: str) -> int:
+    """Send the reminder ``what`` (``due_soon`` or ``breached``) of deadline
+    ``key`` on record ``record_id`` (due at the company-local ``due_at``),
+    once per clock (key ``deadline:<key>:<record id>:<what>``), to
+    :func:`core.notify.recipients_for` the record; nothing for an archived
+    record or a module the company has disabled. Returns how many were
+    told (the caller commits)."""
+    from core.calendar.timezone import to_utc
+    from core.notify import notify, recipients_for
+    registry = _registry()
+    d = registry.by_key.get(key) if registry is not None else None
+    if d is None or not tenancy.module_enabled(d.module, company):
+        return 0
+    record = db.session.get(d.model, record_id)
+    if record is None or getattr(record, "archived_at", None) is not None or record.company_id != company.id:
+        return 0
+    sent = notify(f"core.deadline_{what}", recipients_for(record), record=record,
+                  context={"deadline_zh": d.label_zh or d.key, "deadline_en": d.label_en or d.key,
+                           "deadline": d.key, "due": to_utc(due_at, company)},
+                  key=f"deadline:{key}:{record_id}:{what}")
+    return len(sent)
 
 
 def _rates(key: str, company: Any, start: dt.date, end: dt.date) -> tuple[int, int]:

@@ -74,10 +74,33 @@ def register_jobs():
     from core.deadlines import check_breaches
     from core.jobs import Job
 
+    from core.notify import retry_failed
+
     def run(company):
         n = check_breaches(company)
         return f"{n} deadline(s) newly breached"
-    return [Job("core.deadlines_check", "检查逾期时限", "Mark breached deadlines", run=run)]
+    return [Job("core.deadlines_check", "检查逾期时限", "Mark breached deadlines", run=run),
+            # E-mails of notifications whose first send failed (server down).
+            Job("core.notify_mail", "重发通知邮件", "Send failed notification e-mails again", run=retry_failed)]
+
+
+@hookimpl
+def register_notifications():
+    # The deadline service's reminders (core.deadlines.check_breaches): once
+    # per clock, to core.notify.recipients_for(record).
+    from core.notify import NotificationKind
+    return [
+        NotificationKind("core.deadline_due_soon", "时限即将到期", "Deadline due soon",
+                         subject_zh="即将到期：{deadline_zh}（{record}）",
+                         subject_en="Due soon: {deadline_en} ({record})",
+                         body_zh="{company}：{record} 的{deadline_zh}时限将于 {due} 到期。",
+                         body_en="{company}: {deadline_en} of {record} is due at {due}."),
+        NotificationKind("core.deadline_breached", "时限已逾期", "Deadline breached",
+                         subject_zh="已逾期：{deadline_zh}（{record}）",
+                         subject_en="Overdue: {deadline_en} ({record})",
+                         body_zh="{company}：{record} 的{deadline_zh}时限已于 {due} 到期，尚未完成。",
+                         body_en="{company}: {deadline_en} of {record} was due at {due} and is not done."),
+    ]
 
 
 @hookimpl

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.deadlines import Deadline
     from core.org import Responsibility
     from core.links import Panel, RecordAction
+    from core.notify import NotificationKind
 
 PROJECT = "qdesk"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -250,6 +251,26 @@ def register_deadlines() -> list[Deadline]:
         ``[Deadline("crm.contactlog.reply", ContactLog, start="occurred_at",
         amount="crm.reply_in_province", due_field="reply_due", done=("replied", "closed"),
         met_field="replied_at")]``.
+    """
+
+
+@hookspec
+def register_notifications() -> list[NotificationKind]:
+    """Return the kinds of notification this plugin sends.
+
+    Called once in ``create_app``. Keys are ``<plugin>.<name>`` and must
+    start with the plugin's key; a key declared twice stops the start.
+    Each kind carries its label and its subject and body templates in
+    Chinese and English (``str.format`` over the context given to
+    ``core.notify.notify``, plus ``{record}`` and ``{company}``). Core
+    stores one notification per recipient (the recipient's inbox, in the
+    record's company) and, with ``QDESK_MAIL_SERVER`` set, mails it in the
+    recipient's language after the commit. ``notify`` with a kind nobody
+    declares raises ``core.notify.UnknownKind`` naming it.
+
+    :return: ``core.notify.NotificationKind`` objects, e.g.
+        ``[NotificationKind("tasks.assigned", "任务指派", "Task assigned",
+        subject_zh="指派给您的任务：{record}", subject_en="Task assigned to you: {record}")]``.
     """
 
 

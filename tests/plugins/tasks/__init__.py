@@ -78,6 +78,16 @@ def register_deadlines():
                      remind_before=dt.timedelta(hours=2), label_zh="任务处理", label_en="Task resolution")]
 
 
+@hookimpl
+def register_notifications():
+    # Sent by services.reopen (the transition and the notification in one transaction).
+    from core.notify import NotificationKind
+    return [NotificationKind("tasks.reopened", "任务重新打开", "Task reopened",
+                             subject_zh="任务已重新打开：{record}", subject_en="Task reopened: {record}",
+                             body_zh="{by} 重新打开了任务 {record}：{comment}",
+                             body_en="{by} reopened the task {record}: {comment}")]
+
+
 #: What record_transitioned told this plugin: (company code, title, workflow, transition, from, to, comment, user).
 TRANSITIONS: list = []
 
