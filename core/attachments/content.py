@@ -126,8 +126,11 @@ def inspect_upload(filename: str, data: bytes, kinds: tuple[str, ...], max_bytes
     if not data:
         raise Invalid(_gettext("“%(name)s” is empty; nothing was stored.", name=name or "?"), field="file")
     if len(data) > max_bytes:
+        size, limit = human_size(len(data)), human_size(max_bytes)
+        if size == limit:  # just over: say it in bytes
+            size, limit = f"{len(data):,} bytes", f"{max_bytes:,} bytes"
         raise Invalid(_gettext("“%(name)s” is %(size)s; files here may be at most %(limit)s. Nothing was stored.",
-                        name=name, size=human_size(len(data)), limit=human_size(max_bytes)), field="file")
+                               name=name, size=size, limit=limit), field="file")
     found = sniff(data)
     if found == "image" and "image" in kinds:
         data, content_type, extension = reencode_image(name, data)
