@@ -116,11 +116,7 @@ class AttachmentsMixin:
         try:
             if upload is None or not upload.filename:
                 raise Invalid(gettext("Choose a file to attach."), field="file")
-            limit = self.attachments_declared.max_bytes
-            data = upload.stream.read(limit + 1)  # one byte over the cap is enough to refuse
-            if len(data) > limit:
-                data += upload.stream.read()  # (the message states the real size)
-            found = attachments.add(self.entity_decl, record.id, upload.filename, data)
+            found = attachments.add(self.entity_decl, record.id, upload.filename, upload.stream)
             db.session.commit()
         except (DomainError, Invalid) as exc:
             db.session.rollback()

@@ -417,3 +417,19 @@ def test_an_unknown_kind_or_field_stops_the_start(app):
     object.__setattr__(bad_field, "plugin_key", "notes")
     with pytest.raises(ValueError, match="protected_from names author, which Note does not have"):
         init_attachments(FakeApp(bad_field))
+
+
+def test_an_oversized_stream_is_not_read_into_memory():
+    from core.attachments.content import read_capped
+
+    class Stream(io.BytesIO):
+        most = 0
+
+        def read(self, n=-1):
+            assert n != -1, "read the whole upload"
+            Stream.most = max(Stream.most, n)
+            return super().read(n)
+
+    data, size = read_capped(Stream(b"x" * 5_000_000), 1000)
+    assert (len(data), size, Stream.most) == (1001, 5_000_000, 1001)
+    assert read_capped(b"abc", 10) == (b"abc", 3)

@@ -14,6 +14,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from core.errors import Invalid
 from core.i18n import translate as _gettext
@@ -119,16 +120,34 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def inspect_upload(filename: str, data: bytes, kinds: tuple[str, ...], max_bytes: int) -> Inspected:
-    """Check an upload against an entity's :class:`~core.records.entities.Attachments`:
-    its name, its size, its content. ``Invalid`` (nothing stored) otherwise."""
+def read_capped(source: bytes | BinaryIO, max_bytes: int) -> tuple[bytes, int]:
+    """At most ``max_bytes + 1`` bytes of ``source`` (bytes or a binary
+    file), and its whole size: an oversized upload is refused without being
+    read into memory (its size from the file's end when it can seek)."""
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source[: max_bytes + 1]), len(source)
+    data = source.read(max_bytes + 1)
+    if len(data) <= max_bytes:
+        return data, len(data)
+    try:
+        here = source.tell()
+        return data, here + (source.seek(0, io.SEEK_END) - here)
+    except (OSError, ValueError, AttributeError):
+        return data, len(data)
+
+
+def inspect_upload(filename: str, source: bytes | BinaryIO, kinds: tuple[str, ...], max_bytes: int) -> Inspected:
+    """Check an upload (its bytes, or a binary file) against an entity's
+    :class:`~core.records.entities.Attachments`: its name, its size, its
+    content. ``Invalid`` (nothing stored) otherwise."""
     name = safe_name(filename)
+    data, total = read_capped(source, max_bytes)
     if not data:
         raise Invalid(_gettext("“%(name)s” is empty; nothing was stored.", name=name or "?"), field="file")
-    if len(data) > max_bytes:
-        size, limit = human_size(len(data)), human_size(max_bytes)
+    if total > max_bytes:
+        size, limit = human_size(total), human_size(max_bytes)
         if size == limit:  # just over: say it in bytes
-            size, limit = f"{len(data):,} bytes", f"{max_bytes:,} bytes"
+            size, limit = (_gettext("%(n)s bytes", n=f"{n:,}") for n in (total, max_bytes))
         raise Invalid(_gettext("“%(name)s” is %(size)s; files here may be at most %(limit)s. Nothing was stored.",
                                name=name, size=size, limit=limit), field="file")
     found = sniff(data)
@@ -154,12 +173,12 @@ def _with_extension(name: str, extension: str) -> str:
 
 
 def human_size(n: int) -> str:
-    """``1.5 MB``, ``320 KB``, ``12 bytes``."""
+    """``1.5 MB``, ``320 KB``, ``12 B``."""
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
     if n >= 1024:
         return f"{n // 1024} KB"
-    return f"{n} bytes"
+    return f"{n} B"
 
 
 # --- images -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ committed (session events below).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -72,8 +72,9 @@ def _one(ent: Entity, record: Any, attachment_id: Any) -> Attachment:
     return found
 
 
-def add(entity: Any, record_id: Any, filename: str, data: bytes) -> Attachment:
-    """Attach ``data`` (uploaded as ``filename``) to the record, if the user
+def add(entity: Any, record_id: Any, filename: str, data: bytes | BinaryIO) -> Attachment:
+    """Attach ``data`` (bytes or a binary file, uploaded as ``filename``;
+    at most the size cap and one byte is read) to the record, if the user
     may write it: ``Invalid`` with the sentence to show for a file of a
     kind the entity does not allow (told from the bytes), too big, a zip
     bomb, a name with a folder path, one file too many, or an archived
