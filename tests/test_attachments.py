@@ -25,6 +25,7 @@ from core.models import AuditEntry
 from core.records.permissions import Permission
 from tests.factories import make, stored_files, url_of
 from tests.fixtures import make_note
+from tests.test_hooks import make_app, plugin_source  # noqa: F401  (make_app: a fixture)
 
 VIEW = "notes_note"
 
@@ -395,28 +396,20 @@ def test_declarations_are_checked_at_start():
         Attachments(max_bytes=0)
 
 
-def test_an_unknown_kind_or_field_stops_the_start(app):
-    from core import Attachments, Entity
-    from core.attachments import init_attachments
-    from tests.plugins.notes.models import Note
+@pytest.mark.parametrize("declaration, message", [
+    ('Attachments(kinds=("image", "exe"))', r"plugin 'files': entity 'files\.task': Attachments\.kinds has exe"),
+    ('Attachments(protected_from=("author",))', r"plugin 'files'.*protected_from names author, which Task does not have"),
+])
+def test_an_unknown_kind_or_field_stops_the_start(app, make_app, declaration, message):
+    with pytest.raises(ValueError, match=message):
+        make_app({"files": plugin_source("files", f"""
+            from core import Attachments, Entity
+            from tests.plugins.tasks.models import Task
 
-    class Registry:
-        def __init__(self, entity):
-            self.by_key = {entity.key: entity}
-
-    class FakeApp:
-        def __init__(self, entity):
-            self.config, self.instance_path = {}, app.instance_path
-            self.extensions = {"qdesk.entities": Registry(entity)}
-
-    bad_kind = Entity("notes.note", Note, "便签", "Note", attachments=Attachments(kinds=("image", "exe")))
-    object.__setattr__(bad_kind, "plugin_key", "notes")
-    with pytest.raises(ValueError, match=r"plugin 'notes': entity 'notes.note': Attachments.kinds has exe"):
-        init_attachments(FakeApp(bad_kind))
-    bad_field = Entity("notes.note", Note, "便签", "Note", attachments=Attachments(protected_from=("author",)))
-    object.__setattr__(bad_field, "plugin_key", "notes")
-    with pytest.raises(ValueError, match="protected_from names author, which Note does not have"):
-        init_attachments(FakeApp(bad_field))
+            @hookimpl
+            def register_entities():
+                return [Entity("files.task", Task, "任务", "Task", attachments={declaration})]
+        """, depends=("tasks",))})
 
 
 def test_an_oversized_stream_is_not_read_into_memory():
