@@ -109,6 +109,7 @@ class AttachmentsMixin:
 
     @_page("write")
     def attachment_upload_view(self) -> Any:
+        """The panel's upload form posts here: ``id`` (the record) and ``file``."""
         record_id = request.form.get("id", "")
         with http_errors():  # another company's record: 404, before anything is read
             record = self.get_one(record_id)
@@ -127,6 +128,7 @@ class AttachmentsMixin:
 
     @_page("delete")
     def attachment_delete_view(self) -> Any:
+        """A file's Remove (Archive) button posts here: ``id`` and ``attachment``."""
         with http_errors():  # another company's record or attachment: 404
             found = attachments.get(self.entity_decl, request.form.get("id", ""), request.form.get("attachment", ""))
         record_id, name = found.record_id, found.name
