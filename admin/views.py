@@ -29,6 +29,7 @@ from sqlalchemy import Unicode, cast, func, or_
 
 # The documented helpers of the admin shell, importable from here.
 from admin.actions import BulkAssignMixin, scoped_action, scoped_expose  # noqa: F401
+from admin.attachments import AttachmentsMixin
 from admin.deadlines import DeadlineMixin
 from admin.errors import http_errors
 from admin.formatting import LOCALE_DETAIL_FORMATTERS, LOCALE_FORMATTERS, datetime_text, stamp_text  # noqa: F401
@@ -62,7 +63,8 @@ SYSTEM_LABELS = {"created_at": lazy_gettext("Created at"), "updated_at": lazy_ge
                  "archived_at": lazy_gettext("Archived at")}
 
 
-class CompanyModelView(WorkflowMixin, RecordLinksMixin, DeadlineMixin, BulkAssignMixin, ImportExportMixin, SavingMixin, ModelView):
+class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, DeadlineMixin, BulkAssignMixin,
+                       ImportExportMixin, SavingMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
     ``plugin_key`` is filled in by core from the plugin that registered the
@@ -119,6 +121,7 @@ class CompanyModelView(WorkflowMixin, RecordLinksMixin, DeadlineMixin, BulkAssig
         # screen if the plugin declares none).
         self.entity_decl = declared or entities.add_implicit(plugin_key, f"{plugin_key}.{self.entity}", self.model,
                                                              str(getattr(self, "label", "") or ""))
+        self._add_attachment_pages()  # upload, download, delete when the entity opted in
         kwargs.setdefault("endpoint", f"{plugin_key}_{self.entity}")
         kwargs.setdefault("url", f"/admin/{plugin_key}/{self.entity}")
         self.column_labels = {**SYSTEM_LABELS, **(self.column_labels or {})}

@@ -611,11 +611,15 @@ def _offered_page(cls: type, name: str) -> bool:
 
 def page_surfaces(spec: ViewSpec) -> list[Surface]:
     """Every (exposed url, HTTP method) of a CompanyModelView class but the
-    action endpoint (its actions are surfaces of their own)."""
+    action endpoint (its actions are surfaces of their own), the attachment
+    pages of an entity that opted in included."""
     from admin.views import ENDPOINT_ACTIONS
+    from admin.attachments import pages_for
     cls, read = spec.cls, _resolve(spec, "read")
     out = []
-    for _url, name, methods in cls._urls:
+    # The attachment pages exist on the screens whose entity opted in (admin.attachments).
+    declared = next((e for e in registered_entities() if e.model is cls.model), None)
+    for _url, name, methods in [*cls._urls, *pages_for(declared)]:
         if name == "action_view":
             continue
         needed = ENDPOINT_ACTIONS[name] if name in ENDPOINT_ACTIONS \
@@ -708,6 +712,35 @@ def stored_import(app: Any, view: Any, company: Company, user: User, data: bytes
     with app.test_request_context():
         with tenancy.acting_as(company, user):
             return view._store(filename, data)
+
+
+# --- attachments ---------------------------------------------------------------
+
+#: A real one-pixel PNG (what the matrices upload).
+PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8"
+                        "cfc0000003010100c9fe92ef0000000049454e44ae426082")
+
+
+def attachable(model: type) -> bool:
+    """Whether ``model``'s declared entity opted in to attachments."""
+    declared = next((e for e in registered_entities() if e.model is model), None)
+    return getattr(declared, "attachments", None) is not None
+
+
+def attach(model: type, record: Any, company: Company, user: User, data: bytes = PNG_1PX,
+           name: str = "photo.png") -> int:
+    """The id of a file attached to ``record`` as ``user`` would attach it
+    (through core's rules), committed."""
+    from core import attachments
+    with tenancy.acting_as(company, user):
+        found = attachments.add(model, record.id, name, data)
+        db.session.commit()
+        return found.id
+
+
+def stored_files(app: Any) -> list[str]:
+    """The keys in the app's attachment store (for "nothing was stored")."""
+    return app.extensions["qdesk.attachment_storage"].keys()
 
 
 # --- cheap password hashes for test users ------------------------------------

@@ -17,7 +17,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.plugin.modules import disable_module
 from plugins.crm.models import ContactLog, Customer
 from tests.factories import database_state, make
-from tests.plugins.notes.models import Note
+from tests.plugins.notes.models import Tag
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_entities_name_themselves_and_their_permissions(app, ctx):
     assert {f"crm.contactlog.{a}" for a in ("read", "create", "write", "delete")} <= set(perms)
     assert perms["crm.contactlog.delete"].grants == {"admin", "manager"}
     # A screen of a model no plugin declares names an implicit entity after itself.
-    assert access.resolve(Note).key == "notes.note"
+    assert access.resolve(Tag).key == "notes.tag"
     with pytest.raises(KeyError, match="no entity 'crm.nothing'"):
         access.resolve("crm.nothing")
 

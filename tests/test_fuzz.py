@@ -419,6 +419,32 @@ def fuzz_lookups(fz, view, app):
     fz.get("lookup", url, {"name": OVERSIZED, "query": "x"})
 
 
+#: Hostile uploads: (name, bytes) — no file name, folder paths, control
+#: characters, an oversized name, a program, a truncated image, a broken zip.
+BAD_UPLOADS = [("", b"x"), ("../../etc/passwd.png", b"\x89PNG"), ("C:\\x\\y.png", b"x"), ("a\x00b.png", b"x"),
+               ("\x1b[31m.pdf", b"%PDF-1.4"), ("x" * 5000 + ".png", b"x"), ("e.jpg", b"MZ\x90\x00" + b"\x00" * 60),
+               ("half.png", b"\x89PNG\r\n\x1a\n\x00\x00"), ("half.jpg", b"\xff\xd8\xff\xe0"),
+               ("zip.docx", b"PK\x03\x04" + b"\x00" * 40), ("empty.pdf", b"")]
+
+
+def fuzz_attachments(fz, view, app, pk):
+    """The attachment pages of a screen whose entity opted in: bad record
+    and attachment ids, hostile uploads."""
+    import io
+    download = url_of(app, f"{view.endpoint}.attachment_view")
+    upload = url_of(app, f"{view.endpoint}.attachment_upload_view")
+    delete = url_of(app, f"{view.endpoint}.attachment_delete_view")
+    for value in BAD_IDS:
+        fz.get("attachment", download, {"id": value, "attachment": value})
+        fz.get("attachment", download, {"id": str(pk), "attachment": value})
+        fz.post("attachment", delete, {"id": str(pk), "attachment": value}, f"attachment={_short(value)}")
+        fz.post("attachment", delete, {"id": value, "attachment": "1"}, f"id={_short(value)}")
+        fz.post("attachment", upload, {"id": value, "file": (io.BytesIO(b"x"), "x.png")}, f"id={_short(value)}")
+    fz.post("attachment", upload, {"id": str(pk)}, "no file")
+    for name, data in BAD_UPLOADS:
+        fz.post("attachment", upload, {"id": str(pk), "file": (io.BytesIO(data), name)}, f"file={_short(name)}")
+
+
 def fuzz_form(fz, view, app, url, pk, form_class, *, edit):
     """POST the form at ``url`` once per field and bad value, the other
     fields valid: the field names of the form class and of the rendered page
@@ -471,6 +497,8 @@ def fuzz_view(fz, app, view, company_id, pk):
                   view._edit_form_class, edit=True)
     for name in extra_pages(view):
         fuzz_page(fz, app, f"{view.endpoint}.{name}")
+    if pk is not None and getattr(view, "attachments_declared", None) is not None:
+        fuzz_attachments(fz, view, app, pk)
     with app.app_context():  # nothing stored out of range, and the pages still answer
         problems = stored_problems(view.model, company_id)
         ids = [r.id for r in db.session.query(view.model).filter(view.model.company_id == company_id)]

@@ -99,7 +99,8 @@ def _requests(client, view, urls, pk, app=None, token=None):
     for page in page_surfaces(SPECS.get(view.endpoint) or _spec_of(view)):
         if page.name in _STANDARD:
             continue
-        kw = {"token": token or "x" * 24} if page.name == "import_preview_view" else {}
+        kw = {"token": token or "x" * 24} if page.name == "import_preview_view" else \
+            {"id": pk, "attachment": 1} if page.name == "attachment_view" else {}
         url = url_of(app, view.endpoint, page.name, **kw)
         if page.method == "GET":
             yield f"{page.name} (GET)", client.get(url)
@@ -108,6 +109,9 @@ def _requests(client, view, urls, pk, app=None, token=None):
         elif page.name == "bulk_assign_view":
             yield "bulk assign", client.post(url, {"field": next(iter(view.column_bulk_assign or ()), "x"),
                                                     "rowid": pk, "user_id": ""})
+        elif page.name.startswith("attachment_"):  # upload, delete: the record's id
+            yield f"{page.name} (POST)", client.post(url, {"id": pk, "attachment": "1",
+                                                           "file": (io.BytesIO(b"%PDF-1.4\n"), "x.pdf")})
         else:
             yield f"{page.name} (POST)", client.post(url, {})
     with app.test_request_context():

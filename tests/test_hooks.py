@@ -453,8 +453,9 @@ def test_hook_register_entities(app, make_app):
         # The screen is named after it and imports with its schema.
         view = next(v for v in app.extensions["qdesk.plugins"].admin_views if v.model is ContactLog)
         assert (view.endpoint, view.import_schema) == ("crm_contactlog", ContactLogSchema)
-        # A screen of an undeclared model (the notes example) has an implicit entity.
-        assert registry.entity_of(Note).key == "notes.note" and "notes.note" in registry.implicit
+        # A screen of an undeclared model (the notes example's tags) has an implicit entity.
+        assert registry.entity_of(Tag).key == "notes.tag" and "notes.tag" in registry.implicit
+        assert "notes.note" not in registry.implicit  # declared, with attachments
 
     # Refused at start, naming the plugin: a second entity for a model, its
     # permissions declared twice, a screen contradicting the entity's name,

@@ -34,6 +34,7 @@ monkeypatch) the matrix's checks fail.
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 from types import SimpleNamespace
@@ -45,7 +46,7 @@ from sqlalchemy import String, inspect
 from core.records import access, tenancy
 from core.extensions import db
 from core.models import Company, PrintJob
-from tests.factories import (url_of, action_surfaces, all_screens, cheap_password_hashes, company_relations,
+from tests.factories import (PNG_1PX, attach, attachable, stored_files, url_of, action_surfaces, all_screens, cheap_password_hashes, company_relations,
                              core_screens, database_state, editable_value, inline_pk, form_data, form_field_names,
                              make, markers, page_surfaces, registered_permissions, registered_views,
                              related_records, snapshot, stored_import, view_urls)
@@ -70,7 +71,9 @@ INLINE = [v.endpoint for v in VIEWS if getattr(v.cls, "column_editable_list", No
 IMPORTABLE = [v.endpoint for v in VIEWS if getattr(v.cls, "import_schema", None) is not None]
 BULK_ASSIGN = [v.endpoint for v in VIEWS if getattr(v.cls, "column_bulk_assign", ())]
 _STANDARD = {"index_view", "create_view", "details_view", "edit_view", "export", "ajax_lookup",
-             "delete_view", "action_view", "ajax_update", "import_preview_view", "bulk_assign_view"}
+             "delete_view", "action_view", "ajax_update", "import_preview_view", "bulk_assign_view",
+             "attachment_view", "attachment_upload_view", "attachment_delete_view"}  # (attachments: below)
+ATTACHABLE = [v.endpoint for v in VIEWS if attachable(v.model)]
 EXTRA_PAGES = [pytest.param(v.endpoint, page.name, id=f"{v.endpoint}-{page.name}")
                for v in VIEWS for page in page_surfaces(v)
                if page.method == "GET" and page.offered and page.name not in _STANDARD
@@ -546,6 +549,36 @@ def test_bulk_assign_refuses_a_person_of_another_company(case, endpoint):
     assert response.status_code == 302
     with case.app.app_context():
         assert snapshot(case.model, case.b_id)[fk] == ours, f"{endpoint}: bulk assign set nothing (control)"
+
+
+@pytest.mark.parametrize("endpoint", ATTACHABLE)
+def test_attachments_of_another_company_are_not_found(case, endpoint):
+    """A's attachment (on A's record): B's admin cannot download it (with A's
+    record or with B's own), list it on a record page, remove it, nor attach
+    a file to A's record: 404 like an unknown id, nothing stored or changed."""
+    app, c = case.app, case.client
+    with app.app_context():
+        a, b = db.session.get(Company, case.a_company), db.session.get(Company, case.b_company)
+        theirs = attach(case.model, record_of(case.model, case.a_id), a, _user(app, "admin@a.test"),
+                        name="qtheirs-secret.png")
+        ours = attach(case.model, record_of(case.model, case.b_id), b, _user(app, "admin@b.test"))
+        before, files = database_state(), stored_files(app)
+    for record_id in (case.a_id, case.b_id, NO_SUCH_ID):
+        response = c.get(url(case, "attachment_view", id=record_id, attachment=theirs))
+        assert response.status_code == 404, f"{endpoint}: B downloads A's attachment via {record_id}: " \
+            f"{response.status_code}"
+        response = c.post(url(case, "attachment_delete_view"), {"id": str(record_id), "attachment": str(theirs)})
+        assert response.status_code == 404, f"{endpoint}: B's delete of A's attachment gave {response.status_code}"
+    response = c.post(url(case, "attachment_upload_view"),
+                      {"id": str(case.a_id), "file": (io.BytesIO(PNG_1PX), "x.png")})
+    assert response.status_code == 404, f"{endpoint}: B's upload to A's record gave {response.status_code}"
+    assert "qtheirs-secret" not in c.get(url(case, "details_view", id=case.b_id)).get_data(as_text=True)
+    with app.app_context():
+        assert database_state() == before and stored_files(app) == files, f"{endpoint}: B changed A's files"
+    # Positive control: B's own attachment downloads, and shows on B's record page.
+    response = c.get(url(case, "attachment_view", id=case.b_id, attachment=ours))
+    assert response.status_code == 200 and response.data.startswith(b"\x89PNG"), f"{endpoint}: control"
+    assert "photo.png" in c.get(url(case, "details_view", id=case.b_id)).get_data(as_text=True)
 
 
 # --- core's screens that are not model views -------------------------------------

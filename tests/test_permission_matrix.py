@@ -36,7 +36,7 @@ import pytest
 
 from core.extensions import db
 from core.models import ROLES
-from tests.factories import (switch_off, url_of, UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
+from tests.factories import (PNG_1PX, attach, stored_files, switch_off, url_of, UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
                              form_data, inline_pk, make, print_surfaces, registered_permissions, stored_import,
                              view_for, view_surfaces)
 
@@ -175,6 +175,8 @@ class Request:
                     self.cell = inline_pk(record)
             if surface.name == "import_preview_view":
                 self.token = stored_import(app, self.view, company, user)
+            if surface.name.startswith("attachment_"):  # a file on the record, attached by A's admin
+                self.attachment = attach(model, record, company, admin_a)
         if surface.kind == "action":
             handler, text, desc = self.view._actions_data[surface.name]
             self.spy = Spy(handler)
@@ -216,6 +218,8 @@ class Request:
             kw["export_type"] = "csv"
         elif name == "import_preview_view":
             kw["token"] = self.token
+        elif name == "attachment_view":
+            kw.update(id=self.pk, attachment=self.attachment)
         url = url_of(app, s.endpoint, name, **kw)
         if s.method == "GET":
             if name == "ajax_lookup":
@@ -232,6 +236,10 @@ class Request:
             data = {"list_form_pk": self.cell, column: editable_value(view.model, column)}
         elif name == "import_view":
             data = {"file": (io.BytesIO(b"x\n1\n"), "upload.csv")}
+        elif name == "attachment_upload_view":
+            data = {"id": str(self.pk), "file": (io.BytesIO(PNG_1PX), "photo.png")}
+        elif name == "attachment_delete_view":
+            data = {"id": str(self.pk), "attachment": str(self.attachment)}
         elif name == "transition_view":  # the view's first transition, or none: refused with a message
             workflow = getattr(view, "workflow", None)
             data = {"id": str(self.pk), "transition": workflow.transitions[0].key if workflow else "x"}
@@ -299,13 +307,14 @@ def check_refused(app, world, client_for, monkeypatch, surface_id, role):
     request = Request(app, world, client_for, monkeypatch, surface, role)
     with app.app_context():
         before = database_state()
-    store = _import_store(app)
+    store, files = _import_store(app), stored_files(app)
     response = request.send()
     with app.app_context():
         after = database_state()
     changed = sorted(t for t in before if before[t] != after[t])
     assert not changed, f"{surface_id} as {role}: {response.status_code}, and changed the tables {changed}"
     assert _import_store(app) == store, f"{surface_id} as {role}: an upload was stored"
+    assert stored_files(app) == files, f"{surface_id} as {role}: an attachment was stored or removed"
     if request.spy is not None:
         assert request.spy.calls == 0, f"{surface_id} as {role}: the action's handler ran"
     if response.status_code != 403:

@@ -36,10 +36,12 @@ def _make_fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyURLFetcher(URLFetcher):
-        """A WeasyPrint ``URLFetcher`` that allows ``data:`` URLs and files under
-        qdesk's static folder, nothing else: no network, no ``file:`` outside
-        static, no redirects. A refused URL raises :class:`PrintFetchRefused`,
-        which WeasyPrint logs before skipping the resource."""
+        """A WeasyPrint ``URLFetcher`` that allows ``data:`` URLs, files under
+        qdesk's static folder and ``attachment:<id>`` (an image attached to a
+        record being printed, of the current company: :mod:`core.attachments.printing`),
+        nothing else: no network, no ``file:`` outside static, no redirects.
+        A refused URL raises :class:`PrintFetchRefused`, which WeasyPrint
+        logs before skipping the resource."""
 
         def __init__(self, static_root: str | os.PathLike = STATIC_DIR,
                      extra_files: Iterable[str | os.PathLike] = (), **kwargs: Any) -> None:
@@ -70,6 +72,13 @@ def _make_fetcher_class() -> type:
             if scheme == "file":
                 path = self.allowed_path(url)
                 return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            if scheme == "attachment":
+                from core.attachments.printing import print_bytes
+                try:
+                    content_type, data = print_bytes(url)
+                except (LookupError, OSError) as exc:
+                    raise PrintFetchRefused(f"printing refuses {url[:100]!r}: {exc}") from None
+                return URLFetcherResponse(url, data, headers={"Content-Type": content_type})
             raise PrintFetchRefused(f"printing refuses {url[:200]!r}: no network access")
 
     StaticOnlyURLFetcher.__module__ = __name__
@@ -251,6 +260,9 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     # {% if record is overdue %}: a declared deadline of the record is past due (core.deadlines).
     from core.deadlines import is_overdue
     env.tests["overdue"] = is_overdue
+    # {% for image in attachment_images(record) %}<img src="{{ image.print_url }}">: core.attachments.
+    from core.attachments.printing import attachment_images
+    env.globals["attachment_images"] = attachment_images
     app.extensions["qdesk.print_env"] = env
     font_file = app.config.get("PRINT_FONT_FILE")
     if font_file:
@@ -296,10 +308,11 @@ def render_pdf(printable: Printable, records: list[Any], company: Any, user: Any
     sheets = _stylesheets(printable.paper, printable.orientation, font_file)
     fetcher = _fetcher_for(font_file)
     htmls = render_html(printable, records, company, user)
+    from core.attachments.printing import printing
     # The shared FontConfiguration (Pango/fontconfig) is not meant for
     # concurrent use: one rendering at a time per process; run several worker
     # processes for parallel prints.
-    with _render_lock:
+    with _render_lock, printing(records):  # attachment: URLs of these records only
         documents = [HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
                      .render(stylesheets=sheets, font_config=_font_config())
                      for html in htmls]

@@ -34,9 +34,52 @@ from core.i18n import pick
 from core.models import ROLES
 from core.records.permissions import ACTIONS, Permission
 
-__all__ = ["Entity", "EntityRegistry", "entity_of", "get_entity", "install_entities", "check_names"]
+__all__ = ["Attachments", "Entity", "EntityRegistry", "entity_of", "get_entity", "install_entities", "check_names"]
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Attachments:
+    """An entity's opt-in to files attached to its records (:mod:`core.attachments`)::
+
+        Entity("crm.contactlog", ContactLog, "来电来函来访登记", "Contact log",
+               attachments=Attachments(kinds=("image", "pdf"), max_bytes=10_000_000))
+
+    :param kinds: what may be attached, told from the file's content, never
+        its name: ``image`` (PNG, JPEG, GIF, WebP; re-encoded), ``pdf``,
+        ``docx``, ``xlsx`` (checked against zip bombs).
+    :param max_bytes: / :param max_count: the most bytes one file may have,
+        the most files one record may carry.
+    :param append_only: attachments are evidence: nobody deletes them; a
+        delete by a holder of ``<entity>.delete`` archives them (kept, hidden, audited).
+    :param protected_from: fields of the record naming the people (a user,
+        or a user id) who may never remove its attachments, e.g. the person
+        a complaint is about; others' deletes archive them, as ``append_only``.
+    """
+
+    kinds: tuple[str, ...] = ("image", "pdf")
+    max_bytes: int = 10 * 1024 * 1024
+    max_count: int = 20
+    append_only: bool = False
+    protected_from: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("kinds", "protected_from"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"Attachments.{name} must be a tuple of names, not {value!r}")
+            object.__setattr__(self, name, tuple(value))
+        if not self.kinds:
+            raise ValueError("Attachments.kinds names no kind of file")
+        if int(self.max_bytes) < 1 or int(self.max_count) < 1:
+            raise ValueError("Attachments.max_bytes and max_count must be positive")
+
+    @property
+    def evidence(self) -> bool:
+        """Whether a delete archives instead of removing (append-only for
+        everyone or for the people the record names)."""
+        return self.append_only or bool(self.protected_from)
 
 
 @dataclass(frozen=True)
@@ -51,6 +94,8 @@ class Entity(Keyed):
     :param read: / :param create: / :param write: / :param delete: the roles
         granted each permission by default (everyone reads; staff and up
         create and write; managers and up delete).
+    :param attachments: an :class:`Attachments` to let users attach files
+        to its records (a panel on the record page, behind the record's gate).
     """
 
     key: str
@@ -62,6 +107,7 @@ class Entity(Keyed):
     create: tuple[str, ...] = ("admin", "manager", "staff")
     write: tuple[str, ...] = ("admin", "manager", "staff")
     delete: tuple[str, ...] = ("admin", "manager")
+    attachments: Attachments | None = None
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -69,6 +115,8 @@ class Entity(Keyed):
             raise ValueError(f"entity {self.key!r} must look like <plugin>.<name> (lower case)")
         if not hasattr(self.model, "company_id"):
             raise ValueError(f"entity {self.key!r}: model {self.model!r} is not company-owned")
+        if self.attachments is not None and not isinstance(self.attachments, Attachments):
+            raise ValueError(f"entity {self.key!r}: attachments must be an Attachments(...)")
 
     def permission(self, action: str) -> str:
         """``crm.contactlog.write`` for ``write``."""

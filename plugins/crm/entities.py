@@ -2,7 +2,7 @@
 declared once. Core gives each its permissions crm.<name>.read|create|
 write|delete (default grants), its screen's name and its printables'
 permission; the schemas are the import columns."""
-from core.records.entities import Entity
+from core.records.entities import Attachments, Entity
 
 
 def entities() -> list[Entity]:
@@ -11,7 +11,10 @@ def entities() -> list[Entity]:
     return [
         Entity("crm.customer", Customer, "客户", "Customer", schema=CustomerSchema),
         Entity("crm.contact", ContactPerson, "联系人", "Contact person"),
-        Entity("crm.contactlog", ContactLog, "来电来函来访登记", "Contact log", schema=ContactLogSchema),
+        # Documents a customer leaves (a visit's papers, a letter's scan) are
+        # kept with the entry (seed 001-I 6.2): images and PDFs.
+        Entity("crm.contactlog", ContactLog, "来电来函来访登记", "Contact log", schema=ContactLogSchema,
+               attachments=Attachments(kinds=("image", "pdf"), max_bytes=10 * 1024 * 1024, max_count=20)),
         Entity("crm.visit", ReturnVisit, "回访", "Return visit"),
         Entity("crm.survey", SurveyResponse, "顾客满意度调查表", "Satisfaction survey"),
         Entity("crm.surveytemplate", SurveyTemplate, "调查问卷模板", "Survey template"),
