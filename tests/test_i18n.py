@@ -129,8 +129,10 @@ def test_dates_on_screens_follow_the_language(world, app):
     from tests.fixtures import make_note
     nid = make_note(app, "A", title="dated")
     with app.app_context():
+        from core.calendar.timezone import to_local
         from tests.plugins.notes.models import Note
-        created = db.session.get(Note, nid).created_at
+        # Shown in the company's zone (Asia/Shanghai): from 16:00 UTC that is the next day.
+        created = to_local(db.session.get(Note, nid).created_at, world.company("A"))
     zh = client_in(app, "staff@a.test", "zh-CN").get(f"/admin/notes/note/details/?id={nid}").get_data(as_text=True)
     en = client_in(app, "staff@a.test", "en").get(f"/admin/notes/note/details/?id={nid}").get_data(as_text=True)
     assert f"{created.year}年{created.month}月{created.day}日" in zh
