@@ -72,6 +72,9 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
                                category=_l("Administration")))
     for view in core_views():
         admin.add_view(view)
+    from admin.grants import GrantsView  # Administration → Permissions (core.grants)
+    admin.add_view(GrantsView(name=_l("Permissions"), endpoint="core_grants", url="/admin/permissions",
+                              category=_l("Administration")))
     from admin.holidays import holiday_views  # System → Holiday years (core.calendar.holidays)
     for view in holiday_views():
         admin.add_view(view)

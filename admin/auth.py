@@ -30,6 +30,8 @@ def load_current() -> None:
 
     The company must be one of the user's active memberships; otherwise the
     first one is taken, so a stale or forged session value never leaks data.
+    A fresh session (just logged in) starts in the company the user last
+    worked in (``User.last_company_id``).
     A session whose generation is not the user's (it was ended by a logout or
     a password change, or predates generations) is logged out.
     """
@@ -44,7 +46,7 @@ def load_current() -> None:
     company = None
     if user is not None:
         companies = companies_of(user)
-        wanted = session.get("company_id")
+        wanted = session.get("company_id") or user.last_company_id
         company = next((c for c in companies if c.id == wanted), companies[0] if companies else None)
         session["company_id"] = company.id if company else None
     tenancy.set_current(user, company)
@@ -102,6 +104,8 @@ def switch_company():
         flash(_("You are not a member of that company."), "error")
     else:
         session["company_id"] = company.id
+        user.last_company_id = company.id  # the next login starts here
+        db.session.commit()
         flash(_("Now working in %(name)s.", name=company.name), "success")
     return redirect(url_for("admin.index"))
 

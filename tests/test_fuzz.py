@@ -46,7 +46,7 @@ from tests.factories import editable_value, form_data, form_field_names, make, r
 VIEWS = registered_views()
 #: Core's company-scoped model screens (CompanyModelView) and its other screens.
 CORE_MODEL_SCREENS = ("core_audit", "core_calendar_day", "core_printjob")
-CORE_PAGES = ("core_modules", "core_settings")
+CORE_PAGES = ("core_modules", "core_settings", "core_grants")
 #: System administration (not company-scoped): fuzzed with a system administrator.
 SYSTEM_SCREENS = ("core_company", "core_user", "core_holidays")
 
@@ -506,6 +506,14 @@ def test_fuzz_core_pages(app, world, client_for, endpoint):
             for verb in ("enable", "disable", "²", "x" * 300):
                 fz.post("page-post", url_of(app, "core_modules.change", key=key, verb=verb), {},
                         f"key={_short(key)} verb={_short(verb)}")
+    if endpoint == "core_grants":
+        for module in ("notes", "core", "no-such", "²", OVERSIZED[:5000], "a\x00b"):
+            for value in GENERIC:
+                fz.post("page-post", url_of(app, "core_grants.save", module=module),
+                        {"token": value, "grant": [value, f"notes.note.read|{_short(value)}"]},
+                        f"module={_short(module)} value={_short(value)}")
+            fz.post("page-post", url_of(app, "core_grants.save", module=module), {"token": "x", "reset": "1"},
+                    f"module={_short(module)} reset")
     TIMES[endpoint] = time.monotonic() - started
     fz.check()
 

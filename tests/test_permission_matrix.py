@@ -51,6 +51,9 @@ CORE_PAGES = [
     Surface("page", "core_modules", "index", "GET", frozenset({"core.module.read"}), True, "core"),
     Surface("page", "core_modules", "change", "POST",
             frozenset({"core.module.read", "core.module.write"}), True, "core"),
+    Surface("page", "core_grants", "index", "GET", frozenset({"core.grants.read"}), True, "core"),
+    Surface("page", "core_grants", "save", "POST",
+            frozenset({"core.grants.read", "core.grants.write"}), True, "core"),
 ]
 # The system screens: the system administrator flag, never a company role.
 SYSTEM_ENDPOINTS = ("core_company", "core_user", "core_holidays")
@@ -189,6 +192,15 @@ class Request:
             if s.method == "GET":
                 return c.get("/admin/modules/")
             return c.post(url_of(app, "core_modules", "change", key=self._leaf_module(), verb="disable"))
+        if s.endpoint == "core_grants":
+            if s.method == "GET":
+                return c.get("/admin/permissions/")
+            from core.grants import module_table
+            from core.models import Company
+            with app.app_context():
+                token = module_table(db.session.query(Company).filter_by(code="A").one(), "notes").token
+            # Revoke every grant of the notes module but those it keeps.
+            return c.post(url_of(app, "core_grants", "save", module="notes"), {"token": token, "grant": []})
         if s.endpoint in SYSTEM_ENDPOINTS:
             kw = {"id": self.user_id} if s.name in ("details_view", "edit_view") else \
                 {"export_type": "csv"} if s.name == "export" else {}
