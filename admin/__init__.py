@@ -70,11 +70,14 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
                   index_view=HomeView(name=_l("Home"), url="/admin"))
     admin.add_view(ModulesView(name=_l("Modules"), endpoint="core_modules", url="/admin/modules",
                                category=_l("Administration")))
-    for view in core_views():
-        admin.add_view(view)
     from admin.grants import GrantsView  # Administration → Permissions (core.grants)
     admin.add_view(GrantsView(name=_l("Permissions"), endpoint="core_grants", url="/admin/permissions",
                               category=_l("Administration")))
+    from admin.people import PeopleView  # Administration → People (core.people)
+    admin.add_view(PeopleView(name=_l("People"), endpoint="core_people", url="/admin/people",
+                              category=_l("Administration")))
+    for view in core_views():
+        admin.add_view(view)
     from admin.holidays import holiday_views  # System → Holiday years (core.calendar.holidays)
     for view in holiday_views():
         admin.add_view(view)

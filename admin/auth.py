@@ -93,6 +93,33 @@ def keep_own_session(response):
     return response
 
 
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """A one-time set-password link (:mod:`core.people.links`): the form,
+    then the password set and the link spent; a link that does not work
+    (unknown, used, replaced, expired) says so and changes nothing."""
+    from core.errors import Invalid
+    from core.people import check_link, use_link
+    headers = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+    try:
+        email = check_link(token).user.email
+    except Invalid as exc:
+        return render_template("qdesk/set_password.html", error=str(exc), email=None), 400, headers
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("confirm", ""):
+            return render_template("qdesk/set_password.html", email=email,
+                                   error=_("The two passwords differ.")), 400, headers
+        try:
+            use_link(token, password)
+        except Invalid as exc:
+            return render_template("qdesk/set_password.html", email=email, error=str(exc)), 400, headers
+        session.clear()
+        flash(_("Your password is set. Log in with it."), "success")
+        return redirect(url_for("qdesk_auth.login"))
+    return render_template("qdesk/set_password.html", email=email, error=None), 200, headers
+
+
 @bp.route("/switch-company", methods=["POST"])
 def switch_company():
     user = tenancy.current_user()

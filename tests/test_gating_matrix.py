@@ -47,7 +47,7 @@ PLUGIN_ENDPOINTS = [v.endpoint for v in VIEWS if v.plugin_key != "core"]
 SPECS = {v.endpoint: v for v in VIEWS}
 PRINTABLES = [p.key for p in registered_printables()]
 # Core's screens: the model views and the two others (with their GET pages).
-CORE_PAGES = ["core_settings", "core_modules", "core_grants"]
+CORE_PAGES = ["core_settings", "core_modules", "core_grants", "core_people"]
 CORE_SCREENS = [v.endpoint for v in core_screens()] + CORE_PAGES
 
 REQUESTED: list[tuple[str, str]] = []  # (endpoint, what) checked, for the coverage test
