@@ -228,3 +228,52 @@ def test_login_starts_in_the_last_company(world, app, client_for):
     again = client_for("staff@a.test")
     nav = again.get("/admin/").get_data(as_text=True)
     assert 'selected' in nav and re.search(r'value="%d"[^>]*selected' % world.ids["B"], nav), nav[:3000]
+
+
+# --- qdesk settings get|set --company CODE -------------------------------------------
+
+@pytest.fixture
+def qdesk(app):
+    from core.cli import main
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(main, list(args))
+
+
+def setting_of(app, key, code):
+    from core.extensions import db
+    from core.models import Company
+    from core.settings import get_setting
+    with app.app_context():
+        return get_setting(key, db.session.query(Company).filter_by(code=code).one())
+
+
+def test_settings_get_and_set_for_one_company(world, qdesk, app):
+    got = qdesk("settings", "get", "core.timezone", "--company", "A")
+    assert got.exit_code == 0 and got.output.strip() == "Asia/Shanghai"
+    done = qdesk("settings", "set", "core.timezone", "Europe/Berlin", "--company", "A")
+    assert done.exit_code == 0, done.output
+    assert setting_of(app, "core.timezone", "A") == "Europe/Berlin"
+    assert setting_of(app, "core.timezone", "B") == "Asia/Shanghai"
+    assert qdesk("settings", "set", "core.calendar.weekdays", "0,1,2,3,4,5", "--company", "A").exit_code == 0
+    assert setting_of(app, "core.calendar.weekdays", "A") == [0, 1, 2, 3, 4, 5]
+    listed = qdesk("settings", "list", "--company", "A").output
+    assert "core.timezone = Europe/Berlin" in listed
+    from core.extensions import db
+    from core.models import AuditEntry
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(table_name="company_settings").count() == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (("set", "core.timezone", "Mars/Olympus"), "time zone"),
+    (("set", "core.calendar.china_holidays", "maybe"), "yes or no"),
+    (("set", "no.such", "1"), "Unknown setting"),
+    (("get", "no.such"), "no.such"),
+    (("set", "core.timezone", "UTC", "--company", "ZZ"), "no company"),
+])
+def test_settings_refuses_bad_values_with_their_message(world, qdesk, app, args, message):
+    full = list(args) + ([] if "--company" in args else ["--company", "A"])
+    result = qdesk("settings", *full)
+    assert result.exit_code != 0 and message.lower() in result.output.lower(), result.output
+    assert setting_of(app, "core.timezone", "A") == "Asia/Shanghai"
+    assert setting_of(app, "core.calendar.china_holidays", "A") is True
