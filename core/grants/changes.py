@@ -16,7 +16,7 @@ from core.i18n import is_chinese, translate as _gettext
 from core.models import ROLES, Company, User
 from core.records import tenancy
 from core.records.grants import RoleGrant, forget_grants
-from core.records.permissions import Permission, permission_registry
+from core.records.permissions import ACTIONS, Permission, permission_registry
 
 #: The role that can never lose these permissions in any company: they
 #: reach the Permissions and Modules screens, so no save can lock every
@@ -76,10 +76,15 @@ def _token(rows: Iterable[RoleGrant]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def _order(perm: Permission) -> tuple:
+    """By entity, then read, create, write, delete, then other actions."""
+    head, _dot, action = perm.name.rpartition(".")
+    return head, ACTIONS.index(action) if action in ACTIONS else len(ACTIONS), action
+
+
 def module_permissions(module: str) -> list[Permission]:
-    """The declared permissions of ``module``, by name."""
-    return sorted((p for p in permission_registry().by_name.values() if p.module == module),
-                  key=lambda p: p.name)
+    """The declared permissions of ``module``, entity by entity."""
+    return sorted((p for p in permission_registry().by_name.values() if p.module == module), key=_order)
 
 
 def module_title(module: str, locale: str | None = None) -> str:

@@ -14,6 +14,7 @@ from core.i18n import translate as _gettext
 from core.models import ROLES, AuditEntry, Company, Membership, User
 from core.people.links import NO_PASSWORD, issue_link
 from core.records import tenancy
+from core.records.inputs import parse_id
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -30,7 +31,6 @@ def membership(member_id: Any, company: Company | None = None) -> Membership:
     """The company's membership ``member_id``; :class:`NotFound` for
     another company's (the same answer as for no such id)."""
     company = company or tenancy.require_company()
-    from core.records.inputs import parse_id
     pk = parse_id(str(member_id))
     found = None if pk is None else db.session.query(Membership).filter(
         Membership.id == pk, Membership.company_id == company.id).one_or_none()

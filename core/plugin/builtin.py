@@ -22,7 +22,7 @@ def register_permissions():
                    "Add people, change roles, deactivate, reset passwords", "添加人员、更改角色、停用、重置密码"),
         # The company calendar: company admins change it, managers may look.
         *crud_permissions("core", "calendar_day", read=("admin", "manager"), create=("admin",),
-                          write=("admin",), delete=("admin",)),
+                          write=("admin",), delete=("admin",), label_en="Company calendar", label_zh="公司日历"),
     ]
 
 

@@ -65,13 +65,19 @@ def crud_permissions(
     create: Iterable[str] = ("admin", "manager", "staff"),
     write: Iterable[str] = ("admin", "manager", "staff"),
     delete: Iterable[str] = ("admin", "manager"),
+    label_en: str = "",
+    label_zh: str = "",
 ) -> list[Permission]:
     """The four permissions of an entity with the usual default grants:
-    everyone reads, staff and up create and write, managers and up delete."""
+    everyone reads, staff and up create and write, managers and up delete.
+    ``label_en``/``label_zh`` name one record (default: the entity's name)
+    in the permissions' labels (``Company calendar: create``)."""
     grants = dict(read=read, create=create, write=write, delete=delete)
+    en = label_en or entity.replace("_", " ")
+    zh = label_zh or en
     return [Permission(f"{plugin}.{entity}.{action}", frozenset(grants[action]),
-                       f"{entity.replace('_', ' ')}: {ACTION_LABELS[action][1]}",
-                       f"{entity.replace('_', ' ')}：{ACTION_LABELS[action][0]}") for action in ACTIONS]
+                       f"{en}: {ACTION_LABELS[action][1]}", f"{zh}：{ACTION_LABELS[action][0]}")
+            for action in ACTIONS]
 
 
 class PermissionRegistry(NamespacedRegistry[Permission]):

@@ -37,7 +37,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_role_grants_created_by_id_users')),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_role_grants_updated_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_role_grants')),
-    sa.UniqueConstraint('company_id', 'permission', 'role', name=op.f('uq_role_grants_company_id_permission_role'))
+    sa.UniqueConstraint('company_id', 'permission', 'role', name=op.f('uq_role_grants_company_id_permission_role')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_grants_company_id'), ['company_id'], unique=False)
@@ -55,26 +56,28 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_password_links_created_by_id_users')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_links_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_password_links')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_password_links_token_hash'))
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_links_token_hash')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('password_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_links_user_id'), ['user_id'], unique=False)
 
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
+    # SQLite rebuilds these tables: their ids stay never reused (AUTOINCREMENT).
+    with op.batch_alter_table('memberships', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('last_company_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_users_last_company_id_companies'), 'companies',
                                     ['last_company_id'], ['id'])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_users_last_company_id_companies'), type_='foreignkey')
         batch_op.drop_column('last_company_id')
 
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
+    with op.batch_alter_table('memberships', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_column('active')
 
     with op.batch_alter_table('password_links', schema=None) as batch_op:
