@@ -72,6 +72,12 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
                   index_view=HomeView(name=_l("Home"), url="/admin"))
     admin.add_view(ModulesView(name=_l("Modules"), endpoint="core_modules", url="/admin/modules",
                                category=_l("Administration")))
+    from admin.grants import GrantsView  # Administration → Permissions (core.grants)
+    admin.add_view(GrantsView(name=_l("Permissions"), endpoint="core_grants", url="/admin/permissions",
+                              category=_l("Administration")))
+    from admin.people import PeopleView  # Administration → People (core.people)
+    admin.add_view(PeopleView(name=_l("People"), endpoint="core_people", url="/admin/people",
+                              category=_l("Administration")))
     for view in core_views():
         admin.add_view(view)
     admin.add_view(InboxView(name=_l("Inbox"), endpoint="core_inbox", url="/admin/inbox"))

@@ -30,6 +30,8 @@ def load_current() -> None:
 
     The company must be one of the user's active memberships; otherwise the
     first one is taken, so a stale or forged session value never leaks data.
+    A fresh session (just logged in) starts in the company the user last
+    worked in (``User.last_company_id``).
     A session whose generation is not the user's (it was ended by a logout or
     a password change, or predates generations) is logged out.
     """
@@ -44,7 +46,7 @@ def load_current() -> None:
     company = None
     if user is not None:
         companies = companies_of(user)
-        wanted = session.get("company_id")
+        wanted = session.get("company_id") or user.last_company_id
         company = next((c for c in companies if c.id == wanted), companies[0] if companies else None)
         session["company_id"] = company.id if company else None
     tenancy.set_current(user, company)
@@ -91,6 +93,33 @@ def keep_own_session(response):
     return response
 
 
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """A one-time set-password link (:mod:`core.people.links`): the form,
+    then the password set and the link spent; a link that does not work
+    (unknown, used, replaced, expired) says so and changes nothing."""
+    from core.errors import Invalid
+    from core.people import check_link, use_link
+    headers = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+    try:
+        email = check_link(token).user.email
+    except Invalid as exc:
+        return render_template("qdesk/set_password.html", error=str(exc), email=None), 400, headers
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("confirm", ""):
+            return render_template("qdesk/set_password.html", email=email,
+                                   error=_("The two passwords differ.")), 400, headers
+        try:
+            use_link(token, password)
+        except Invalid as exc:
+            return render_template("qdesk/set_password.html", email=email, error=str(exc)), 400, headers
+        session.clear()
+        flash(_("Your password is set. Log in with it."), "success")
+        return redirect(url_for("qdesk_auth.login"))
+    return render_template("qdesk/set_password.html", email=email, error=None), 200, headers
+
+
 @bp.route("/switch-company", methods=["POST"])
 def switch_company():
     user = tenancy.current_user()
@@ -102,6 +131,8 @@ def switch_company():
         flash(_("You are not a member of that company."), "error")
     else:
         session["company_id"] = company.id
+        user.last_company_id = company.id  # the next login starts here
+        db.session.commit()
         flash(_("Now working in %(name)s.", name=company.name), "success")
     return redirect(url_for("admin.index"))
 

@@ -14,7 +14,8 @@ from wtforms.validators import Optional
 from admin.forms import BoundedModelConverter, bound_list_args
 from admin.saving import DatabaseRefusalMixin
 from admin.stamp_filters import StampFilterConverter
-from admin.history import action_label, changes_markup, comment_markup, model_of_table, view_for_table
+from admin.history import (TABLE_READERS, action_label, changes_markup, comment_markup, model_of_table,
+                           view_for_table)
 from admin.views import CompanyModelView, datetime_text
 from core.records import inputs, tenancy
 from core.extensions import db
@@ -97,6 +98,8 @@ class UserAdminView(SystemAdminView):
 
 def _entry_changes(entry: AuditEntry) -> Markup:
     """An entry's changes with the labels of the screen that shows its table."""
+    if entry.table_name in TABLE_READERS:
+        return TABLE_READERS[entry.table_name][0](entry)
     view = view_for_table(entry.table_name)
     return (changes_markup(view, model_of_table(entry.table_name) if view else None, entry.changes)
             + comment_markup(entry))
@@ -104,6 +107,8 @@ def _entry_changes(entry: AuditEntry) -> Markup:
 
 def _entry_screen(entry: AuditEntry) -> str:
     """The screen's name for an entry's table (the table name when none)."""
+    if entry.table_name in TABLE_READERS:
+        return str(TABLE_READERS[entry.table_name][1]())
     view = view_for_table(entry.table_name)
     return str(view.name) if view is not None else entry.table_name
 

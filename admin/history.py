@@ -155,6 +155,18 @@ def changes_markup(view: Any, model: type, changes: dict[str, Any]) -> Markup:
         for label, old, new in readable_changes(view, model, changes))
 
 
+#: Core tables no model screen shows, read by a function of their own:
+#: ``table name → (entry → Markup, () → the screen's name)``.
+TABLE_READERS: dict[str, tuple[Any, Any]] = {}
+
+
+def register_table_reader(table_name: str, changes: Any, screen: Any) -> None:
+    """Show audit entries of ``table_name`` with ``changes(entry)`` (escaped
+    Markup) under the name ``screen()`` in the audit log (core's own tables
+    without a model screen, e.g. the role grants)."""
+    TABLE_READERS[table_name] = (changes, screen)
+
+
 def view_for_table(table_name: str) -> Any:
     """The registered screen showing ``table_name``'s records (or None)."""
     from flask import current_app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import JSON, Boolean, true, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -89,6 +89,8 @@ class User(db.Model):
     # Stored in the session at login and compared on every request: bumping it
     # (logout, any change of password_hash) ends every session of the user.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The company the user last worked in: the next login starts there.
+    last_company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -98,7 +100,7 @@ class User(db.Model):
             return None
         for m in self.memberships:
             if m.company_id == company.id:
-                return m.role
+                return m.role if m.active else None
         return None
 
     def end_sessions(self) -> None:
@@ -137,9 +139,30 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
+    # A company admin deactivates a member instead of deleting the row (the
+    # user's records and audit entries keep pointing at them).
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     user: Mapped[User] = relationship(back_populates="memberships")
     company: Mapped[Company] = relationship(back_populates="memberships")
+
+
+class PasswordLink(db.Model):
+    """A one-time set-password link (:mod:`core.people`): only the SHA-256
+    of its token is kept; it works once, before ``expires_at``."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, info=stamp_info())
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, info=stamp_info())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, info=stamp_info())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class AuditEntry(db.Model):

@@ -47,7 +47,7 @@ VIEWS = registered_views()
 #: Core's company-scoped model screens (CompanyModelView) and its other screens.
 CORE_MODEL_SCREENS = ("core_audit", "core_calendar_day", "core_department", "core_employee", "core_post",
                       "core_printjob", "core_responsibility")
-CORE_PAGES = ("core_modules", "core_settings", "core_inbox")
+CORE_PAGES = ("core_modules", "core_settings", "core_inbox", "core_grants", "core_people")
 #: System administration (not company-scoped): fuzzed with a system administrator.
 SYSTEM_SCREENS = ("core_company", "core_user", "core_holidays")
 
@@ -570,6 +570,35 @@ def test_fuzz_core_pages(app, world, client_for, endpoint):
                 fz.post("page-post", url_of(app, "core_inbox.read", notification_id=value), {"unread": value},
                         f"notification_id={_short(value)}")
         fz.post("page-post", url_of(app, "core_inbox.read_all"), {}, "read_all")
+    if endpoint == "core_grants":
+        for module in ("notes", "core", "no-such", "²", OVERSIZED[:5000], "a\x00b"):
+            for value in GENERIC:
+                fz.post("page-post", url_of(app, "core_grants.save", module=module),
+                        {"token": value, "grant": [value, f"notes.note.read|{_short(value)}"]},
+                        f"module={_short(module)} value={_short(value)}")
+            fz.post("page-post", url_of(app, "core_grants.save", module=module), {"token": "x", "reset": "1"},
+                    f"module={_short(module)} reset")
+    if endpoint == "core_people":
+        from core.models import Membership
+        with app.app_context():  # staff's: resetting the fuzzing admin's would end its session
+            mine = db.session.query(Membership.id).filter_by(company_id=world.ids["A"],
+                                                             user_id=world.user("staff@a.test").id).scalar()
+        for member in (str(mine), *BAD_IDS[:-3], OVERSIZED[:3000]):
+            for value in GENERIC:
+                for name, data in (("role", {"role": value}), ("active", {"active": value})):
+                    fz.post("page-post", url_of(app, f"core_people.{name}", member_id=member or "x"), data,
+                            f"{name} member={_short(member)} value={_short(value)}")
+            fz.post("page-post", url_of(app, "core_people.reset", member_id=member or "x"), {},
+                    f"reset member={_short(member)}")
+        for value in GENERIC + TEXTS:
+            fz.post("page-post", url_of(app, "core_people.add"), {"email": value, "name": value, "role": value},
+                    f"add value={_short(value)}")
+            fz.post("page-post", url_of(app, "core_people.add"),
+                    {"email": f"fz{len(value)}@a.test", "name": value, "role": "staff"}, f"add name={_short(value)}")
+        for value in ["x", "a\x00b", OVERSIZED[:1000], "²"]:
+            fz.get("page", f"/set-password/{value}")
+            fz.post("page-post", f"/set-password/{value}", {"password": value, "confirm": value},
+                    f"set-password {_short(value)}")
     TIMES[endpoint] = time.monotonic() - started
     fz.check()
 

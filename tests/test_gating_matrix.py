@@ -47,7 +47,8 @@ PLUGIN_ENDPOINTS = [v.endpoint for v in VIEWS if v.plugin_key != "core"]
 SPECS = {v.endpoint: v for v in VIEWS}
 PRINTABLES = [p.key for p in registered_printables()]
 # Core's screens: the model views and the two others (with their GET pages).
-CORE_SCREENS = [v.endpoint for v in core_screens()] + ["core_settings", "core_modules", "core_inbox"]
+CORE_PAGES = ["core_settings", "core_modules", "core_inbox", "core_grants", "core_people"]
+CORE_SCREENS = [v.endpoint for v in core_screens()] + CORE_PAGES
 
 REQUESTED: list[tuple[str, str]] = []  # (endpoint, what) checked, for the coverage test
 
@@ -236,7 +237,7 @@ def test_core_screens_stay_on_with_every_module_disabled(app, world, client_for,
         assert tenancy.enabled_modules(company) == frozenset(), "some plugin is still enabled for A"
         assert tenancy.module_enabled("core", company)
     c = client_for("admin@a.test")
-    if endpoint in ("core_settings", "core_modules", "core_inbox"):
+    if endpoint in CORE_PAGES:
         urls = [url_of(app, endpoint, "index")]
     else:
         view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)

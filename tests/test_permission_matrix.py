@@ -55,6 +55,12 @@ CORE_PAGES = [
     Surface("page", "core_inbox", "index", "GET", frozenset(), True, "core"),
     Surface("page", "core_inbox", "read", "POST", frozenset(), True, "core"),
     Surface("page", "core_inbox", "read_all", "POST", frozenset(), True, "core"),
+    Surface("page", "core_grants", "index", "GET", frozenset({"core.grants.read"}), True, "core"),
+    Surface("page", "core_grants", "save", "POST",
+            frozenset({"core.grants.read", "core.grants.write"}), True, "core"),
+    Surface("page", "core_people", "index", "GET", frozenset({"core.people.read"}), True, "core"),
+    *[Surface("page", "core_people", name, "POST", frozenset({"core.people.read", "core.people.write"}), True,
+              "core") for name in ("add", "role", "active", "reset")],
 ]
 # The system screens: the system administrator flag, never a company role.
 SYSTEM_ENDPOINTS = ("core_company", "core_user", "core_holidays")
@@ -201,6 +207,26 @@ class Request:
             if s.name == "read":
                 return c.post(url_of(app, "core_inbox", "read", notification_id=self._own_notification()))
             return c.post(url_of(app, "core_inbox", "read_all"))
+        if s.endpoint == "core_grants":
+            if s.method == "GET":
+                return c.get("/admin/permissions/")
+            from core.grants import module_table
+            from core.models import Company
+            with app.app_context():
+                token = module_table(db.session.query(Company).filter_by(code="A").one(), "notes").token
+            # Revoke every grant of the notes module but those it keeps.
+            return c.post(url_of(app, "core_grants", "save", module="notes"), {"token": token, "grant": []})
+        if s.endpoint == "core_people":
+            if s.method == "GET":
+                return c.get("/admin/people/")
+            if s.name == "add":
+                return c.post("/admin/people/add", {"email": "joiner@a.test", "role": "admin"})
+            from core.models import Membership, User
+            with app.app_context():
+                member = (db.session.query(Membership.id).join(User, User.id == Membership.user_id)
+                          .filter(User.email == "staff@a.test").scalar())
+            data = {"role": {"role": "admin"}, "active": {"active": "0"}, "reset": {}}[s.name]
+            return c.post(url_of(app, "core_people", s.name, member_id=member), data)
         if s.endpoint in SYSTEM_ENDPOINTS:
             kw = {"id": self.user_id} if s.name in ("details_view", "edit_view") else \
                 {"export_type": "csv"} if s.name == "export" else {}

@@ -6,15 +6,23 @@ from core.records.permissions import Permission, crud_permissions
 @hookimpl
 def register_permissions():
     return [
-        Permission("core.module.read", frozenset({"admin"}), "See the Modules screen"),
-        Permission("core.module.write", frozenset({"admin"}), "Enable and disable modules"),
-        Permission("core.audit.read", frozenset({"admin", "manager"}), "Read the audit log"),
-        Permission("core.printjob.read", frozenset({"admin"}), "Read the print log"),
-        Permission("core.setting.read", frozenset({"admin", "manager"}), "See the company settings"),
-        Permission("core.setting.write", frozenset({"admin"}), "Change the company settings"),
+        Permission("core.module.read", frozenset({"admin"}), "See the Modules screen", "查看模块页面"),
+        Permission("core.module.write", frozenset({"admin"}), "Enable and disable modules", "启用和停用模块"),
+        Permission("core.audit.read", frozenset({"admin", "manager"}), "Read the audit log", "查看审计日志"),
+        Permission("core.printjob.read", frozenset({"admin"}), "Read the print log", "查看打印记录"),
+        Permission("core.setting.read", frozenset({"admin", "manager"}), "See the company settings", "查看公司设置"),
+        Permission("core.setting.write", frozenset({"admin"}), "Change the company settings", "修改公司设置"),
+        # Per-company role grants (core.grants): the admin role never loses
+        # these two nor the Modules screen's (core.grants.LOCKED).
+        Permission("core.grants.read", frozenset({"admin"}), "See the permission tables", "查看权限表"),
+        Permission("core.grants.write", frozenset({"admin"}), "Grant and revoke permissions", "授予和撤销权限"),
+        # The company's people (core.people): members, roles, set-password links.
+        Permission("core.people.read", frozenset({"admin"}), "See the company's people", "查看公司人员"),
+        Permission("core.people.write", frozenset({"admin"}),
+                   "Add people, change roles, deactivate, reset passwords", "添加人员、更改角色、停用、重置密码"),
         # The company calendar: company admins change it, managers may look.
         *crud_permissions("core", "calendar_day", read=("admin", "manager"), create=("admin",),
-                          write=("admin",), delete=("admin",)),
+                          write=("admin",), delete=("admin",), label_en="Company calendar", label_zh="公司日历"),
     ]
 
 

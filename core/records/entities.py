@@ -32,7 +32,7 @@ from flask import current_app, has_app_context
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.i18n import pick
 from core.models import ROLES
-from core.records.permissions import ACTIONS, Permission
+from core.records.permissions import ACTION_LABELS, ACTIONS, Permission
 
 __all__ = ["Attachments", "Entity", "EntityRegistry", "entity_of", "get_entity", "install_entities", "check_names"]
 
@@ -125,7 +125,8 @@ class Entity(Keyed):
     def permissions(self) -> list[Permission]:
         """Its four permissions with their default grants."""
         grants = dict(read=self.read, create=self.create, write=self.write, delete=self.delete)
-        return [Permission(self.permission(a), frozenset(grants[a]), f"{self.label_en}: {a}") for a in ACTIONS]
+        return [Permission(self.permission(a), frozenset(grants[a]), f"{self.label_en}: {ACTION_LABELS[a][1]}",
+                           f"{self.label_zh}：{ACTION_LABELS[a][0]}") for a in ACTIONS]
 
     def label(self, locale: str | None = None) -> str:
         return pick(self.label_zh, self.label_en, locale)

@@ -3,7 +3,9 @@
 A permission is named ``<plugin>.<entity>.<action>`` and carries the company
 roles that hold it by default (like Odoo's ir.model.access). A user holds a
 permission in the current company when their role there is granted it and
-the permission's module is enabled for that company.
+the permission's module is enabled for that company. A company admin may
+grant or revoke beyond the defaults for their company
+(:mod:`core.records.grants`): the company's override wins, else the default.
 """
 from __future__ import annotations
 
@@ -12,21 +14,31 @@ from dataclasses import dataclass
 from typing import Iterable
 
 
-from core.records import tenancy
+from core.i18n import pick
+from core.records import grants, tenancy
 from core.plugin.declarations import NamespacedRegistry
 from core.models import ROLES
 
 ACTIONS = ("read", "create", "write", "delete")
+#: What each action of an entity's permission is called: (zh, en).
+ACTION_LABELS = {"read": ("查看", "read"), "create": ("新建", "create"), "write": ("修改", "edit"),
+                 "delete": ("删除", "delete")}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
 class Permission:
-    """A named permission and the roles granted it by default."""
+    """A named permission and the roles granted it by default.
+
+    :param label: what it allows, in English (shown on the Permissions
+        screen and in the audit log); :param label_zh: the same in Chinese
+        (the English label, or the name, when empty).
+    """
 
     name: str
     grants: frozenset[str]
     label: str = ""
+    label_zh: str = ""
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -41,6 +53,10 @@ class Permission:
     def module(self) -> str:
         return self.name.split(".", 1)[0]
 
+    def title(self, locale: str | None = None) -> str:
+        """Its label in the interface's language (the name when it has none)."""
+        return pick(self.label_zh or self.label or self.name, self.label or self.name, locale)
+
 
 def crud_permissions(
     plugin: str,
@@ -49,11 +65,19 @@ def crud_permissions(
     create: Iterable[str] = ("admin", "manager", "staff"),
     write: Iterable[str] = ("admin", "manager", "staff"),
     delete: Iterable[str] = ("admin", "manager"),
+    label_en: str = "",
+    label_zh: str = "",
 ) -> list[Permission]:
     """The four permissions of an entity with the usual default grants:
-    everyone reads, staff and up create and write, managers and up delete."""
+    everyone reads, staff and up create and write, managers and up delete.
+    ``label_en``/``label_zh`` name one record (default: the entity's name)
+    in the permissions' labels (``Company calendar: create``)."""
     grants = dict(read=read, create=create, write=write, delete=delete)
-    return [Permission(f"{plugin}.{entity}.{action}", frozenset(grants[action])) for action in ACTIONS]
+    en = label_en or entity.replace("_", " ")
+    zh = label_zh or en
+    return [Permission(f"{plugin}.{entity}.{action}", frozenset(grants[action]),
+                       f"{en}: {ACTION_LABELS[action][1]}", f"{zh}：{ACTION_LABELS[action][0]}")
+            for action in ACTIONS]
 
 
 class PermissionRegistry(NamespacedRegistry[Permission]):
@@ -72,9 +96,22 @@ def permission_registry() -> PermissionRegistry:
     return PermissionRegistry.current()
 
 
+def granted_roles(perm: Permission, company) -> frozenset[str]:
+    """The roles holding ``perm`` in ``company``: its default grants with
+    the company's overrides applied (read once per app context)."""
+    overrides = grants.company_overrides(company)
+    if not overrides:
+        return perm.grants
+    return frozenset(role for role in ROLES
+                     if overrides.get((perm.name, role), role in perm.grants))
+
+
 def has_permission(name: str, user=None, company=None) -> bool:
     """Whether ``user`` (default: current) holds ``name`` in ``company``
-    (default: current). Unknown permissions are never held (fail closed)."""
+    (default: current): the company's grant of the user's role there
+    (:func:`granted_roles`). Unknown permissions are never held (fail
+    closed), and so an override of a permission no longer declared is
+    ignored."""
     user = user or tenancy.current_user()
     company = company or tenancy.current_company()
     perm = permission_registry().by_name.get(name)
@@ -82,4 +119,4 @@ def has_permission(name: str, user=None, company=None) -> bool:
         return False
     if not tenancy.module_enabled(perm.module, company):
         return False
-    return user.role_in(company) in perm.grants
+    return user.role_in(company) in granted_roles(perm, company)

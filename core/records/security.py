@@ -72,7 +72,7 @@ def authenticate(email: str, password: str) -> User:
 
 
 def companies_of(user: User) -> list[Company]:
-    """Active companies the user is a member of, by code."""
+    """Active companies the user is an active member of, by code."""
     return (db.session.query(Company).join(Membership)
-            .filter(Membership.user_id == user.id, Company.active.is_(True))
+            .filter(Membership.user_id == user.id, Membership.active.is_(True), Company.active.is_(True))
             .order_by(Company.code).all())
