@@ -3,51 +3,42 @@ enabled module, beyond the default grants (:mod:`core.grants`)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import get_locale, gettext as _
 from markupsafe import Markup
 
 from admin.auth import ROLE_LABELS
+from admin.pages import CompanyPage
 from admin.history import EMPTY, register_table_reader
 from core import grants
 from core.errors import Conflict, Invalid
 from core.models import ROLES
 from core.records import tenancy
-from core.records.permissions import has_permission, permission_registry
+from core.records.permissions import permission_registry
 
 #: Checkbox value of a cell: ``<permission>|<role>``.
 SEPARATOR = "|"
 
 
-def _may(action: str) -> bool:
-    """Company admins (``core.grants.<action>``); system administrators too,
-    for the company they are working in."""
-    user = tenancy.current_user()
-    if user is None or tenancy.current_company() is None:
-        return False
-    return user.is_system_admin or has_permission(f"core.grants.{action}")
-
-
-class GrantsView(BaseView):
+class GrantsView(CompanyPage):
     """One table per shown module: rows are permissions, columns roles."""
 
-    def is_accessible(self) -> bool:
-        return _may("read")
+    permission = "core.grants.read"
 
-    def inaccessible_callback(self, name, **kwargs):
-        if tenancy.current_user() is None:
-            return redirect(url_for("qdesk_auth.login", next=request.full_path))
-        abort(403)
+    def holds(self, permission: str) -> bool:
+        # System administrators too, for the company they are working in.
+        user = tenancy.current_user()
+        return user is not None and (user.is_system_admin or super().holds(permission))
 
     @expose("/")
     def index(self):
         return self.render("qdesk/grants.html", tables=grants.company_tables(), roles=ROLES,
                            role_label=lambda r: ROLE_LABELS.get(r, r), company=tenancy.current_company(),
-                           can_write=_may("write"), locale=str(get_locale()), separator=SEPARATOR)
+                           can_write=self.holds("core.grants.write"), locale=str(get_locale()), separator=SEPARATOR)
 
     @expose("/<module>/", methods=["POST"])
     def save(self, module: str):
-        if not _may("write"):
+        if not self.holds("core.grants.write"):
             abort(403)
         token = request.form.get("token", "")[:100]
         try:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask import current_app, flash, redirect, request, url_for
+from flask_admin import expose
 from flask_babel import get_locale, gettext as _
+
+from admin.pages import CompanyPage
 
 from admin.errors import http_errors
 from core.calendar.timezone import format_local
@@ -41,19 +43,13 @@ def record_url(row: Any) -> str | None:
     return None
 
 
-class InboxView(BaseView):
+class InboxView(CompanyPage):
     """Every logged-in user's notifications in the current company, newest first."""
 
     def is_visible(self) -> bool:
         return False  # reached from the navbar bell, not the menu
 
-    def is_accessible(self) -> bool:
-        return tenancy.current_user() is not None and tenancy.current_company() is not None
-
-    def inaccessible_callback(self, name, **kwargs):
-        if tenancy.current_user() is None:
-            return redirect(url_for("qdesk_auth.login", next=request.full_path))
-        abort(403)
+    permission = None  # every member: their own notifications
 
     @expose("/")
     def index(self):

@@ -1,25 +1,21 @@
 """The Modules screen: a company admin enables and disables modules."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask import abort, current_app, flash, redirect, url_for
+from flask_admin import expose
 from flask_babel import gettext as _
+
+from admin.pages import CompanyPage
 
 from core.records import tenancy
 from core.plugin.modules import ModuleError, disable_module, enable_module
 from core.records.permissions import has_permission
 
 
-class ModulesView(BaseView):
+class ModulesView(CompanyPage):
     """One card per installed plugin, with enable/disable for the company."""
 
-    def is_accessible(self) -> bool:
-        return tenancy.current_company() is not None and has_permission("core.module.read")
-
-    def inaccessible_callback(self, name, **kwargs):
-        if tenancy.current_user() is None:
-            return redirect(url_for("qdesk_auth.login", next=request.full_path))
-        abort(403)
+    permission = "core.module.read"
 
     @expose("/")
     def index(self):

@@ -4,11 +4,12 @@ only (:mod:`core.people`)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from admin.auth import ROLE_LABELS
+from admin.pages import CompanyPage
 from admin.errors import http_errors
 from admin.history import EMPTY, register_table_reader
 from core import people
@@ -16,30 +17,18 @@ from core.calendar.timezone import format_local
 from core.errors import Invalid
 from core.models import ROLES
 from core.records import tenancy
-from core.records.permissions import has_permission
 
 
-def _may(action: str) -> bool:
-    """Company admins (``core.people.<action>``)."""
-    return tenancy.current_company() is not None and has_permission(f"core.people.{action}")
-
-
-class PeopleView(BaseView):
+class PeopleView(CompanyPage):
     """The company's members, the add form and a set-password link shown once."""
 
-    def is_accessible(self) -> bool:
-        return _may("read")
-
-    def inaccessible_callback(self, name, **kwargs):
-        if tenancy.current_user() is None:
-            return redirect(url_for("qdesk_auth.login", next=request.full_path))
-        abort(403)
+    permission = "core.people.read"
 
     def _page(self, link: tuple[str, str] | None = None, form: dict | None = None, status: int = 200):
         rows = [dict(m=m, last_login=format_local(m.user.last_login_at, fmt="%Y-%m-%d %H:%M")
                      if m.user.last_login_at else EMPTY) for m in people.members()]
         response = self.render("qdesk/people.html", rows=rows, roles=ROLES, role_label=lambda r: ROLE_LABELS.get(r, r),
-                               company=tenancy.current_company(), can_write=_may("write"), link=link,
+                               company=tenancy.current_company(), can_write=self.holds("core.people.write"), link=link,
                                form=form or {}, link_hours=people.LINK_HOURS,
                                me=tenancy.current_user())
         return response, status, {"Cache-Control": "no-store"} if link else {}
@@ -48,7 +37,7 @@ class PeopleView(BaseView):
         return email, url_for("qdesk_auth.set_password", token=token, _external=True)
 
     def _write(self) -> None:
-        if not _may("write"):
+        if not self.holds("core.people.write"):
             abort(403)
 
     @expose("/")

@@ -8,8 +8,10 @@ import decimal
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, redirect, request, url_for
-from flask_admin import Admin, BaseView, expose
+from flask_admin import Admin, expose
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+
+from admin.pages import CompanyPage
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError as FormValidationError
@@ -68,17 +70,10 @@ WEEKDAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _
                  _l("Saturday"), _l("Sunday"))
 
 
-class SettingsView(BaseView):
+class SettingsView(CompanyPage):
     """One form of the company's settings, grouped per enabled module."""
 
-    def is_accessible(self) -> bool:
-        return (tenancy.current_user() is not None and tenancy.current_company() is not None
-                and has_permission("core.setting.read"))
-
-    def inaccessible_callback(self, name, **kwargs):
-        if tenancy.current_user() is None:
-            return redirect(url_for("qdesk_auth.login", next=request.full_path))
-        abort(403)
+    permission = "core.setting.read"
 
     def groups(self) -> list[dict[str, Any]]:
         """``[{key, title, settings}]``: core first, then the enabled modules."""
