@@ -32,6 +32,7 @@ setup(
         "openpyxl>=3.1,<4",  # XLSX export and import (admin/imports.py, core/imports.py)
         "defusedxml>=0.7.1,<0.8",  # openpyxl parses XLSX imports through it: no XML entities
         "WeasyPrint==70.0",
+        "Pillow>=10,<14",  # attachments: images checked and re-encoded (core/attachments/content.py)
         "alembic>=1.16,<2",
         "psycopg[binary]>=3.2,<4",
         "click>=8.1",

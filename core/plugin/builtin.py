@@ -28,11 +28,12 @@ def register_permissions():
 
 @hookimpl
 def register_entities():
-    # The organisation (core.org): company admins keep it, everyone reads it.
+    # The organisation (core.org): company admins keep it, managers read it;
+    # staff meet it only as choices (a responsible employee) and sign-offs.
     from core.records.entities import Entity
     from core.org.models import Department, Employee, Post, ResponsibilityHolder
     from core.org.schemas import DepartmentSchema, EmployeeSchema
-    admins = dict(create=("admin",), write=("admin",), delete=("admin",))
+    admins = dict(read=("admin", "manager"), create=("admin",), write=("admin",), delete=("admin",))
     return [
         Entity("core.department", Department, "部门", "Department", schema=DepartmentSchema, **admins),
         Entity("core.post", Post, "岗位", "Post", **admins),
