@@ -294,14 +294,29 @@ class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, Deadli
             query = query.filter(self.model.archived_at.is_(None))
         return query
 
+    @property
+    def org_owned(self) -> bool:
+        """Whether the model has a department and a responsible employee
+        (:class:`core.org.OrgOwnedMixin`): its list offers "My department"."""
+        from core.org import OrgOwnedMixin
+        return isinstance(self.model, type) and issubclass(self.model, OrgOwnedMixin)
+
+    def _mine_only(self, query: Any) -> Any:
+        """``?mine=department``: the records of the user's department (and
+        those under it) and those the user's employee is responsible for."""
+        if request.args.get("mine") != "department" or not self.org_owned:
+            return query
+        from core.org import my_department_clause
+        return query.filter(my_department_clause(self.model, tenancy.current_user()))
+
     def get_query(self) -> Any:
-        return self._overdue_only(self._active(tenancy.scoped_query(self.model)))
+        return self._mine_only(self._overdue_only(self._active(tenancy.scoped_query(self.model))))
 
     def get_count_query(self) -> Any:
         company = tenancy.require_company()
         query = db.session.query(func.count("*")).select_from(self.model) \
             .filter(self.model.company_id == company.id)
-        return self._overdue_only(self._active(query))
+        return self._mine_only(self._overdue_only(self._active(query)))
 
     def _get_list_extra_args(self) -> Any:
         return bound_list_args(super()._get_list_extra_args())

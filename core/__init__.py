@@ -19,13 +19,13 @@ from core.records.entities import Attachments, Entity
 from core.sequences import Sequence
 from core.workflow import Transition, Workflow
 from core.deadlines import Deadline
-from core.org import Responsibility
+from core.org import OrgOwnedMixin, Responsibility
 from core.records import access
 from core import links  # noqa: F401  (the record-link table, cross-plugin actions and panels)
 
 __all__ = ["create_app", "db", "hookimpl", "Manifest", "Permission", "crud_permissions",
            "CompanyOwnedMixin", "Printable", "Entity", "Attachments", "Sequence", "Workflow", "Transition", "Deadline",
-           "access", "Responsibility"]
+           "access", "Responsibility", "OrgOwnedMixin"]
 
 
 def create_app(config=None):

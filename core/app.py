@@ -89,6 +89,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     JobRegistry.install(app, registry)
     from core.notify import init_notifications
     init_notifications(app, registry)  # kinds of notification (core's deadline reminders among them)
+    from core.notify import add_recipient_resolver
+    from core.org import responsible_users
+    add_recipient_resolver(responsible_users)  # reminders: the responsible employee, the department's head
 
     from core.plugin.frontends import init_frontends
     init_frontends(app, registry)  # the admin shell (entry points qdesk.frontends): registries filled

@@ -250,3 +250,65 @@ def test_the_demo_companies_have_an_organisation(app, tmp_path, monkeypatch):
                 assert 10 <= employees <= 20 and len(departments) == 6
                 assert all(d.head is not None for d in departments)
                 assert [e.user.email for e in holders("core.management_rep")] == [f"manager@{code.lower()}.demo"]
+
+
+def _tasks_by_department(world):
+    """Company A: 供销部 (GX) with 售后服务中心 (SH) under it, 技质部 (JZ) apart;
+    刘洋 (staff@a) works in GX, 王芳 heads SH (manager@a's login). Four tasks."""
+    with world.app.app_context():
+        company = world.company("A")
+        with tenancy.acting_as(company, world.user("admin@a.test")):
+            sales = Department(code="GX", name="供销部")
+            service = Department(code="SH", name="售后服务中心", parent=sales)
+            quality = Department(code="JZ", name="技质部")
+            liu = Employee(number="A013", name="刘洋", department=sales, user=world.user("staff@a.test"))
+            wang = Employee(number="A012", name="王芳", department=service, user=world.user("manager@a.test"))
+            zhao = Employee(number="A003", name="赵雪梅", department=quality)
+            db.session.add_all([sales, service, quality, liu, wang, zhao])
+            db.session.flush()
+            service.head = wang
+            tasks = [Task(title="供销部的任务", department=sales), Task(title="售后的任务", department=service),
+                     Task(title="技质部的任务", department=quality),
+                     Task(title="刘洋负责的技质部任务", department=quality, responsible=liu)]
+            db.session.add_all(tasks)
+            db.session.commit()
+            return {t.title: t.id for t in tasks}, zhao.id
+
+
+def test_my_department_lists_the_department_its_subtree_and_my_own(app, world, client_for):
+    _tasks_by_department(world)
+    staff = client_for("staff@a.test")
+    everything = text(staff.get(TASKS))
+    mine = text(staff.get(f"{TASKS}?mine=department"))
+    assert all(t in everything for t in ("供销部的任务", "售后的任务", "技质部的任务"))
+    assert "供销部的任务" in mine and "售后的任务" in mine and "刘洋负责的技质部任务" in mine
+    assert "技质部的任务</td>" not in mine.replace("刘洋负责的技质部任务", "")
+    assert 'id="mine-department"' in mine
+    # A login that is no employee here has no department: an empty list, not everything.
+    admin_mine = text(client_for("admin@a.test").get(f"{TASKS}?mine=department"))
+    assert not any(t in admin_mine for t in ("供销部的任务", "售后的任务", "技质部的任务"))
+
+
+def test_reminders_go_to_the_responsible_employee_and_the_department_head(app, world):
+    import datetime as dt
+
+    from core.deadlines import check_breaches
+    from core.notify import Notification
+    ids, zhao_id = _tasks_by_department(world)
+    with app.app_context():
+        company = world.company("A")
+        with tenancy.acting_as(company, world.user("admin@a.test")):
+            task = db.session.get(Task, ids["售后的任务"])
+            task.responsible_id = zhao_id  # 赵雪梅 has no login: nobody to tell for her
+            db.session.commit()
+        # Long past its due moment (8 working hours): breached on the next check.
+        with tenancy.acting_as(company, None):
+            from core.deadlines.clocks import DeadlineClock
+            clock = tenancy.scoped_query(DeadlineClock).filter_by(record_id=task.id).one()
+            clock.due_at = clock.started_at = dt.datetime(2026, 1, 5, 1, 0)
+            db.session.commit()
+            check_breaches(company)
+            db.session.commit()
+        told = {n.recipient.email for n in db.session.query(Notification).filter_by(record_id=ids["售后的任务"])}
+        # The creator (admin@a) and the head of 售后服务中心 (王芳, manager@a's login).
+        assert told == {"admin@a.test", "manager@a.test"}, told

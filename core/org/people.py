@@ -1,7 +1,12 @@
-"""Employees as the rest of core sees them: the employee behind a login."""
+"""Employees and departments as the rest of core sees them: the employee
+behind a login, a department's subtree, a record's department and
+responsible employee (:class:`OrgOwnedMixin`), whom to tell about it."""
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy import ForeignKey, or_
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.records import tenancy
 
@@ -51,3 +56,63 @@ def subject_user_ids(subject: Any) -> set[int] | None:
             Employee.user_id.is_not(None)).with_entities(Employee.user_id)
         return {uid for (uid,) in rows}
     raise TypeError(f"a KPI subject is a company (None), a Department or an Employee, not {subject!r}")
+
+
+class OrgOwnedMixin:
+    """An owning department and a responsible employee (both optional) for
+    a company-owned model, next to ``CompanyOwnedMixin``::
+
+        class Task(CompanyOwnedMixin, OrgOwnedMixin, db.Model): ...
+
+    Core keeps both links inside the company like any link; the model's
+    lists get "My department" (``?mine=department``: :func:`my_department_clause`)
+    and its reminders go to the responsible employee and the department's
+    head (:func:`responsible_users`)."""
+
+    @declared_attr
+    def department_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("departments.id"), index=True)
+
+    @declared_attr
+    def responsible_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("employees.id"), index=True)
+
+    @declared_attr
+    def department(cls) -> Mapped[Any]:
+        return relationship("Department", foreign_keys=[cls.department_id])
+
+    @declared_attr
+    def responsible(cls) -> Mapped[Any]:
+        return relationship("Employee", foreign_keys=[cls.responsible_id])
+
+
+def my_department_clause(model: type, user: Any) -> Any:
+    """Records of ``model`` (an :class:`OrgOwnedMixin`) owned by the user's
+    department or one under it, or with the user's employee responsible; none
+    when the login is no employee of the current company."""
+    employee = employee_of(user)
+    if employee is None:
+        return model.id.is_(None)  # nothing: an id is never null
+    clauses = [model.responsible_id == employee.id]
+    if employee.department is not None:
+        clauses.append(model.department_id.in_(department_ids_under(employee.department)))
+    return or_(*clauses)
+
+
+def responsible_users(record: Any) -> list[Any]:
+    """The logins to tell about ``record``: its responsible employee's and
+    the head of its department (active employees with a login)."""
+    from core.org.models import Department, Employee
+    if not isinstance(record, OrgOwnedMixin):
+        return []
+    employee_ids = [record.responsible_id] if record.responsible_id is not None else []
+    if record.department_id is not None:
+        head = tenancy.scoped_query(Department, record.owner_company).filter(
+            Department.id == record.department_id).with_entities(Department.head_id).scalar()
+        if head is not None:
+            employee_ids.append(head)
+    if not employee_ids:
+        return []
+    return [e.user for e in tenancy.scoped_query(Employee, record.owner_company).filter(
+        Employee.id.in_(employee_ids), Employee.active.is_(True), Employee.user_id.is_not(None))
+        .order_by(Employee.id)]

@@ -3,7 +3,7 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import CompanyOwnedMixin, db
+from core import CompanyOwnedMixin, OrgOwnedMixin, db
 from tests.plugins.notes.models import Note
 
 #: The task's states (workflow tasks.task); "waiting" stops the clock.
@@ -11,7 +11,9 @@ STATES = {"new": ("新建", "New"), "doing": ("处理中", "In progress"), "wait
           "done": ("已完成", "Done"), "approved": ("已批准", "Approved")}
 
 
-class Task(CompanyOwnedMixin, db.Model):
+class Task(CompanyOwnedMixin, OrgOwnedMixin, db.Model):
+    """A task; owned by a department, with a responsible employee (core.org)."""
+
     __tablename__ = "tasks_task"
 
     title: Mapped[str] = mapped_column(String(200))
