@@ -55,7 +55,10 @@ def localize(text: Any, locale: str | None = None) -> str:
     return str(text)
 
 
-def _check_text(value: Any, what: str, optional: bool = False) -> None:
+def check_text(value: Any, what: str, optional: bool = False) -> None:
+    """``WidgetError`` unless ``value`` is a text a widget or panel may show:
+    a non-empty string, a lazy string, a ``(zh, en)`` pair or ``{"zh", "en"}``
+    (``None`` too when ``optional``); ``what`` names it in the message."""
     if value is None and optional:
         return
     if isinstance(value, (str, LazyString)):
@@ -77,7 +80,9 @@ def _is_number(value: Any) -> bool:
     return math.isfinite(value)
 
 
-def _check_link(link: Any) -> None:
+def check_link(link: Any) -> None:
+    """``WidgetError`` unless ``link`` is ``None``, a path of this site
+    (``/admin/...``, not ``//host``) or an http(s) URL: never ``javascript:``."""
     if link is None:
         return
     if not isinstance(link, str) or not (
@@ -116,18 +121,18 @@ class Tile:
     kind = "tile"
 
     def validate(self) -> None:
-        _check_text(self.label, "tile label")
+        check_text(self.label, "tile label")
         if not (_is_number(self.value) or (isinstance(self.value, str) and 0 < len(self.value) <= 40)):
             raise WidgetError(f"tile {localize(self.label, 'en')!r}: value must be a finite number "
                               f"or a short string, not {self.value!r:.80}")
-        _check_text(self.unit, "tile unit", optional=True)
-        _check_text(self.period, "tile period", optional=True)
+        check_text(self.unit, "tile unit", optional=True)
+        check_text(self.period, "tile period", optional=True)
         if self.trend is not None and not _is_number(self.trend):
             raise WidgetError(f"tile {localize(self.label, 'en')!r}: trend must be a finite number, "
                               f"not {self.trend!r:.80}")
         if self.trend_good not in ("up", "down"):
             raise WidgetError(f"tile trend_good must be 'up' or 'down', not {self.trend_good!r:.80}")
-        _check_link(self.link)
+        check_link(self.link)
 
     @property
     def direction(self) -> str | None:
@@ -183,7 +188,7 @@ class Chart:
     permission: str | None = None
 
     def validate(self) -> None:
-        _check_text(self.title, "chart title")
+        check_text(self.title, "chart title")
         name = localize(self.title, "en")
         if self.kind not in CHART_KINDS:
             raise WidgetError(f"chart {name!r}: kind must be one of {', '.join(CHART_KINDS)}, "
@@ -194,14 +199,14 @@ class Chart:
             if not (_is_number(label) or isinstance(label, (str, LazyString, tuple, Mapping))):
                 raise WidgetError(f"chart {name!r}: label {label!r:.80} is not a text or a number")
             if not _is_number(label):
-                _check_text(label, f"chart {name!r}: label")
+                check_text(label, f"chart {name!r}: label")
         if isinstance(self.series, (str, bytes)) or not isinstance(self.series, Sequence) or not self.series:
             raise WidgetError(f"chart {name!r}: series must be a non-empty list of {{name, data}}")
         for s in self.series:
             if not isinstance(s, Mapping) or set(s) != {"name", "data"}:
                 raise WidgetError(f"chart {name!r}: each series is {{'name': ..., 'data': [...]}}, "
                                   f"not {s!r:.80}")
-            _check_text(s["name"], f"chart {name!r}: series name")
+            check_text(s["name"], f"chart {name!r}: series name")
             data = s["data"]
             if isinstance(data, (str, bytes)) or not isinstance(data, Sequence) or len(data) != len(self.labels):
                 raise WidgetError(f"chart {name!r}: series {localize(s['name'], 'en')!r} needs one number "

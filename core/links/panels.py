@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from core.dashboard import Text, WidgetError, _check_link, _check_text, localize
+from core.dashboard import Text, WidgetError, check_link, check_text, localize
 from core.links.actions import ActionError, per_plugin
 
 __all__ = ["Panel", "PanelRow", "Cell", "collect_panels", "panel_context"]
@@ -62,12 +62,12 @@ MAX_ROWS = 200
 
 def _value_text(value: Any, what: str) -> tuple[str, str | None]:
     if isinstance(value, Cell):
-        _check_link(value.link)
+        check_link(value.link)
         return _value_text(value.text, what)[0], value.link
     if value is None:
         return "", None
     if isinstance(value, (tuple, dict)):
-        _check_text(value, what)
+        check_text(value, what)
         return localize(value), None
     return str(value), None
 
@@ -77,16 +77,16 @@ def _check(plugin: str, panel: Any) -> Panel:
     if not isinstance(panel, Panel):
         raise ActionError(f"{panel!r:.80} is not a core.links.Panel")
     try:
-        _check_text(panel.title, "panel title")
-        _check_text(panel.empty, "panel empty text", optional=True)
+        check_text(panel.title, "panel title")
+        check_text(panel.empty, "panel empty text", optional=True)
         for row in panel.rows:
             if not isinstance(row, PanelRow):
                 raise ActionError(f"panel row {row!r:.80} is not a core.links.PanelRow")
-            _check_text(row.label, "panel row label")
-            _check_link(row.link)
+            check_text(row.label, "panel row label")
+            check_link(row.link)
             _value_text(row.value, "panel row value")
         for heading in panel.columns:
-            _check_text(heading, "panel column")
+            check_text(heading, "panel column")
         for line in panel.table:
             if isinstance(line, (str, bytes)) or len(line) != len(panel.columns):
                 raise ActionError("each table row needs one value per column")
