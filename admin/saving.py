@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from admin.actions import scoped_action
-from core.records import access, inputs, tenancy
+from core.records import access, inputs
 from core.errors import Conflict, DomainError, ForeignRecord, Invalid
 from core.extensions import db
 from core.models import utcnow
@@ -127,8 +127,9 @@ class SavingMixin(DatabaseRefusalMixin):
         return form
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
-        if is_created:
-            model.company_id = tenancy.require_company().id
+        """A screen's own step after the form filled ``model`` (default:
+        none). The company is stamped by core at flush (core.records.stamps),
+        like every other field core keeps."""
 
     def _fill(self, form: Any, is_created: bool) -> Callable[[Any], None]:
         """How the form's values reach the record (inline rows and uploads

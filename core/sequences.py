@@ -41,7 +41,6 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from flask import current_app, has_app_context
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -243,15 +242,10 @@ def sequences_registry() -> SequenceRegistry:
     return SequenceRegistry.current()
 
 
-def _current_registry() -> SequenceRegistry | None:
-    if not has_app_context():
-        return None
-    return current_app.extensions.get(SequenceRegistry.extension)
-
 
 def sequence_for(model: type) -> Sequence | None:
     """The (first) sequence numbering ``model``, or ``None``."""
-    registry = _current_registry()
+    registry = SequenceRegistry.current_or_none()
     found = registry.for_model(model) if registry is not None else []
     return found[0] if found else None
 
@@ -259,7 +253,7 @@ def sequence_for(model: type) -> Sequence | None:
 def number_fields(model: type) -> tuple[str, ...]:
     """The fields of ``model`` numbered by sequences that no user may set
     (screens leave them out of their forms)."""
-    registry = _current_registry()
+    registry = SequenceRegistry.current_or_none()
     return tuple(s.field for s in (registry.for_model(model) if registry else []) if not s.user_value)
 
 
@@ -320,7 +314,7 @@ def _order(obj: Any) -> int:
 
 @event.listens_for(Session, "before_flush")
 def _assign_numbers(session: Session, flush_context: Any, instances: Any) -> None:
-    registry = _current_registry()
+    registry = SequenceRegistry.current_or_none()
     if registry is None or not registry.by_key:
         return
     # Numbers set or changed by hand are refused (for sequences no user sets).

@@ -252,15 +252,10 @@ def init_workflows(app: Any, plugins: Any) -> WorkflowRegistry:
     return registry
 
 
-def _registry() -> WorkflowRegistry | None:
-    if not has_app_context():
-        return None
-    return current_app.extensions.get(WorkflowRegistry.extension)
-
 
 def workflow_for(model: type) -> Workflow | None:
     """The workflow of ``model`` (or of a base class), or ``None``."""
-    registry = _registry()
+    registry = WorkflowRegistry.current_or_none()
     return registry.workflow_of(model) if registry is not None else None
 
 
@@ -372,7 +367,7 @@ def _pending(session: Session) -> dict[Any, tuple[Workflow, Transition, str, str
 
 @event.listens_for(Session, "before_flush")
 def _guard_states(session: Session, flush_context: Any, instances: Any) -> None:
-    registry = _registry()
+    registry = WorkflowRegistry.current_or_none()
     if registry is None or not registry.by_key:
         return
     pending = _pending(session)

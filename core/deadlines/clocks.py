@@ -11,7 +11,7 @@ from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Uniq
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.records import tenancy
-from core.deadlines.declared import Deadline, DueComputed, _registry, deadlines_for
+from core.deadlines.declared import Deadline, DeadlineRegistry, DueComputed, deadlines_for
 from core.i18n import translate as _gettext
 from core.extensions import db
 from core.models import stamp_info
@@ -101,7 +101,7 @@ def _changed(obj: Any, names: Iterable[str]) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _keep_clocks(session: Session, flush_context: Any, instances: Any) -> None:
-    registry = _registry()
+    registry = DeadlineRegistry.current_or_none()
     if registry is None or not registry.by_key:
         return
     from core.calendar.timezone import local_now

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from flask import current_app, has_app_context
 from sqlalchemy import DateTime, inspect
 
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
@@ -171,13 +170,8 @@ def init_deadlines(app: Any, plugins: Any) -> DeadlineRegistry:
     return registry
 
 
-def _registry() -> DeadlineRegistry | None:
-    if not has_app_context():
-        return None
-    return current_app.extensions.get(DeadlineRegistry.extension)
-
 
 def deadlines_for(model: type) -> list[Deadline]:
     """The deadlines declared on ``model``."""
-    registry = _registry()
+    registry = DeadlineRegistry.current_or_none()
     return registry.for_model(model) if registry is not None else []

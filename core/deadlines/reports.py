@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from core.records import tenancy
 from core.deadlines.clocks import OPEN, DeadlineClock, _active
-from core.deadlines.declared import Deadline, DeadlineRegistry, _registry
+from core.deadlines.declared import Deadline, DeadlineRegistry
 from core.extensions import db
 from core.models import utcnow
 
@@ -48,7 +48,7 @@ def check_breaches(company: Any) -> int:
                               .returning(c.c.deadline, c.c.record_id, c.c.due_at)).all()
     for row in late:
         remind(company, row.deadline, row.record_id, row.due_at, "breached")
-    registry = _registry()
+    registry = DeadlineRegistry.current_or_none()
     for d in (registry.by_key.values() if registry is not None else ()):
         if d.remind_before is None:
             continue
@@ -70,7 +70,7 @@ def remind(company: Any, key: str, record_id: int, due_at: dt.datetime, what: st
     told (the caller commits)."""
     from core.calendar.timezone import to_utc
     from core.notify import notify, recipients_for
-    registry = _registry()
+    registry = DeadlineRegistry.current_or_none()
     d = registry.by_key.get(key) if registry is not None else None
     if d is None or not tenancy.module_enabled(d.module, company):
         return 0
@@ -89,7 +89,7 @@ def _rates(key: str, company: Any, start: dt.date, end: dt.date) -> tuple[int, i
     ``start`` to ``end`` (local days, inclusive): decided means met, or
     open and already past due."""
     from core.calendar.timezone import local_now
-    d = _registry().by_key[key]
+    d = DeadlineRegistry.current_or_none().by_key[key]
     c = DeadlineClock
     now = local_now(company)
     first, last = dt.datetime.combine(start, dt.time.min), dt.datetime.combine(end, dt.time.max)
@@ -141,7 +141,7 @@ def dashboard_widgets(company: Any, user: Any, list_urls: dict[type, str], plugi
     home page by :func:`core.dashboard.collect_widgets` with the plugin's own."""
     from core.calendar.timezone import local_now
     from core.dashboard import Tile
-    registry = _registry()
+    registry = DeadlineRegistry.current_or_none()
     if registry is None:
         return []
     enabled = tenancy.enabled_modules(company)

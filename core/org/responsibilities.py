@@ -77,16 +77,19 @@ def holders(key: str, company: Any = None) -> list[Any]:
 
 
 def held_by(user: Any, keys: tuple[str, ...] | list[str], company: Any = None) -> str | None:
-    """The first of ``keys`` that ``user`` holds in ``company`` (through the
-    employee linked to the login), or ``None``."""
+    """The first of ``keys`` that ``user`` holds in ``company`` (default:
+    current), through the active employee linked to the login; or ``None``."""
+    from core.org.models import ResponsibilityHolder
     from core.org.people import employee_of
+    from core.records import tenancy
     employee = employee_of(user, company)
     if employee is None:
         return None
-    for key in keys:
-        if any(e.id == employee.id for e in holders(key, company)):
-            return key
-    return None
+    held = {key for (key,) in tenancy.scoped_query(ResponsibilityHolder, employee.owner_company)
+            .filter(ResponsibilityHolder.employee_id == employee.id, ResponsibilityHolder.responsibility.in_(keys),
+                    ResponsibilityHolder.archived_at.is_(None))
+            .with_entities(ResponsibilityHolder.responsibility)}
+    return next((key for key in keys if key in held), None)
 
 
 def holds(user: Any, key: str, company: Any = None) -> bool:

@@ -51,6 +51,8 @@ def signature_boxes(record: Any) -> dict[str, dict[str, str]]:
     from core.org.responsibilities import ResponsibilityRegistry
     names = ResponsibilityRegistry.current().by_key
     boxes: dict[str, dict[str, str]] = {}
+    if not hasattr(record, "owner_company"):  # not a company record: nobody signs it
+        return boxes
     for s in signoffs_of(record):
         held = names.get(s.responsibility)
         boxes[s.box] = {"name": s.signer_name, "date": format_local(s.at, record.owner_company, "%Y-%m-%d"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, Iterable, TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 T = TypeVar("T")
 
@@ -42,6 +42,14 @@ class NamespacedRegistry(Generic[T]):
     def current(cls) -> Any:
         """The current app's registry."""
         return current_app.extensions[cls.extension]
+
+    @classmethod
+    def current_or_none(cls) -> Any:
+        """The current app's registry, or ``None`` outside an app (or before
+        it is built): for lookups that must also work in plain scripts."""
+        if not has_app_context():
+            return None
+        return current_app.extensions.get(cls.extension)
 
     def add_declared(self, plugins: Any, owner: str, items: Iterable[T]) -> None:
         """Register what ``owner``'s hook returned (``plugins`` gives access to

@@ -296,7 +296,7 @@ def render_html(printable: Printable, records: list[Any], company: Any, user: An
     # The frame's 经办人 / 审核 / 批准 boxes: the record's sign-offs (core.org).
     return [template.render(record=r, records=[r], record_number=printable.record_number(r),
                             record_date=format_local(r.created_at or now, company, "%Y-%m-%d"),
-                            signatures=signature_boxes(r) if hasattr(r, "owner_company") else {}, **common)
+                            signatures=signature_boxes(r), **common)
             for r in records]
 
 

@@ -179,7 +179,7 @@ def _apply(ent: Entity, record: Any, values: Values) -> None:
         return
     values(record)
     state = sa_inspect(record)
-    for name in sorted(refused - {"company_id"}):  # the screens stamp the company themselves
+    for name in sorted(refused):
         if name in state.mapper.attrs and any(v is not None for v in state.attrs[name].history.added):
             raise _refuse_kept(name)
 

@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from flask import current_app, has_app_context
 
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.i18n import pick
@@ -181,21 +180,16 @@ def add_permissions(entities: EntityRegistry, permissions: Any) -> None:
         permissions.add(entity.plugin_key, entity.permissions())
 
 
-def _registry() -> EntityRegistry | None:
-    if not has_app_context():
-        return None
-    return current_app.extensions.get(EntityRegistry.extension)
-
 
 def entity_of(model: type) -> Entity | None:
     """The entity ``model`` is declared as, or ``None``."""
-    registry = _registry()
+    registry = EntityRegistry.current_or_none()
     return registry.entity_of(model) if registry is not None else None
 
 
 def get_entity(key: str) -> Entity:
     """The entity ``key``; ``KeyError`` naming the declared ones."""
-    registry = _registry()
+    registry = EntityRegistry.current_or_none()
     entity = registry.by_key.get(key) if registry is not None else None
     if entity is None:
         known = ", ".join(sorted(registry.by_key)) if registry else "none"
