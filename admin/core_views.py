@@ -147,6 +147,14 @@ class AuditLogView(CompanyModelView):
         return False
 
 
+def _printed_what(job: PrintJob) -> str:
+    """A form's record ids (the first 20), or a report's parameters as typed."""
+    if job.parameters is not None:  # a period report (core.printing.Report)
+        return ", ".join(f"{name}={value}" for name, value in job.parameters.items() if value) or "—"
+    ids = job.record_ids or []
+    return ", ".join(str(i) for i in ids[:20]) + (f" … ({len(ids)})" if len(ids) > 20 else "")
+
+
 class PrintLogView(CompanyModelView):
     """Every print of the company (who, what, which records, when), read-only,
     for company admins."""
@@ -158,15 +166,14 @@ class PrintLogView(CompanyModelView):
     can_delete = False
     can_export = True
     column_list = ("at", "user", "printable", "record_ids", "pages")
-    column_labels = {"user": _l("Printed by"), "printable": _l("Printable"), "record_ids": _l("Records"),
+    column_labels = {"user": _l("Printed by"), "printable": _l("Printable"), "record_ids": _l("Records or parameters"),
                      "at": _l("When"), "pages": _l("Pages")}
     column_default_sort = ("at", True)
     column_filters = ("printable", "at")
     filter_converter = StampFilterConverter()  # "at" typed in company-local time
     column_formatters = {
         "user": lambda v, c, m, n: str(m.user) if m.user else "system",
-        "record_ids": lambda v, c, m, n: ", ".join(str(i) for i in (m.record_ids or [])[:20])
-        + (f" … ({len(m.record_ids)})" if len(m.record_ids or []) > 20 else ""),
+        "record_ids": lambda v, c, m, n: _printed_what(m),
         "at": lambda v, c, m, n: _when(m.at)}
 
     def get_query(self):

@@ -198,12 +198,16 @@ class PrintJob(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     printable: Mapped[str] = mapped_column(String(80))
     record_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # A period report's parameters as typed ({"period": "2026-Q3", "customer": "12"}); None for a form.
+    parameters: Mapped[dict | None] = mapped_column(JSON)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True, info=stamp_info())
 
     user: Mapped[User | None] = relationship()
 
     def __str__(self) -> str:
+        if self.parameters is not None:
+            return f"{self.printable} {self.parameters}"
         return f"{self.printable} {self.record_ids}"
 
 

@@ -534,6 +534,16 @@ def registered_printables() -> list[Any]:
     return sorted(out, key=lambda p: p.key)
 
 
+def registered_reports() -> list[Any]:
+    """Every period report of every ``register_reports`` hook, without an app."""
+    out = []
+    for _key, obj in _plugin_objects():
+        hook = getattr(obj, "register_reports", None)
+        if callable(hook):
+            out.extend(hook() or [])
+    return sorted(out, key=lambda r: r.key)
+
+
 def registered_entities() -> list[Any]:
     """Every entity of every ``register_entities`` hook, without an app."""
     out = []

@@ -254,6 +254,45 @@ def test_hook_register_printables(app, world, client_for, make_app):
         """)})
 
 
+def test_hook_register_reports(app, world, client_for, make_app):
+    reports = app.extensions["qdesk.reports"].by_key
+    assert "tasks.by_department" in reports and "crm.contact_log_period" in reports
+    report = reports["tasks.by_department"]
+    assert (report.plugin_key, report.permission) == ("tasks", "tasks.task.read")
+    assert [p.name for p in report.parameters] == ["period", "department", "state"]
+    # Live: offered on the Reports page while the module is enabled for the company.
+    staff_a = client_for("staff@a.test")
+    assert 'data-report="tasks.by_department"' in staff_a.get("/admin/reports/").get_data(as_text=True)
+    # A report needs a declared permission, and may not take a printable's key.
+    with pytest.raises(ValueError, match=r"report 'stray\.summary' needs the permission"):
+        make_app({"stray": plugin_source("stray", """
+            from core.printing import PeriodParam, Report
+
+            @hookimpl
+            def register_reports():
+                return [Report("stray.summary", "汇总", "Summary", "x.html", lambda request: {},
+                               "stray.thing.read", parameters=(PeriodParam(),))]
+        """)})
+    with pytest.raises(ValueError, match=r"report 'twin\.sheet' has the key of a printable"):
+        make_app({"twin": plugin_source("twin", """
+            from core import Printable, crud_permissions
+            from core.printing import Report
+            from tests.plugins.notes.models import Note
+
+            @hookimpl
+            def register_permissions():
+                return crud_permissions("twin", "sheet")
+
+            @hookimpl
+            def register_printables():
+                return [Printable("twin.sheet", "单", "Sheet", Note, "x.html", permission="twin.sheet.read")]
+
+            @hookimpl
+            def register_reports():
+                return [Report("twin.sheet", "单", "Sheet", "x.html", lambda request: {}, "twin.sheet.read")]
+        """)})
+
+
 def test_hook_register_settings(app, world, client_for, make_app):
     from core.settings import get_setting, settings_registry
     with app.app_context():

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from core.dashboard import Widget
     from core.models import Company, User
     from core.records.permissions import Permission
-    from core.printing import Printable
+    from core.printing import Printable, Report
     from core.sequences import Sequence
     from core.jobs import Job
     from core.kpis import Kpi
@@ -121,6 +121,25 @@ def register_printables() -> list[Printable]:
     and the printable's permission, renders with WeasyPrint and logs the print.
 
     :return: ``core.printing.Printable`` objects, e.g. ``[Printable("crm.customer", ...)]``.
+    """
+
+
+@hookspec
+def register_reports() -> list[Report]:
+    """Return the period reports this plugin can print: printables over a
+    period with parameters (period, department, customer) and no single
+    model, e.g. a ledger or a quarterly summary.
+
+    Called once in ``create_app``, right after ``register_printables``. Keys
+    are ``<plugin>.<name>``, must start with the plugin's key and may not
+    be a printable's key too. Core asks for the parameters (the print
+    dialog under Reports, ``qdesk report``), checks the module gate and the
+    report's permission, calls the report's ``collect(request)`` (its
+    queries company-scoped), prints in the shared frame with the parameters
+    in its header and logs the print with them.
+
+    :return: ``core.printing.Report`` objects, e.g.
+        ``[Report("crm.contact_log_period", "来电来函来访登记表", ..., parameters=(PeriodParam(),))]``.
     """
 
 

@@ -249,6 +249,12 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
         if printable.permission is None and entity is not None:  # <key>.read of the model's entity
             object.__setattr__(printable, "permission", entity.permission("read"))
         check_names(printable.module, f"printable {printable.key!r}", [printable.needed_permission], declared)
+    from core.printing.reports import ReportRegistry
+    reports = ReportRegistry.install(app, registry)
+    for report in reports.by_key.values():
+        if report.key in printables.by_key:  # one key, one thing in the print log and the URLs
+            raise ValueError(f"plugin {report.module!r}: report {report.key!r} has the key of a printable")
+        check_names(report.module, f"report {report.key!r}", [report.permission], declared)
     plugin_loaders = {info.key: FileSystemLoader(str(info.path / "templates"))
                       for info in registry.loaded() if info.path is not None}
     env = app.jinja_env.overlay(
@@ -303,11 +309,39 @@ def render_html(printable: Printable, records: list[Any], company: Any, user: An
 def render_pdf(printable: Printable, records: list[Any], company: Any, user: Any) -> tuple[bytes, int]:
     """The PDF of ``records`` and its page count. Each form is rendered as its
     own document (its own page x / y), then the pages are joined."""
+    return _write_pdf(printable, render_html(printable, records, company, user), records)
+
+
+def render_report_html(request: Any) -> str:
+    """The HTML of a period report (:class:`core.printing.ReportRequest`):
+    what its ``collect`` returned, in the shared frame, the parameters in
+    the header line instead of a record number."""
+    report, company = request.report, request.company
+    env = current_app.extensions["qdesk.print_env"]
+    template = env.get_template(report.template_name)
+    data = dict(report.collect(request) or {})
+    locale = _print_locale()
+    now = utcnow()
+    parameters = [(p.label(locale), p.display(request.values.get(p.name), locale)) for p in report.parameters]
+    context = {"record": None, "records": [], **data}  # a register's template may reuse ``records``
+    context.update(printable=report, report=report, company=company, print_locale=locale,
+                   printed_by=str(request.user) if request.user else gettext("system"),
+                   printed_at=format_local(now, company, zone="name"), record_number="",
+                   record_date=format_local(now, company, "%Y-%m-%d"),
+                   report_parameters=parameters, values=request.values, period=request.period)
+    return template.render(**context)
+
+
+def render_report_pdf(request: Any) -> tuple[bytes, int]:
+    """The PDF of a period report and its page count."""
+    return _write_pdf(request.report, [render_report_html(request)], [])
+
+
+def _write_pdf(printable: Any, htmls: list[str], records: list[Any]) -> tuple[bytes, int]:
     from weasyprint import HTML
     font_file = _font_file()
     sheets = _stylesheets(printable.paper, printable.orientation, font_file)
     fetcher = _fetcher_for(font_file)
-    htmls = render_html(printable, records, company, user)
     from core.attachments.printing import printing
     # The shared FontConfiguration (Pango/fontconfig) is not meant for
     # concurrent use: one rendering at a time per process; run several worker

@@ -15,7 +15,8 @@ from core.models import PrintJob
 from core.records.permissions import has_permission
 
 from core.printing.printables import Printable, printable_registry
-from core.printing.render import render_pdf
+from core.printing.render import render_pdf, render_report_pdf
+from core.printing.reports import Report, ReportRequest, report_registry
 
 log = logging.getLogger("qdesk.printing")
 
@@ -31,7 +32,7 @@ def get_printable(key: str) -> Printable:
     return printable
 
 
-def check_permission(printable: Printable) -> None:
+def check_permission(printable: Printable | Report) -> None:
     """:class:`~core.errors.Forbidden` unless the current user holds the
     printable's permission. A system print (CLI: no user, a current
     company) is allowed."""
@@ -80,7 +81,50 @@ def print_ids(key: str, ids: Iterable[Any], strict: bool = True) -> tuple[Printa
     return printable, pdf, records
 
 
-def pdf_response(printable: Printable, pdf: bytes, records: list[Any]) -> Any:
+# --- period reports -----------------------------------------------------------------
+
+def get_report(key: str) -> Report:
+    """The report ``key`` if its module is enabled for the current company;
+    :class:`~core.errors.NotFound` otherwise, as if it did not exist."""
+    report = report_registry().get(key)
+    if report is None or tenancy.current_company() is None or not tenancy.module_enabled(report.module):
+        raise NotFound(gettext("There is no such report."))
+    return report
+
+
+def available_reports() -> list[Report]:
+    """The reports the current user may print in the current company (the
+    module enabled, the permission held), by title."""
+    if tenancy.current_company() is None:
+        return []
+    found = [r for r in report_registry().by_key.values()
+             if tenancy.module_enabled(r.module) and (tenancy.acting_as_system() or has_permission(r.permission))]
+    return sorted(found, key=lambda r: (r.module, r.key))
+
+
+def print_report(key: str, raw: dict[str, Any]) -> tuple[Report, bytes, dict[str, Any]]:
+    """The gate (404), the permission (403), the parameters
+    (:class:`~core.printing.ReportInvalid`, nothing logged), the report's
+    ``collect`` through the company scope, the PDF and its print log entry
+    (with the parameters' texts). Returns the report, the PDF and the values."""
+    report = get_report(key)
+    check_permission(report)
+    values = report.parse(raw)
+    company, user = tenancy.require_company(), tenancy.current_user()
+    request = ReportRequest(report, company, user, values)
+    pdf, pages = render_report_pdf(request)
+    job = PrintJob(company_id=company.id, user_id=user.id if user else None, printable=report.key,
+                   record_ids=[], parameters=report.raw_values(values), pages=pages)
+    db.session.add(job)
+    db.session.commit()
+    log.info("printed report %s %s for %s by %s: %d page(s)", report.key, job.parameters,
+             company.code, user or "system", pages)
+    return report, pdf, values
+
+
+def pdf_response(printable: Printable | Report, pdf: bytes, records: Any) -> Any:
+    """The PDF inline, named by the printable (``records``: the printed
+    records, or a report's values)."""
     from flask import send_file
     response = send_file(io.BytesIO(pdf), mimetype="application/pdf",
                          download_name=printable.download_name(records), as_attachment=False)

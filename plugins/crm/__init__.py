@@ -87,3 +87,9 @@ def details_panels(company, record, user):
     # The customer's open contact-log entries on the customer's page.
     from .panels import panels
     return panels(company, record, user)
+
+
+@hookimpl
+def register_reports():
+    from .reports import reports
+    return reports()

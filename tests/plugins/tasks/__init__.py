@@ -111,6 +111,36 @@ def register_printables():
 
 
 @hookimpl
+def register_reports():
+    # A period report: the tasks opened in a period, by department (the one
+    # chosen and those under it), optionally in one state.
+    from core.printing import ChoiceParam, DepartmentParam, PeriodParam, Report
+    from .models import STATES
+    return [Report("tasks.by_department", "部门任务汇总表", "Tasks by department",
+                   template="tasks_by_department.html", collect=tasks_by_department,
+                   permission="tasks.task.read",
+                   parameters=(PeriodParam(), DepartmentParam(), ChoiceParam("state", "状态", "State", choices=STATES)),
+                   filename="tasks-{period}-{department}.pdf", form_code="JL-7.5-03-2", edition="A/0",
+                   description_zh="某一期间新建的任务，按部门汇总。", description_en="The tasks created in a period, per department.")]
+
+
+def tasks_by_department(request):
+    from .models import STATES, Task
+    # created_at is a stamp (UTC): the period's days are the company's.
+    query = request.query(Task).filter(request.period.contains(Task.created_at))
+    if request.department_ids() is not None:
+        query = query.filter(Task.department_id.in_(request.department_ids()))
+    if request.values.get("state"):
+        query = query.filter(Task.state == request.values["state"])
+    rows = request.rows(query.order_by(Task.created_at, Task.id))
+    counts = {}
+    for task in rows:
+        name = str(task.department) if task.department is not None else ""
+        counts[name] = counts.get(name, 0) + 1
+    return dict(tasks=rows, counts=sorted(counts.items()), states=STATES)
+
+
+@hookimpl
 def dashboard_widgets(company, user):
     # Read-only users may not read tasks: core leaves the tile out for them.
     from core.dashboard import Tile
