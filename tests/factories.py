@@ -575,7 +575,7 @@ class Surface:
     routed but not offered): positive controls use only offered surfaces.
     """
 
-    kind: str                 # "page" | "action" | "print"
+    kind: str                 # "page" | "action" | "print" | "report"
     endpoint: str             # the view's endpoint, "qdesk_print" for prints
     name: str                 # method name, action name or printable key
     method: str               # "GET" | "POST"
@@ -587,6 +587,8 @@ class Surface:
     def id(self) -> str:
         if self.kind == "print":
             return f"print:{self.name}"
+        if self.kind == "report":
+            return f"report:{self.name}"
         if self.kind == "action":
             return f"{self.endpoint}:action:{self.name}"
         return f"{self.endpoint}:{self.name}:{self.method}"
@@ -689,6 +691,12 @@ def print_surfaces(printables: list[Any] | None = None) -> list[Surface]:
         out.append(Surface("print", "qdesk_print", p.key, "GET", frozenset({printable_permission(p)}), True,
                            p.module))
     return out
+
+
+def report_surfaces(reports: list[Any] | None = None) -> list[Surface]:
+    """``/admin/reports/<key>/`` (the print dialog and its print) of every period report."""
+    return [Surface("report", "core_reports", r.key, "GET", frozenset({r.permission}), True, r.module)
+            for r in (reports if reports is not None else registered_reports())]
 
 
 def printable_permission(p: Any) -> str:

@@ -432,3 +432,36 @@ def test_record_action_creates_a_linked_task(page, demo, app):
     expect(panel).to_contain_text("此便签的任务")
     expect(page.locator("body")).to_contain_text("关联记录")
     page.screenshot(path=str(ARTIFACTS / "record-action-note-zh.png"), full_page=True)
+
+
+def test_a_clerk_prints_a_period_report_from_its_dialog(page, demo, app, tmp_path):
+    """Reports → the CRM's register over a period: one date alone is refused
+    in red under the field; both dates print the period's entries of the
+    clerk's company, the period named in the header."""
+    import datetime as dt
+
+    from core.calendar.timezone import local_today
+    from core.extensions import db
+    from core.models import Company
+    with app.app_context():
+        today = local_today(db.session.query(Company).filter_by(code="HZ").one())
+    start = today - dt.timedelta(days=120)
+    login(page, "staff@hz.demo", demo["password"])
+    page.get_by_role("link", name="Reports").first.click()
+    page.locator('[data-report="crm.contact_log_period"]').click()
+    expect(page.locator("#report-form")).to_be_visible()
+    page.fill("#param-period-from", start.isoformat())
+    with page.expect_navigation():
+        page.click("#report-print")
+    expect(page.locator('[data-error="period"]')).to_contain_text("give both dates")
+    page.screenshot(path=str(tmp_path / "dialog.png"), full_page=True)
+    page.fill("#param-period-from", start.isoformat())
+    page.fill("#param-period-to", today.isoformat())
+    with captured_pdf(page, "**/admin/reports/crm.contact_log_period/?print=1*", tmp_path / "report.pdf") as pdf, \
+            page.expect_request_finished(lambda r: "print=1" in r.url):
+        page.click("#report-print")
+    text = pdf["text"]
+    assert "Register of calls, letters and visits" in text and "JL-8.2-01-2" in text
+    assert f"{start.isoformat()} to {today.isoformat()}" in text
+    assert demo["names"]["HZ"] in text and demo["names"]["CD"] not in text
+    assert "Totals" in text

@@ -47,7 +47,7 @@ VIEWS = registered_views()
 #: Core's company-scoped model screens (CompanyModelView) and its other screens.
 CORE_MODEL_SCREENS = ("core_audit", "core_calendar_day", "core_department", "core_employee", "core_post",
                       "core_printjob", "core_responsibility")
-CORE_PAGES = ("core_modules", "core_settings", "core_inbox", "core_grants", "core_people")
+CORE_PAGES = ("core_modules", "core_settings", "core_inbox", "core_grants", "core_people", "core_reports")
 #: System administration (not company-scoped): fuzzed with a system administrator.
 SYSTEM_SCREENS = ("core_company", "core_user", "core_holidays")
 
@@ -578,6 +578,21 @@ def test_fuzz_core_pages(app, world, client_for, endpoint):
                         f"module={_short(module)} value={_short(value)}")
             fz.post("page-post", url_of(app, "core_grants.save", module=module), {"token": "x", "reset": "1"},
                     f"module={_short(module)} reset")
+    if endpoint == "core_reports":  # every report's dialog, every parameter fuzzed (the rest valid)
+        for report in app.extensions["qdesk.reports"].by_key.values():
+            url = url_of(app, "core_reports.dialog", key=report.key)
+            valid = {p.name: "2026-10" if p.widget == "period" else "" for p in report.parameters}
+            for param in report.parameters:
+                for value in GENERIC + PAGE_VALUES + TEXTS + ["2026-10-01..2027-10-01", "2026-02-30..2026-03-01"]:
+                    fz.get("page", url, dict(valid, print="1", **{param.name: value}),
+                           f"{report.key} {param.name}={_short(value)}")
+                if param.widget == "period":
+                    for value in DATES + ["", "2026-10-01"]:
+                        fz.get("page", url, dict(valid, print="1", **{f"{param.name}_from": value,
+                                                                    f"{param.name}_to": "2026-10-31"}),
+                               f"{report.key} {param.name}_from={_short(value)}")
+        for key in ("no.such", OVERSIZED[:3000], "a\x00b", "²"):
+            fz.get("page", f"/admin/reports/{key}/", {"print": "1"}, f"report {_short(key)}")
     if endpoint == "core_people":
         from core.models import Membership
         with app.app_context():  # staff's: resetting the fuzzing admin's would end its session

@@ -37,7 +37,8 @@ import pytest
 from core.extensions import db
 from core.models import ROLES
 from tests.factories import (PNG_1PX, attach, stored_files, switch_off, url_of, UNAVAILABLE, Surface, all_screens, cheap_password_hashes, database_state, editable_value,
-                             form_data, inline_pk, make, print_surfaces, registered_permissions, stored_import,
+                             form_data, inline_pk, make, print_surfaces, registered_permissions, report_surfaces,
+                             stored_import,
                              view_for, view_surfaces)
 
 GRANTS = registered_permissions()
@@ -61,12 +62,15 @@ CORE_PAGES = [
     Surface("page", "core_people", "index", "GET", frozenset({"core.people.read"}), True, "core"),
     *[Surface("page", "core_people", name, "POST", frozenset({"core.people.read", "core.people.write"}), True,
               "core") for name in ("add", "role", "active", "reset")],
+    # Reports (core.printing.Report): the list is every member's; each
+    # report's dialog and print need its own permission (report surfaces).
+    Surface("page", "core_reports", "index", "GET", frozenset(), True, "core"),
 ]
 # The system screens: the system administrator flag, never a company role.
 SYSTEM_ENDPOINTS = ("core_company", "core_user", "core_holidays")
 SYSTEM_ONLY = "core.system.admin"  # held by no role
 
-SURFACES = [s for v in SCREENS.values() for s in view_surfaces(v)] + print_surfaces() + CORE_PAGES
+SURFACES = [s for v in SCREENS.values() for s in view_surfaces(v)] + print_surfaces() + report_surfaces() + CORE_PAGES
 
 
 def _system_surfaces():
@@ -193,6 +197,12 @@ class Request:
         s, c, app = self.surface, self.client, self.app
         if s.kind == "print":
             return c.get(f"/print/{s.name}/{self.pk}.pdf")
+        if s.kind == "report":  # the print itself, with its required period
+            report = app.extensions["qdesk.reports"].get(s.name)
+            params = {p.name: "2026-10" for p in report.parameters if p.required and p.widget == "period"}
+            return c.get(f"/admin/reports/{s.name}/", query_string=dict(params, print="1"))
+        if s.endpoint == "core_reports":
+            return c.get("/admin/reports/")
         if s.kind == "action":
             return c.post(url_of(app, s.endpoint, "action_view"), {"action": s.name, "rowid": str(self.pk)})
         if s.endpoint == "core_settings":
@@ -420,12 +430,16 @@ def test_surfaces_match_the_app(app):
                     found[f"{view.endpoint}:action:{name}"] = frozenset({read, needed})
         else:
             for _url, name, methods in view._urls:
+                if view.endpoint == "core_reports" and name == "dialog":
+                    continue  # one surface per report, below
                 for method in set(methods) & {"GET", "POST"}:
                     sid = f"{view.endpoint}:{name}:{method}"
                     found[sid] = frozenset({SYSTEM_ONLY}) if isinstance(view, SystemAdminView) \
                         else expected.get(sid, frozenset({"?"}))
     for p in app.extensions["qdesk.printables"].by_key.values():
         found[f"print:{p.key}"] = frozenset({p.needed_permission})
+    for r in app.extensions["qdesk.reports"].by_key.values():
+        found[f"report:{r.key}"] = frozenset({r.permission})
     assert sorted(found) == sorted(expected), "surfaces found at collection time differ from the app's"
     assert found == expected, {k: (expected[k], found[k]) for k in found if found[k] != expected[k]}
     assert any(s.kind == "action" for s in SURFACES) and any(s.kind == "print" for s in SURFACES)

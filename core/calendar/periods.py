@@ -102,6 +102,9 @@ class Period:
         else:
             start, end = parse_period(text)
             period = cls(start, end, normalise_period(text))
+        from core.records.inputs import YEAR_MAX, YEAR_MIN
+        if not (YEAR_MIN <= period.start.year and period.end.year <= YEAR_MAX):  # the dates core accepts anywhere
+            raise ValueError(f"A period lies between the years {YEAR_MIN} and {YEAR_MAX}.")
         if period.end < period.start:
             raise ValueError("The period ends before it starts.")
         if max_days is not None and period.days > max_days:
