@@ -64,6 +64,8 @@ def init_admin(app: Flask, registry: PluginRegistry) -> Admin:
 def _build(app: Flask, registry: PluginRegistry) -> Admin:
     app.register_blueprint(auth.bp)
     app.register_blueprint(printing.bp)
+    from admin.error_pages import init_error_pages  # 403 / 404 / 413 in the user's language
+    init_error_pages(app)
     app.before_request(auth.load_current)
     app.context_processor(auth.navbar_context)
     from admin.inbox import InboxView, navbar_context as inbox_context  # core.notify's inbox and bell

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar as stdlib_calendar
 import datetime as dt
-import decimal
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, redirect, request, url_for
@@ -22,45 +21,8 @@ from core.calendar import company_calendar, company_days
 from core.extensions import db
 from core.calendar.days import CompanyCalendarDay
 from core.records.permissions import has_permission
-from core.settings import SettingsError, get_setting, set_settings, settings_registry, validate_settings
+from core.settings import SettingsError, get_setting, set_settings, settings_registry
 from core.calendar.timezone import local_today
-
-#: The range a number setting of each type keeps to unless it declares its
-#: own ``min``/``max``: a count of days or hours far beyond ten years breaks
-#: the working calendar's arithmetic on every page that computes a deadline.
-NUMBER_BOUNDS = {"int": (-inputs.INT_MAX - 1, inputs.INT_MAX), "days": (0, 3660), "hours": (0, 3660 * 24),
-                 "decimal": (-10**15, 10**15)}
-
-
-def number_errors(values: dict[str, Any]) -> dict[str, list[str]]:
-    """Messages for the submitted number settings that are not written in
-    ASCII digits (``٣`` is not 3 here) or lie outside their type's
-    :data:`NUMBER_BOUNDS` (or the setting's own ``min``/``max``); other
-    checks are core's (:func:`core.settings.validate_settings`)."""
-    errors: dict[str, list[str]] = {}
-    registry = settings_registry().by_key
-    for key, value in values.items():
-        setting = registry.get(key)
-        if setting is None or setting.type not in NUMBER_BOUNDS or not isinstance(value, str) \
-                or not value.strip():
-            continue
-        text = value.strip()
-        if not text.isascii():
-            errors[key] = [_("Write it with the digits 0-9.")]
-            continue
-        try:
-            number = decimal.Decimal(text)
-        except decimal.InvalidOperation:
-            continue  # not a number: core says so
-        lo, hi = NUMBER_BOUNDS[setting.type]
-        lo = setting.min if setting.min is not None else lo
-        hi = setting.max if setting.max is not None else hi
-        # A setting's own min and max are core's to check (its own message).
-        if not number.is_finite() or (number < lo and setting.min is None) \
-                or (number > hi and setting.max is None):
-            errors[key] = [_("Enter a number from %(min)s to %(max)s.", min=lo, max=hi)]
-    return errors
-
 
 #: The units of a deadline setting as the Settings screen names them (D-1).
 DEADLINE_UNITS = (("hours", _l("hours")), ("working_hours", _l("working hours")),
@@ -123,13 +85,6 @@ class SettingsView(CompanyPage):
                 abort(403)
             submitted = self._submitted(groups)
             try:
-                refused = number_errors(submitted)
-                if refused:  # with core's messages for the other values
-                    try:
-                        validate_settings(submitted, company)
-                    except SettingsError as exc:
-                        refused = {**exc.errors, **refused}
-                    raise SettingsError(refused)
                 changed = set_settings(submitted, company)
             except SettingsError as exc:
                 errors = exc.errors

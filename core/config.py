@@ -56,12 +56,17 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still saves
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         FLASK_ADMIN_SWATCH="default",
+        # The largest request body (uploads: attachments, imports, holiday
+        # files); werkzeug answers 413 beyond it before anything is read.
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
     )
     app.config.from_pyfile(os.path.join(instance, "qdesk.cfg"), silent=True)
     for name, value in os.environ.items():
         if name.startswith(ENV_PREFIX):
             app.config[name[len(ENV_PREFIX):]] = value
     app.config.update(overrides or {})
+    if isinstance(app.config.get("MAX_CONTENT_LENGTH"), str):  # QDESK_MAX_CONTENT_LENGTH=...
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app.config.get("DATABASE_URL"), instance)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)

@@ -270,6 +270,9 @@ def test_settings_get_and_set_for_one_company(world, qdesk, app):
     (("set", "no.such", "1"), "Unknown setting"),
     (("get", "no.such"), "no.such"),
     (("set", "core.timezone", "UTC", "--company", "ZZ"), "no company"),
+    # the Settings screen's number rules hold on the command line too (core.settings.numbers)
+    (("set", "notes.reply_hours", "٣"), "digits 0-9"),
+    (("set", "notes.reply_hours", "1e400"), "Enter a number from 0 to 87840"),
 ])
 def test_settings_refuses_bad_values_with_their_message(world, qdesk, app, args, message):
     full = list(args) + ([] if "--company" in args else ["--company", "A"])

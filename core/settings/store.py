@@ -121,6 +121,8 @@ def validate_settings(values: Mapping[str, Any], company: Company | None = None)
         for key, msgs in exc.messages.items():
             errors[key] = _flatten(msgs)
         loaded = {}
+    from core.settings.numbers import number_errors
+    errors.update(number_errors(data, registry.by_key))  # the clearer sentence wins for numbers
     if errors:
         raise SettingsError(errors)
     return {s.key: s.to_python(loaded[s.key.replace(".", "__")])
