@@ -128,6 +128,10 @@ class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, Deadli
         from core.deadlines import deadlines_for
         from core.workflow import workflow_for
         self.workflow = workflow_for(self.model)
+        if self.workflow is not None and self.workflow.field not in (self.column_formatters or {}):
+            # The state as the workflow names it (处理中 / In progress), not its code.
+            self.column_formatters = {**(self.column_formatters or {}),
+                                      self.workflow.field: lambda v, c, m, n: self.workflow.state_label(getattr(m, n))}
         self._deadline_setup(deadlines_for(self.model))
         self._leave_out_kept_fields()
         super().__init__(self.model, db, **kwargs)

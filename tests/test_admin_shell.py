@@ -40,3 +40,23 @@ def test_people_pickers_list_only_the_companys_members(world, client_for, app):
             assert "staff B" in page, f"{view.endpoint}.{key}: B's members missing"
             assert "staff A" not in page and "admin A" not in page, f"{view.endpoint}.{key} lists A's users"
     assert checked, "no view with a people picker was found to check"
+
+
+def test_a_workflow_state_is_shown_by_its_name_on_list_and_details(world, client_for, app):
+    """The tasks example declares states {"doing": ("处理中", "In progress")}:
+    its screens show the name, in the interface language, not the code."""
+    from core.extensions import db
+    from core.records import tenancy
+    from tests.plugins.tasks.models import Task
+    with app.app_context(), tenancy.acting_as(world.company("A"), world.user("admin@a.test")):
+        task = Task(title="状态显示", state="doing")
+        db.session.add(task)
+        db.session.commit()
+        task_id = task.id
+    c = client_for("staff@a.test")
+    listed = c.get("/admin/tasks/task/").get_data(as_text=True)
+    details = c.get(f"/admin/tasks/task/details/?id={task_id}").get_data(as_text=True)
+    for page in (listed, details):
+        assert "In progress" in page and ">doing<" not in page
+    c.http.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    assert "处理中" in c.get(f"/admin/tasks/task/details/?id={task_id}").get_data(as_text=True)
