@@ -28,6 +28,20 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _FORM_CODE = re.compile(r"^[A-Za-z0-9./ _-]*$")
 
 
+def check_page(kind: str, item: Any) -> None:
+    """``ValueError`` unless ``item`` (a printable or a report) has a
+    ``<plugin>.<name>`` key, a known paper and orientation, and a form code
+    and edition printable in the header."""
+    if not _KEY.match(item.key):
+        raise ValueError(f"{kind} {item.key!r} must look like <plugin>.<name>")
+    if item.paper not in PAPERS:
+        raise ValueError(f"{kind} {item.key!r}: paper {item.paper!r} is not one of {PAPERS}")
+    if item.orientation not in ORIENTATIONS:
+        raise ValueError(f"{kind} {item.key!r}: orientation must be portrait or landscape")
+    if not _FORM_CODE.match(item.form_code) or not _FORM_CODE.match(item.edition):
+        raise ValueError(f"{kind} {item.key!r}: form_code/edition may use letters, digits and . / - _ only")
+
+
 @dataclass(frozen=True)
 class Printable(Keyed):
     """A form or register a plugin can print.
@@ -70,15 +84,7 @@ class Printable(Keyed):
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if not _KEY.match(self.key):
-            raise ValueError(f"printable {self.key!r} must look like <plugin>.<name>")
-        if self.paper not in PAPERS:
-            raise ValueError(f"printable {self.key!r}: paper {self.paper!r} is not one of {PAPERS}")
-        if self.orientation not in ORIENTATIONS:
-            raise ValueError(f"printable {self.key!r}: orientation must be portrait or landscape")
-        if not _FORM_CODE.match(self.form_code) or not _FORM_CODE.match(self.edition):
-            raise ValueError(f"printable {self.key!r}: form_code/edition may use letters, "
-                             "digits and . / - _ only")
+        check_page("printable", self)
         if not hasattr(self.model, "company_id"):
             raise ValueError(f"printable {self.key!r}: model {self.model!r} is not company-owned")
 

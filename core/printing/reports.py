@@ -25,7 +25,7 @@ from core.errors import Invalid
 from core.i18n import translate as _gettext
 from core.plugin.declarations import Keyed, NamespacedRegistry
 from core.printing.parameters import Parameter, PeriodParam
-from core.printing.printables import ORIENTATIONS, PAPERS, _FORM_CODE, _KEY, max_records
+from core.printing.printables import check_page, max_records
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,7 @@ class Report(Keyed):
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if not _KEY.match(self.key):
-            raise ValueError(f"report {self.key!r} must look like <plugin>.<name>")
-        if self.paper not in PAPERS:
-            raise ValueError(f"report {self.key!r}: paper {self.paper!r} is not one of {PAPERS}")
-        if self.orientation not in ORIENTATIONS:
-            raise ValueError(f"report {self.key!r}: orientation must be portrait or landscape")
-        if not _FORM_CODE.match(self.form_code) or not _FORM_CODE.match(self.edition):
-            raise ValueError(f"report {self.key!r}: form_code/edition may use letters, digits and . / - _ only")
+        check_page("report", self)
         names = [p.name for p in self.parameters]
         if len(set(names)) != len(names):
             raise ValueError(f"report {self.key!r}: two parameters are named alike ({', '.join(names)})")
