@@ -42,7 +42,7 @@ def _receptions(company: Any, customer: Customer) -> Panel:
               .filter(VisitReception.customer_id == customer.id, VisitReception.archived_at.is_(None),
                       VisitReception.state.in_(("requested", "approved", "received")))
               .order_by(VisitReception.planned_at.desc(), VisitReception.id.desc()).limit(LIMIT).all())
-    return Panel(title=("顾客来访接待", "Customer visits"), permission="crm.visitreception.read",
+    return Panel(title=("顾客来访接待", "Customer visit receptions"), permission="crm.visitreception.read",
                  columns=(("接待编号", "Reception No."), ("来访时间", "Visit at"), ("来访目的", "Purpose"),
                           ("状态", "State")),
                  table=[(Cell(v.number or "—", record_url(v)), v.planned_at.strftime("%Y-%m-%d %H:%M"),

@@ -87,12 +87,17 @@ class VisitReception(Labelled, CompanyOwnedMixin, OrgOwnedMixin, db.Model):
         english = (locale or "zh").startswith("en")
         return [(labels[1] if english else labels[0], bool(getattr(self, name))) for name, labels in TOPICS.items()]
 
-    def decision(self) -> object | None:
-        """The latest sign-off (approve or reject) of the reception, with its
-        signer, responsibility, time and comment; ``None`` before any."""
+    def decision(self, locale: str | None = None) -> str:
+        """The approver's decision as the form prints it: ``已核准：同意接待``
+        (or ``未核准：…``) from the latest sign-off, its comment after a
+        colon; empty before anyone decided (a line for a pen)."""
         from core.org import signoffs_of
         signed = signoffs_of(self)
-        return signed[-1] if signed else None
+        if not signed:
+            return ""
+        outcome = {"approve": "approved", "reject": "rejected"}.get(signed[-1].transition, "approved")
+        label = RECEPTION_STATES[outcome][1 if (locale or "zh").startswith("en") else 0]
+        return f"{label}：{signed[-1].comment}" if signed[-1].comment else label
 
     def documents(self) -> list[str]:
         """The names of the files attached to the reception (the documents
