@@ -239,7 +239,7 @@ def test_cancelling_or_refusing_needs_a_comment(app, world, client_for, tmp_path
     page = _fire(staff, first, "cancel", "客户行程取消")
     assert _state(app, first) == "cancelled" and "客户行程取消" in page
     with app.app_context():
-        entry = (db.session.query(AuditEntry).filter_by(table_name="crm_visit_reception", record_id=str(first),
+        entry = (db.session.query(AuditEntry).filter_by(table_name="crm_visit_reception", record_id=first,
                                                         action="transition").one())
         assert (entry.transition, entry.comment) == ("cancel", "客户行程取消")
     # Not approving is the approver's too, and says why.
