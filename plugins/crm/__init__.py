@@ -13,12 +13,8 @@ def register_models():
 
 @hookimpl
 def register_admin_views():
-    from .admin import ContactLogView, ContactPersonView, CustomerView
-    from .admin_classification import PurchaseFigureView
-    from .admin_surveys import SurveyResponseView, SurveyTemplateView
-    from .admin_visits import ReturnVisitView
-    return [CustomerView, ContactPersonView, ContactLogView, ReturnVisitView, SurveyResponseView,
-            SurveyTemplateView, PurchaseFigureView]
+    from .admin import VIEWS
+    return list(VIEWS)
 
 
 @hookimpl

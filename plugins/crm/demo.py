@@ -1,7 +1,8 @@
 """Demonstration data for each demo company: customers with contacts,
 contact-log entries (some overdue), last quarter's purchase figures and
-classification, a satisfaction survey with a year of responses, and return
-visits (done, planned and overdue)."""
+classification, a satisfaction survey with a year of responses, return
+visits (done, planned and overdue) and customer visit receptions (one
+awaiting approval, one approved by the 管理者代表, one received)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from core.records import tenancy
 from core.workflow import transition
 
 from .models import (ContactLog, ContactPerson, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,
-                     SurveyQuestion, SurveyResponse, SurveyTemplate, local_now)
+                     SurveyQuestion, SurveyResponse, SurveyTemplate, VisitReception, local_now)
 from .periods import parse_period
 from .services import classify_period, plan_key_customer_visits, recompute_csi
 
@@ -88,6 +89,7 @@ def load(company, users) -> None:
                 for key in {"replied": ("reply",), "closed": ("reply", "close")}[state]:
                     transition(log, key)
     load_records(company, users, by_code)
+    load_receptions(company, users, by_code)
 
 
 # suffix → (quantity 条, amount 元) bought in the last full quarter
@@ -147,3 +149,54 @@ def load_records(company, users, by_code: dict[str, Customer]) -> None:
                                visited_by=staff, outcome=None))
     db.session.flush()
     plan_key_customer_visits(company, today)
+
+
+# suffix, days from today and time of day, visitors, count, purpose, accommodation, transport, topics,
+# then per state: the approver's login and comment, the questions, notes and outcome
+RECEPTIONS = [
+    ("001", (-1, 9, 30), "周文斌（工程部经理）\n陈丽华（采购主管）\n工程部技术员 2 人", 4, "参观生产线，了解备件供应周期与保修条款",
+     "无需住宿（当日往返）", "公司商务车往返宾馆接送",
+     ("intro_profile", "intro_production", "intro_quality", "intro_staff"),
+     "received", "admin", "同意接待。",
+     "1. 常用备件（压缩机、风机）的供应周期多长？\n2. 保修期满后的维保收费标准？\n3. 夜间报修多久能到场？",
+     "参观总装线与质检室，技质部介绍出厂检验流程；客户留下设备清单一份。",
+     "客户对质量控制满意，拟续签年度维保合同；备件周期、收费标准两日内书面答复。"),
+    ("006", (5, 10, 0), "孙志远（后勤保障处处长）\n设备科工程师 2 人", 3, "考察售后服务能力，洽谈院区设备维保",
+     "公司协议酒店 1 晚（2 间），费用由我司承担", "高铁站接站，公司商务车",
+     ("intro_profile", "intro_history", "intro_sales", "intro_quality"),
+     "approved", "manager", "同意接待，请做好参观安全与保密安排。", None, None, None),
+    ("010", (12, 14, 30), "徐静（场馆运营总监）\n马超（设备工程师）", 2, "展会保障方案交流，参观备件仓库",
+     "", "客户自行前来", ("intro_profile", "intro_operations"),
+     "requested", None, None, None, None, None),
+]
+
+
+def load_receptions(company, users, by_code: dict[str, Customer]) -> None:
+    """顾客来访接待 (seed 001-I 6.2) reported by the after-sales clerk's
+    team: approved by the demo holders of 管理者代表 (the manager) or 总经理
+    (the admin) through the workflow, which signs them off."""
+    from core.org import employee_of
+    staff = users.get("staff")
+    clerk = employee_of(staff, company) if staff is not None else None
+    today = local_now(company).date()
+    for (suffix, (days, hour, minute), visitors, count, purpose, accommodation, transport, topics, state, approver, comment,
+         questions, notes, outcome) in RECEPTIONS:
+        with tenancy.acting_as(company, staff):
+            planned = dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour, minute))
+            visit = VisitReception(customer=by_code[suffix], planned_at=planned,
+                                   visitors=visitors, visitor_count=count, purpose=purpose,
+                                   accommodation=accommodation or None, transport=transport,
+                                   department=clerk.department if clerk else None, responsible=clerk,
+                                   **{name: True for name in topics})
+            db.session.add(visit)
+            db.session.flush()  # numbered; a sign-off needs the id
+        if approver and users.get(approver) is not None:
+            with tenancy.acting_as(company, users[approver]):  # the holder's own sign-off
+                transition(visit, "approve", comment=comment)
+                db.session.flush()
+        if state == "received" and visit.state == "approved":
+            with tenancy.acting_as(company, staff):
+                visit.questions, visit.notes, visit.outcome = questions, notes, outcome
+                visit.received_at = planned + dt.timedelta(hours=3)  # the visit was yesterday: kept by the stamp
+                transition(visit, "receive")
+                db.session.flush()

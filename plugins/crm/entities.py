@@ -6,7 +6,8 @@ from core.records.entities import Attachments, Entity
 
 
 def entities() -> list[Entity]:
-    from .models import ContactLog, ContactPerson, Customer, PurchaseFigure, ReturnVisit, SurveyResponse, SurveyTemplate
+    from .models import (ContactLog, ContactPerson, Customer, PurchaseFigure, ReturnVisit, SurveyResponse,
+                         SurveyTemplate, VisitReception)
     from .schemas import ContactLogSchema, CustomerSchema, PurchaseFigureSchema
     return [
         Entity("crm.customer", Customer, "客户", "Customer", schema=CustomerSchema),
@@ -19,4 +20,8 @@ def entities() -> list[Entity]:
         Entity("crm.survey", SurveyResponse, "顾客满意度调查表", "Satisfaction survey"),
         Entity("crm.surveytemplate", SurveyTemplate, "调查问卷模板", "Survey template"),
         Entity("crm.purchase", PurchaseFigure, "采购数据", "Purchase figure", schema=PurchaseFigureSchema),
+        # 顾客来访/参观接待: what the customer hands over is archived with the
+        # reception (seed 001-I 6.2 "与顾客提供的资料一并存档").
+        Entity("crm.visitreception", VisitReception, "顾客来访接待", "Customer visit reception",
+               attachments=Attachments(kinds=("image", "pdf"), max_bytes=10 * 1024 * 1024, max_count=20)),
     ]

@@ -1,10 +1,10 @@
-"""Printed forms: 客户档案卡, 来电来函来访登记表 and 顾客满意度调查表 (blank
-or filled in)."""
+"""Printed forms: 客户档案卡, 来电来函来访登记表, 顾客满意度调查表 (blank
+or filled in) and 顾客来访接待审批单."""
 from core import Printable
 
 
 def printables() -> list[Printable]:
-    from .models import ContactLog, Customer, SurveyResponse, SurveyTemplate
+    from .models import ContactLog, Customer, SurveyResponse, SurveyTemplate, VisitReception
     return [
         Printable("crm.customer_card", title_zh="客户档案卡", title_en="Customer record card",
                   model=Customer, template="print/customer_card.html",
@@ -31,4 +31,12 @@ def printables() -> list[Printable]:
                   template="print/survey.html",
                   filename="survey-{record.number}.pdf",
                   form_code="JL-8.2-01-3", edition="A/0"),
+        # One visit per form (seed 001-I 6.2): the request, the arrangements,
+        # what is introduced, the customer's questions; the 批准 box is
+        # filled by core from the approver's sign-off (管理者代表 or 总经理).
+        Printable("crm.visit_reception", title_zh="顾客来访接待审批单",
+                  title_en="Customer visit approval form", model=VisitReception,
+                  template="print/visit_reception.html",
+                  filename="visit-reception-{record.number}.pdf",
+                  form_code="JL-8.2-01-4", edition="A/0"),
     ]

@@ -4,7 +4,8 @@ from core.records import tenancy
 from core.deadlines import is_overdue
 from core.demo import load_demo
 from core.models import Company
-from plugins.crm.models import ContactLog, ContactPerson, Customer, ReturnVisit, SurveyResponse
+from core.org import holders, signoffs_of
+from plugins.crm.models import ContactLog, ContactPerson, Customer, ReturnVisit, SurveyResponse, VisitReception
 
 
 def test_demo_data_for_both_companies(app):
@@ -29,3 +30,14 @@ def test_demo_data_for_both_companies(app):
             visits = tenancy.scoped_query(ReturnVisit, company).all()
             assert any(v.done for v in visits) and any(v.is_overdue() for v in visits)
             assert any(v.generated and not v.done for v in visits)
+            # 顾客来访接待: one awaiting approval, one approved by the 管理者代表, one received.
+            with tenancy.acting_as(company, None):
+                receptions = {r.state: r for r in tenancy.scoped_query(VisitReception, company)}
+                assert set(receptions) == {"requested", "approved", "received"}
+                assert signoffs_of(receptions["requested"]) == []
+                rep = holders("core.management_rep", company)[0]
+                assert [(s.employee_id, s.responsibility) for s in signoffs_of(receptions["approved"])] == [
+                    (rep.id, "core.management_rep")]
+                received = receptions["received"]
+                assert received.questions and received.received_at > received.planned_at
+                assert [s.responsibility for s in signoffs_of(received)] == ["core.general_manager"]

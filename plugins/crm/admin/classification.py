@@ -9,9 +9,9 @@ from admin.views import CompanyModelView, scoped_expose
 from core import db
 from core.records import tenancy
 
-from .models import PurchaseFigure
-from .periods import normalise_period
-from .services import CrmError, classify_period, period_error
+from ..models import PurchaseFigure
+from ..periods import normalise_period
+from ..services import CrmError, classify_period, period_error
 
 
 def _valid_period(form, field):

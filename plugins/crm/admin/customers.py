@@ -15,7 +15,7 @@ from core.records import tenancy
 from core.deadlines import is_overdue, prefetch
 from core.errors import Invalid
 
-from .models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
+from ..models import CHANNELS, DIRECTIONS, KINDS, MARKET_TYPES, STATES, ContactLog, ContactPerson, Customer, local_now
 
 
 class ContactInline(InlineFormAdmin):
@@ -131,7 +131,7 @@ class CustomerView(CompanyModelView):
         # Code, name, short name, phone or an active contact's name/phone,
         # through the search index (plugins/crm/search.py); terms AND-ed, a
         # customer listed (and counted) once.
-        from .search import customer_search_clause
+        from ..search import customer_search_clause
         dialect = db.engine.dialect.name
         for term in search.split(" "):
             if not term:

@@ -13,8 +13,8 @@ from core import db
 from core.records import tenancy
 from core.settings import get_setting
 
-from .models import VISIT_KINDS, ReturnVisit, local_now
-from .services import plan_key_customer_visits
+from ..models import VISIT_KINDS, ReturnVisit, local_now
+from ..services import plan_key_customer_visits
 
 
 def _state_formatter(view, context, model, name):

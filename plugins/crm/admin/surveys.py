@@ -12,8 +12,8 @@ from admin.views import CompanyModelView, text_lines
 from core import db
 from core.records import tenancy
 
-from .models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate, local_now
-from .services import recompute_csi, template_csi
+from ..models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyTemplate, local_now
+from ..services import recompute_csi, template_csi
 
 SCALE5_LABELS = {1: ("很不满意", "Very dissatisfied"), 2: ("不满意", "Dissatisfied"), 3: ("一般", "Neutral"),
                  4: ("满意", "Satisfied"), 5: ("非常满意", "Very satisfied")}
