@@ -169,6 +169,35 @@ def test_crm_reply_deadline_reminds_its_creator(app, world, smtp):
     assert len(mails) == 1 and mails[0]["Subject"].startswith("Overdue: Contact reply (")
 
 
+def test_crm_reply_deadline_also_reminds_its_follow_up_owner(app, world, smtp):
+    """Deadline(notify=("follow_up_owner", "handled_by")): the 跟进人 hears of
+    an overdue reply although someone else recorded the entry, and a person
+    named twice is told once."""
+    from plugins.crm.models import ContactLog, Customer
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            customer = Customer(code="C1", name="客户一", province="浙江")
+            db.session.add(customer)
+            db.session.flush()
+            db.session.add(ContactLog(customer=customer, subject="来电咨询", occurred_at=dt.datetime(2024, 3, 1, 9, 0),
+                                      follow_up_owner=world.user("manager@a.test"),
+                                      handled_by=world.user("staff@a.test")))
+            db.session.commit()
+        _check(world)
+        from core.models import User
+        told = sorted(db.session.get(User, r.recipient_id).email for r in _rows())
+    assert told == ["manager@a.test", "staff@a.test"]
+    assert len(smtp.to("manager@a.test")) == 1 and len(smtp.to("staff@a.test")) == 1
+
+
+def test_a_deadline_names_only_relations_to_notify(app):
+    from core.deadlines import Deadline
+    from plugins.crm.models import ContactLog
+    with pytest.raises(ValueError, match="notify names 'subject'"):
+        Deadline("crm.contactlog.x", ContactLog, start="occurred_at", amount="crm.reply_in_province",
+                 due_field="reply_due", done=("replied",), notify=("subject",))
+
+
 def test_a_disabled_module_sends_no_reminders(app, world, smtp):
     from core.plugin.modules import disable_module
     with app.app_context():

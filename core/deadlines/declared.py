@@ -44,6 +44,11 @@ class Deadline(Keyed):
     :param depends: fields whose change counts the deadline again (those the
         ``amount`` function reads, e.g. ``customer_id``).
     :param settings: with a function ``amount``: every key it may return.
+    :param notify: the record's relations to the people its reminders
+        (due soon, breached) also go to, besides its creator and the
+        responsible employee and department head (``core.org``): names of
+        many-to-one relations to a user or an employee, e.g.
+        ``("follow_up_owner",)``; checked at start.
     :param label_zh: / :param label_en: what is due (来电来函答复 / Reply).
     :param tile_zh: / :param tile_en: the dashboard tile's title (default
         "逾期：<label>" / "Overdue: <label>").
@@ -60,6 +65,7 @@ class Deadline(Keyed):
     remind_before: dt.timedelta | None = None
     depends: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()
     label_zh: str = ""
     label_en: str = ""
     tile_zh: str = ""
@@ -83,6 +89,14 @@ class Deadline(Keyed):
             raise ValueError(f"deadline {self.key!r}: say when it is met (done=states or a function)")
         if self.remind_before is not None and self.remind_before <= dt.timedelta():
             raise ValueError(f"deadline {self.key!r}: remind_before must be positive")
+        if isinstance(self.notify, str):
+            object.__setattr__(self, "notify", (self.notify,))
+        from sqlalchemy import inspect
+        relations = inspect(self.model).relationships
+        for name in self.notify:
+            if name not in relations or relations[name].uselist:
+                raise ValueError(f"deadline {self.key!r}: notify names {name!r}, which is not a "
+                                 f"many-to-one relation of {self.model.__name__}")
 
     @property
     def entity_key(self) -> str:
@@ -101,6 +115,18 @@ class Deadline(Keyed):
 
     def label(self, locale: str | None = None) -> str:
         return (self.label_zh if is_chinese(locale) else self.label_en) or self.key
+
+    def notified_users(self, record: Any) -> list[Any]:
+        """The logins named by :attr:`notify` on ``record`` (an employee
+        counts through its login), in that order."""
+        from core.models import User
+        found = []
+        for name in self.notify:
+            target = getattr(record, name, None)
+            user = target if isinstance(target, User) else getattr(target, "user", None)
+            if user is not None:
+                found.append(user)
+        return found
 
     def _state(self, record: Any) -> Any:
         from core.workflow import workflow_for

@@ -65,7 +65,8 @@ def remind(company: Any, key: str, record_id: int, due_at: dt.datetime, what: st
     """Send the reminder ``what`` (``due_soon`` or ``breached``) of deadline
     ``key`` on record ``record_id`` (due at the company-local ``due_at``),
     once per clock (key ``deadline:<key>:<record id>:<what>``), to
-    :func:`core.notify.recipients_for` the record; nothing for an archived
+    :func:`core.notify.recipients_for` the record and the people the
+    deadline's ``notify`` relations name; nothing for an archived
     record or a module the company has disabled. Returns how many were
     told (the caller commits)."""
     from core.calendar.timezone import to_utc
@@ -77,7 +78,8 @@ def remind(company: Any, key: str, record_id: int, due_at: dt.datetime, what: st
     record = db.session.get(d.model, record_id)
     if record is None or getattr(record, "archived_at", None) is not None or record.company_id != company.id:
         return 0
-    sent = notify(f"core.deadline_{what}", recipients_for(record), record=record,
+    people = {u.id: u for u in [*recipients_for(record), *d.notified_users(record)]}  # each once
+    sent = notify(f"core.deadline_{what}", list(people.values()), record=record,
                   context={"deadline_zh": d.label_zh or d.key, "deadline_en": d.label_en or d.key,
                            "deadline": d.key, "due": to_utc(due_at, company)},
                   key=f"deadline:{key}:{record_id}:{what}")

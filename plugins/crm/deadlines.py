@@ -23,6 +23,8 @@ def deadlines() -> list[Deadline]:
                  settings=("crm.reply_in_province", "crm.reply_out_of_province"),
                  due_field="reply_due", done=("replied", "closed"), met_field="replied_at",
                  depends=("customer", "customer_id"),
+                 # 跟进人 and the clerk who took it hear of a reply due soon or overdue.
+                 notify=("follow_up_owner", "handled_by"),
                  label_zh="来电来函答复", label_en="Contact reply",
                  tile_zh="逾期未答复来电来函", tile_en="Overdue contacts"),
     ]
