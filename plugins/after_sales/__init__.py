@@ -35,3 +35,10 @@ def register_settings():
 def load_demo_data(company, users):
     from .demo import load
     load(company, users)
+
+
+@hookimpl
+def details_panels(company, record, user):
+    # The customer's units sold, with their warranty end, on the CRM customer page.
+    from .panels import panels
+    return panels(company, record, user)

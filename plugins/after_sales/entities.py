@@ -6,4 +6,9 @@ from core.records.entities import Entity
 
 
 def entities() -> list[Entity]:
-    return []
+    from .models import Product, UnitSold
+    from .schemas import ProductSchema, UnitSoldSchema
+    return [
+        Entity("after_sales.product", Product, "产品", "Product", schema=ProductSchema),
+        Entity("after_sales.unit", UnitSold, "销售台账", "Unit sold", schema=UnitSoldSchema),
+    ]
