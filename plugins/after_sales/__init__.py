@@ -32,6 +32,12 @@ def register_settings():
 
 
 @hookimpl
+def register_sequences():
+    from .numbers import sequences
+    return sequences()
+
+
+@hookimpl
 def load_demo_data(company, users):
     from .demo import load
     load(company, users)

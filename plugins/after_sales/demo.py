@@ -1,17 +1,20 @@
 """Demonstration data for each demo company (the CRM's customers are there
 already: after_sales depends on crm): a small product catalogue and its 销售台账
 with units in warranty, one on its last weeks, one expired, a lot, and a
-product counted from installation."""
+product counted from installation; service agreements: a hotel with a
+30-minute hotline response, a hospital project with its own resolution
+time, and last year's agreement of a logistics customer (expired)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from core import db
 from core.calendar.timezone import local_today
 from core.records import tenancy
 from plugins.crm.models import Customer
 
-from .models import Product, UnitSold
+from .models import Product, ServiceAgreement, UnitSold
 
 # model, name, spec, months (None: the company's 1 year), basis
 PRODUCTS = [
@@ -33,6 +36,16 @@ UNITS = [
 ]
 
 
+# customer suffix, project, starts (days from today), length (days), scope, fee, response, resolution
+AGREEMENTS = [
+    ("001", None, -120, 365, "全部在用空调设备的维修、季度巡检与热线支持", "36000.00", ("0.5", "hours"),
+     ("2", "calendar_days")),
+    ("006", "门诊楼净化空调改造", -30, 730, "改造项目设备安装调试及两年维保", "58000.00", ("4", "hours"),
+     ("1", "working_days")),
+    ("002", None, -500, 365, "净水设备年度维保（已到期）", "8000.00", ("24", "hours"), None),
+]
+
+
 def load(company, users) -> None:
     today = local_today(company)
     prefix = f"{company.code}-KH"
@@ -51,4 +64,15 @@ def load(company, users) -> None:
                                 sale_date=sold, invoice_no=f"FP{sold:%Y%m%d}{suffix}",
                                 delivery_date=sold + dt.timedelta(days=delivered),
                                 installation_date=sold + dt.timedelta(days=installed) if installed else None))
+    for suffix, project, starts, days, scope, fee, response, resolution in AGREEMENTS:
+        customer = customers.get(prefix + suffix)
+        if customer is None:
+            continue
+        begin = today + dt.timedelta(days=starts)
+        db.session.add(ServiceAgreement(
+            customer=customer, project=project, valid_from=begin, valid_to=begin + dt.timedelta(days=days - 1),
+            scope=scope, fee=Decimal(fee), fee_terms="每年" if days == 365 else "合同总价",
+            response_amount=Decimal(response[0]) if response else None, response_unit=response and response[1],
+            resolution_amount=Decimal(resolution[0]) if resolution else None,
+            resolution_unit=resolution and resolution[1]))
     db.session.commit()

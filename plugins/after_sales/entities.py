@@ -6,9 +6,10 @@ from core.records.entities import Entity
 
 
 def entities() -> list[Entity]:
-    from .models import Product, UnitSold
+    from .models import Product, ServiceAgreement, UnitSold
     from .schemas import ProductSchema, UnitSoldSchema
     return [
         Entity("after_sales.product", Product, "产品", "Product", schema=ProductSchema),
         Entity("after_sales.unit", UnitSold, "销售台账", "Unit sold", schema=UnitSoldSchema),
+        Entity("after_sales.agreement", ServiceAgreement, "服务协议", "Service agreement"),
     ]

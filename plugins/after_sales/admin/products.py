@@ -1,7 +1,7 @@
 """Screens of the product catalogue and of the units sold (销售台账)."""
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import format_date, gettext, lazy_gettext as _l
 
 from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView
@@ -48,6 +48,12 @@ class ProductView(CompanyModelView):
 
 
 def _warranty_end(view, context, model, name):
+    # Shown like the other date columns (in the user's language).
+    end = model.warranty_end
+    return format_date(end, "medium") if end else ""
+
+
+def _warranty_end_export(view, context, model, name):
     end = model.warranty_end
     return end.isoformat() if end else ""
 
@@ -65,14 +71,14 @@ class UnitSoldView(CompanyModelView):
     column_list = ("customer", "product", "serial", "quantity", "sale_date", "delivery_date",
                    "installation_date", "warranty_end")
     column_labels = UNIT_LABELS
-    column_searchable_list = ("serial", "invoice_no")
+    column_searchable_list = ("serial", "invoice_no", "product.model", "customer.code", "customer.name")
     column_filters = ("sale_date", "delivery_date", "installation_date", "customer.name", "product.model")
     column_sortable_list = (("customer", "customer.code"), ("product", "product.model"), "serial", "quantity",
                             "sale_date", "delivery_date", "installation_date")
     column_default_sort = ("sale_date", True)
     column_formatters = {"warranty_end": _warranty_end}
     column_formatters_detail = column_formatters
-    column_formatters_export = column_formatters
+    column_formatters_export = {"warranty_end": _warranty_end_export}
     column_details_list = ("customer", "product", "serial", "quantity", "sale_date", "invoice_no", "delivery_date",
                            "installation_date", "warranty_end", "notes", "created_at", "updated_at")
     form_columns = ("customer", "product", "serial", "quantity", "sale_date", "invoice_no", "delivery_date",
@@ -83,7 +89,7 @@ class UnitSoldView(CompanyModelView):
                                                                "pieces for a lot.")}}
 
     def search_placeholder(self):
-        return gettext("Serial, lot or invoice No.")
+        return gettext("Serial, lot, invoice No., model or customer")
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

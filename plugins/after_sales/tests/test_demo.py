@@ -5,7 +5,8 @@ from core.demo import load_demo
 from core.models import Company
 from core.records import tenancy
 
-from ..models import Product, UnitSold
+from ..models import Product, ServiceAgreement, UnitSold
+from ..targets import targets_for
 
 
 def test_demo_units_for_both_companies(app):
@@ -20,3 +21,9 @@ def test_demo_units_for_both_companies(app):
             covered = {u.terms(company).covers(today) for u in units}
             assert covered == {True, False}  # some in warranty, some expired
             assert any(u.quantity > 1 for u in units)
+            agreements = tenancy.scoped_query(ServiceAgreement, company).all()
+            assert len(agreements) >= 3 and all(a.number for a in agreements)
+            in_force = [a for a in agreements if a.covers(today)]
+            assert in_force and len(in_force) < len(agreements)  # one has expired
+            hotel = next(a for a in in_force if a.project is None)
+            assert targets_for(hotel.customer, today, company=company) == hotel

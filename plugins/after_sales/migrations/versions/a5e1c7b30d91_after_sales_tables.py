@@ -2,7 +2,7 @@
 
 Revision ID: a5e1c7b30d91
 Revises: 
-Create Date: 2026-12-01 18:02:08.625754
+Create Date: 2026-12-01 18:07:58.251953
 """
 from alembic import op
 import sqlalchemy as sa
@@ -41,6 +41,44 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('after_sales_product', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_after_sales_product_company_id'), ['company_id'], unique=False)
+
+    op.create_table('after_sales_service_agreement',
+    sa.Column('number', sa.String(length=30), nullable=True),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('project', sa.String(length=200), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=False),
+    sa.Column('scope', sa.Text(), nullable=True),
+    sa.Column('fee', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('fee_terms', sa.String(length=200), nullable=True),
+    sa.Column('response_amount', sa.Numeric(precision=8, scale=2), nullable=True),
+    sa.Column('response_unit', sa.Enum('hours', 'working_hours', 'calendar_days', 'working_days', name='after_sales_agreement_response_unit', native_enum=False, create_constraint=True, length=20), nullable=True),
+    sa.Column('resolution_amount', sa.Numeric(precision=8, scale=2), nullable=True),
+    sa.Column('resolution_unit', sa.Enum('hours', 'working_hours', 'calendar_days', 'working_days', name='after_sales_agreement_resolution_unit', native_enum=False, create_constraint=True, length=20), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=True),
+    sa.Column('archived_at', sa.DateTime(), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('(resolution_amount IS NULL) = (resolution_unit IS NULL)', name=op.f('ck_after_sales_service_agreement_resolution_target')),
+    sa.CheckConstraint('(response_amount IS NULL) = (response_unit IS NULL)', name=op.f('ck_after_sales_service_agreement_response_target')),
+    sa.CheckConstraint('fee IS NULL OR fee >= 0', name=op.f('ck_after_sales_service_agreement_fee')),
+    sa.CheckConstraint('valid_to >= valid_from', name=op.f('ck_after_sales_service_agreement_valid_period')),
+    sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_after_sales_service_agreement_company_id_companies')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_after_sales_service_agreement_created_by_id_users')),
+    sa.ForeignKeyConstraint(['customer_id'], ['crm_customer.id'], name=op.f('fk_after_sales_service_agreement_customer_id_crm_customer')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_after_sales_service_agreement_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_after_sales_service_agreement')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('after_sales_service_agreement', schema=None) as batch_op:
+        batch_op.create_index('ix_after_sales_service_agreement_company_customer', ['company_id', 'customer_id', 'valid_from'], unique=False)
+        batch_op.create_index(batch_op.f('ix_after_sales_service_agreement_company_id'), ['company_id'], unique=False)
+        batch_op.create_index('uq_after_sales_service_agreement_company_number', ['company_id', 'number'], unique=True)
 
     op.create_table('after_sales_unit_sold',
     sa.Column('customer_id', sa.Integer(), nullable=False),
@@ -86,6 +124,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_after_sales_unit_sold_company_customer')
 
     op.drop_table('after_sales_unit_sold')
+    with op.batch_alter_table('after_sales_service_agreement', schema=None) as batch_op:
+        batch_op.drop_index('uq_after_sales_service_agreement_company_number')
+        batch_op.drop_index(batch_op.f('ix_after_sales_service_agreement_company_id'))
+        batch_op.drop_index('ix_after_sales_service_agreement_company_customer')
+
+    op.drop_table('after_sales_service_agreement')
     with op.batch_alter_table('after_sales_product', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_after_sales_product_company_id'))
 
