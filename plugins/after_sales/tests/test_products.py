@@ -166,3 +166,17 @@ def test_no_panel_where_after_sales_is_disabled(app, world, client_for):
     with app.app_context():
         enable_module(world.company("A"), "after_sales")
     assert "A-SERIAL" in a.get(customer_page(a_customer)).get_data(as_text=True)
+
+
+def test_pages_in_chinese(app, world, client_for):
+    cid = add_customer(app, world, "KH001", name="西湖国宾馆")
+    pid = add_product(app, world, "KT-35", name="空调机组")
+    add_unit(app, world, cid, pid, "SN-0001", sale_date=dt.date(2024, 2, 29))
+    client = client_for("staff@a.test")
+    client.post("/set-language", {"locale": "zh_Hans_CN"})
+    listing = client.get(UNITS).get_data(as_text=True)
+    for label in ("销售台账", "出厂编号/批号", "销售（开票）日期", "三包期至", "2025年2月28日"):
+        assert label in listing, label
+    page = client.get(customer_page(cid)).get_data(as_text=True)
+    for label in ("销售台账（三包）", "三包期至", "2025-02-28", "已过三包期"):
+        assert label in page, label
