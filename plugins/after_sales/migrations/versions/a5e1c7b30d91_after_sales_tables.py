@@ -1,4 +1,14 @@
-"""after_sales tables
+"""after_sales tables: the start of the after_sales branch
+
+* ``after_sales_product``: products by model 型号 (unique per company), with
+  an optional 三包 period of their own and the date it counts from;
+* ``after_sales_unit_sold``: the 销售台账, one unit (出厂编号) or lot (批号 and
+  quantity) sold to a CRM customer, with its sale, delivery and installation
+  dates (serial unique per product and company);
+* ``after_sales_service_agreement``: 服务协议 per customer (and project):
+  period, scope, fee, response and resolution targets (amount and unit).
+
+Depends on core 0014 (c3e8a1f5b702) and the crm head (f2d4b6a8c013).
 
 Revision ID: a5e1c7b30d91
 Revises: 
