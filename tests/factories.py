@@ -781,3 +781,16 @@ def cheap_password_hashes(monkeypatch: Any) -> None:
         return _CHEAP_HASHES[password]
 
     monkeypatch.setattr(core.records.security, "hash_password", cheap)
+
+
+def disable_with_dependents(company: Company, key: str, by: User | None = None) -> None:
+    """Disable module ``key`` for ``company``, the enabled modules that
+    depend on it first (core refuses to disable crm while after_sales,
+    which needs it, is on)."""
+    from flask import current_app
+
+    from core.plugin.modules import disable_module
+    from core.records import tenancy
+    for k in [*reversed(current_app.extensions["qdesk.plugins"].dependents(key)), key]:
+        if tenancy.module_enabled(k, company):
+            disable_module(company, k, by)

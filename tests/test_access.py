@@ -14,18 +14,9 @@ from core import db
 
 from core.records import access, tenancy
 from core.errors import Conflict, Forbidden, Invalid, NotFound
-from core.plugin.modules import disable_module
 from plugins.crm.models import ContactLog, Customer
-from tests.factories import database_state, make
+from tests.factories import database_state, disable_with_dependents, make
 from tests.plugins.notes.models import Tag
-
-
-def _disable(company, key):
-    """Disable ``key`` for ``company``, the modules depending on it first
-    (after_sales needs crm: crm alone cannot be disabled)."""
-    from flask import current_app
-    for k in [*reversed(current_app.extensions["qdesk.plugins"].dependents(key)), key]:
-        disable_module(company, k)
 
 
 @pytest.fixture
@@ -77,7 +68,7 @@ def test_the_module_gate_and_the_permission(a, world):
             access.update(log, {"subject": "改"}, log.version)
         with pytest.raises(Forbidden):
             access.archive(log)
-    _disable(company, "crm")
+    disable_with_dependents(company, "crm")
     with tenancy.acting_as(company, user):
         # A disabled module does not exist for the company: not found, not forbidden.
         with pytest.raises(NotFound):
@@ -158,7 +149,7 @@ def test_printing_raises_domain_errors_not_http_ones(a, world):
                 pytest.fail(f"printing raised an HTTP error: {exc}")
             else:
                 pytest.fail(f"{ids} printed")
-    _disable(company, "crm")
+    disable_with_dependents(company, "crm")
     with tenancy.acting_as(company, user):
         with pytest.raises(NotFound):
             printing.get_printable("crm.contact_register")

@@ -23,7 +23,7 @@ from core.plugin.modules import disable_module
 from core.printing import (ChoiceParam, PeriodParam, Report, ReportInvalid, ReportRegistry, ReportTooLarge,
                            print_report)
 from core.records import tenancy
-from tests.factories import registered_reports
+from tests.factories import disable_with_dependents, registered_reports
 from tests.plugins.tasks.models import Task
 
 UTC = dt.timezone.utc
@@ -315,9 +315,7 @@ def test_matrix_every_report_is_gated_permitted_and_scoped(app, world, client_fo
             response = client.get(f"{url}&{param.name}={foreign}")
             assert response.status_code == 400, f"{key}: B's {param.name} was accepted"
     with app.app_context():
-        registry = app.extensions["qdesk.plugins"]  # the modules depending on it first (after_sales on crm)
-        for module in [*reversed(registry.dependents(report.module)), report.module]:
-            disable_module(world.company("A"), module)
+        disable_with_dependents(world.company("A"), report.module)
     assert client.get(url).status_code == 404 and client.get(f"/admin/reports/{key}/").status_code == 404
 
 

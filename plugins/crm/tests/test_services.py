@@ -15,7 +15,7 @@ from core import db
 
 from core.records import tenancy
 from core.kpis import KpiUnavailable, kpi_value
-from core.plugin.modules import disable_module
+from tests.factories import disable_with_dependents
 from core.settings import set_settings
 from core.calendar.timezone import local_now
 from plugins.crm.models import (ContactLog, Customer, PurchaseFigure, ReturnVisit, SurveyAnswer,
@@ -552,7 +552,7 @@ def test_kpis_through_core_give_the_same_figures(surveyed, contacts, visited, wo
     assert kpi_value("crm.visit_completion_rate", company, D(2026, 9, 1), D(2026, 9, 30)) == Decimal("66.67")
     assert kpi_value("crm.csi", b_company, D(2026, 7, 1), D(2026, 9, 30)) == Decimal("20.00")
 
-    disable_module(company, "crm", world.user("admin@a.test"))
+    disable_with_dependents(company, "crm", world.user("admin@a.test"))
     for key in ("crm.csi", "crm.contact_overdue_rate", "crm.visit_completion_rate"):
         with pytest.raises(KpiUnavailable):
             kpi_value(key, company, D(2026, 7, 1), D(2026, 9, 30))
@@ -574,7 +574,7 @@ def test_daily_job_plans_visits_in_every_company_once(a, b):
     assert [r.message for r in again] == ["0 return visit(s) planned"] * 2
     visits = db.session.query(ReturnVisit).all()
     assert sorted((v.company_id, v.customer.code) for v in visits) == [(company_a.id, "KA"), (company_b.id, "KB")]
-    disable_module(company_b, "crm")
+    disable_with_dependents(company_b, "crm")
     assert [r.company for r in run_jobs(["crm.plan_visits"])] == ["A"]
 
 
