@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.i18n import pick
 from core.models import ROLES
 from core.records.permissions import ACTION_LABELS, ACTIONS, Permission
+
+if TYPE_CHECKING:  # core.search builds on the entities: no import at run time
+    from core.search import Search
 
 __all__ = ["Attachments", "Entity", "EntityRegistry", "entity_of", "get_entity", "install_entities", "check_names"]
 
@@ -95,6 +98,9 @@ class Entity(Keyed):
         create and write; managers and up delete).
     :param attachments: an :class:`Attachments` to let users attach files
         to its records (a panel on the record page, behind the record's gate).
+    :param search: a :class:`core.search.Search` naming the fields (its own
+        and related records') its list's search box finds records by,
+        through core's search index.
     """
 
     key: str
@@ -107,6 +113,7 @@ class Entity(Keyed):
     write: tuple[str, ...] = ("admin", "manager", "staff")
     delete: tuple[str, ...] = ("admin", "manager")
     attachments: Attachments | None = None
+    search: "Search | None" = None
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
