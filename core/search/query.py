@@ -77,12 +77,12 @@ def candidates(plan: Plan, text: str, company_id: int, dialect: str | None = Non
                                                                g.gram < gram_range(text)[1]]
         return select(g.record_id).where(g.entity == plan.entity, g.company_id == company_id, *where)
     d, pattern = SearchDocument, f"%{text}%"
-    scope = (d.entity == plan.entity, d.company_id == company_id)
+    # The trigram index drives: the documents matching the text, then their
+    # entity and company checked (``entity || ''`` keeps the planner from
+    # reading every document of the entity by the unique index instead:
+    # the entity alone selects little).
+    scope = (d.entity.concat("") == plan.entity, d.company_id == company_id)
     if dialect == "sqlite":
-        # The FTS index drives: the matching documents by id, then their
-        # entity and company checked (``entity || ''`` keeps SQLite from
-        # scanning the entity's documents by the unique index instead).
-        scope = (d.entity.concat("") == plan.entity, d.company_id == company_id)
         return select(d.record_id).where(d.id.in_(select(_fts.c.rowid).where(_fts.c.body.like(pattern))), *scope)
     return select(d.record_id).where(d.body.like(pattern), *scope)
 
