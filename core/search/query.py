@@ -10,8 +10,9 @@ many of its fields match, and another company's records never match.
 How each term is served (every case from an index):
 
 * three characters or more: the trigram index of the documents' text
-  (SQLite FTS5 ``trigram`` table ``search_document_fts``; PostgreSQL
-  ``pg_trgm`` GIN index on ``search_documents.body``);
+  (SQLite FTS5 ``trigram`` table ``search_document_fts``, queried with the
+  term as a phrase; PostgreSQL ``pg_trgm`` GIN index on
+  ``search_documents.body``, ``LIKE '%term%'``);
 * one or two characters (``国宾``, ``A1``, ``刘``): the gram table
   (:mod:`core.search.text`), one key range;
 * a term with ``%``, ``_`` or a backslash (searched literally, see
@@ -83,7 +84,11 @@ def candidates(plan: Plan, text: str, company_id: int, dialect: str | None = Non
     # the entity alone selects little).
     scope = (d.entity.concat("") == plan.entity, d.company_id == company_id)
     if dialect == "sqlite":
-        return select(d.record_id).where(d.id.in_(select(_fts.c.rowid).where(_fts.c.body.like(pattern))), *scope)
+        # A phrase of the text's trigrams (consecutive) is exactly "contains
+        # the text", answered from the index alone: FTS5's LIKE would read
+        # every candidate document again to check the pattern.
+        phrase = '"' + text.replace('"', '""') + '"'
+        return select(d.record_id).where(d.id.in_(select(_fts.c.rowid).where(_fts.c.body.match(phrase))), *scope)
     return select(d.record_id).where(d.body.like(pattern), *scope)
 
 
