@@ -25,16 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.i18n import pick
 from core.models import ROLES
 from core.records.permissions import ACTION_LABELS, ACTIONS, Permission
-
-if TYPE_CHECKING:  # core.search builds on the entities: no import at run time
-    from core.search import Search
 
 __all__ = ["Attachments", "Entity", "EntityRegistry", "entity_of", "get_entity", "install_entities", "check_names"]
 
@@ -113,7 +110,9 @@ class Entity(Keyed):
     write: tuple[str, ...] = ("admin", "manager", "staff")
     delete: tuple[str, ...] = ("admin", "manager")
     attachments: Attachments | None = None
-    search: "Search | None" = None
+    # A core.search.Search (not imported: core.search builds on the entities;
+    # it checks the value at start, core.search.init_search).
+    search: Any = None
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
