@@ -17,7 +17,8 @@ it out of the models/migrations comparison):
   triggers ``search_documents_fts_ai|ad|au`` that keep it in step with
   ``search_documents`` (a core table: no plugin migration rebuilds it);
 * PostgreSQL: extension ``pg_trgm`` and the GIN index
-  ``ix_search_document_body_trgm`` (``gin_trgm_ops``).
+  ``ix_search_document_body_trgm`` (``gin_trgm_ops``); a larger statistics
+  target on ``search_grams.gram`` (common grams estimated as such).
 
 No documents are written here: they are made of plugins' records and
 declarations, which a core revision cannot know. ``qdesk db upgrade`` builds
@@ -82,6 +83,11 @@ def upgrade() -> None:
     elif dialect == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_search_document_body_trgm ON search_documents USING gin (body gin_trgm_ops)")
+        # Grams are many and skewed (a common one, such as the two characters
+        # of a frequent word, is in one record in twenty): with the default
+        # statistics the planner takes it for rare and scans the entity's
+        # table instead of walking its list in order.
+        op.execute("ALTER TABLE search_grams ALTER COLUMN gram SET STATISTICS 5000")
 
 
 def downgrade() -> None:
