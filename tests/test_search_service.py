@@ -222,3 +222,34 @@ def test_a_declaration_names_fields():
         Search(fields="name")
     with pytest.raises(ValueError, match="names no field"):
         Search(fields=())
+
+
+def test_grams_of_a_text():
+    from core.search.text import BASE, gram, gram_range, grams
+    assert grams(body_of("国宾馆", "A1")) == {gram("国宾"), gram("宾馆"), gram("馆"), gram("a1"), gram("1")}
+    low, high = gram_range("宾")
+    assert {g for g in grams("国宾馆") if low <= g < high} == {gram("宾馆")}
+    assert gram("馆") % BASE == 0  # a word's last character
+
+
+def body_of(*values):
+    from core.search import body
+    return body(values)
+
+
+def test_the_document_text_is_folded_and_skips_empty_fields():
+    assert body_of("KH1", None, "", "Tea House") == "kh1 tea house"
+
+
+def test_qdesk_search_reindex_and_status(shop, app):
+    from core.cli import main
+    runner = app.test_cli_runner()
+    result = runner.invoke(main, ["search", "reindex", "crm.customer"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("crm.customer: 4 documents in ")
+    result = runner.invoke(main, ["search", "status"])
+    assert "crm.customer" in result.output and "notes.note" in result.output
+    result = runner.invoke(main, ["search", "reindex", "crm.nothing"])
+    assert result.exit_code != 0 and "no searchable entity crm.nothing" in result.output
+    with app.app_context():
+        assert all(documents("crm.customer", rid)[0] == 1 for rid in shop.values())

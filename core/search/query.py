@@ -109,6 +109,8 @@ def term_clause(what: Any, term: str, company_id: int | None = None,
     """The WHERE clause of one search term on the list of an entity (a key
     or model, or its plan) in the current company (or ``company_id``)."""
     plan = _plan(what)
+    if not term:
+        return true()
     if company_id is None:
         company_id = tenancy.require_company().id
     ids = plan.model.id
