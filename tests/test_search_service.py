@@ -253,3 +253,4 @@ def test_qdesk_search_reindex_and_status(shop, app):
     assert result.exit_code != 0 and "no searchable entity crm.nothing" in result.output
     with app.app_context():
         assert all(documents("crm.customer", rid)[0] == 1 for rid in shop.values())
+

@@ -112,6 +112,11 @@ class Plan:
     def columns(self) -> list[Any]:
         return [getattr(self.model, name) for name in self.fields]
 
+    @property
+    def watched(self) -> tuple[str, ...]:
+        """Attributes of a record whose change changes its document."""
+        return (*self.fields, *(r.name for r in self.related))
+
     def fingerprint(self) -> str:
         """What the documents are made of: a changed declaration needs a reindex."""
         parts = [",".join(self.fields)] + [f"{r.name}:{','.join(r.fields)}:{r.archived}" for r in self.related]

@@ -53,7 +53,9 @@ def _refresh_documents(session: Session, flush_context: Any) -> None:
         for obj in group:
             cls = type(obj)
             plan = registry.by_model.get(cls)
-            if plan is not None and (not dirty or _changed(obj, plan.fields)):
+            # (A changed relationship counts too: a contact removed from
+            # the collection may be deleted as an orphan by the flush.)
+            if plan is not None and (not dirty or _changed(obj, plan.watched)):
                 pending.setdefault(plan, set()).add(obj.id)
             for plan, rel in registry.watchers.get(cls, ()):
                 if dirty and not _changed(obj, rel.watched):
