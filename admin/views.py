@@ -25,7 +25,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.form import converts  # noqa: F401  (re-exported for plugins)
 from flask_babel import LazyString, get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
-from sqlalchemy import Unicode, cast, func, or_
+from sqlalchemy import func
 
 # The documented helpers of the admin shell, importable from here.
 from admin.actions import BulkAssignMixin, scoped_action, scoped_expose  # noqa: F401
@@ -41,12 +41,12 @@ from admin.stamp_filters import StampFilterConverter
 from admin.saving import DATABASE_REFUSED, SavingMixin, conflict_message, database_refused  # noqa: F401
 from admin.transitions import WorkflowMixin
 from admin.record_links import RecordLinksMixin
+from admin.search import SearchMixin
 from core.records import access, tenancy
 from core.extensions import db
 from core.models import AuditEntry
 from core.records.permissions import has_permission
 from core.records import SYSTEM_COLUMNS, CompanyOwnedMixin
-from core.records.search import ilike
 
 # Which permission each Flask-Admin endpoint needs.
 ENDPOINT_ACTIONS = {
@@ -64,7 +64,7 @@ SYSTEM_LABELS = {"created_at": lazy_gettext("Created at"), "updated_at": lazy_ge
 
 
 class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, DeadlineMixin, BulkAssignMixin,
-                       ImportExportMixin, SavingMixin, ModelView):
+                       ImportExportMixin, SavingMixin, SearchMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
     ``plugin_key`` is filled in by core from the plugin that registered the
@@ -324,27 +324,6 @@ class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, Deadli
 
     def _get_list_extra_args(self) -> Any:
         return bound_list_args(super()._get_list_extra_args())
-
-    def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
-        # Flask-Admin's search, with the term's own % and _ taken literally
-        # (core.records.search): every term must match one searchable column.
-        for term in search.split(" "):
-            if not term:
-                continue
-            where, count_where = [], []
-            for field, path in self._search_fields:
-                query, joins, alias = self._apply_path_joins(query, joins, path, inner_join=False)
-                column = field if alias is None else getattr(alias, field.key)
-                where.append(ilike(cast(column, Unicode), term))
-                if count_query is not None:
-                    count_query, count_joins, count_alias = self._apply_path_joins(
-                        count_query, count_joins, path, inner_join=False)
-                    column = field if count_alias is None else getattr(count_alias, field.key)
-                    count_where.append(ilike(cast(column, Unicode), term))
-            query = query.filter(or_(*where))
-            if count_query is not None:
-                count_query = count_query.filter(or_(*count_where))
-        return query, count_query, joins, count_joins
 
     def get_one(self, id: Any) -> Any:
         """The current company's record ``id`` (archived ones included).

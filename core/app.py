@@ -66,6 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.records.entities import add_permissions, install_entities
     entities = install_entities(app, registry)  # each model once: key, labels, permissions, schema
     add_permissions(entities, PermissionRegistry.install(app, registry))
+    from core.search import init_search
+    init_search(app)  # each entity's Search resolved against its model
     from core.attachments import init_attachments
     init_attachments(app)  # the store; each entity's Attachments checked
     from core.jobs import JobRegistry

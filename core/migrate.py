@@ -28,9 +28,14 @@ def alembic_config(plugin: str | None = None) -> Config:
     return cfg
 
 
-def upgrade() -> None:
-    """Upgrade every branch (``heads``): core and all loaded plugins."""
+def upgrade() -> dict:
+    """Upgrade every branch (``heads``): core and all loaded plugins; then
+    build the search documents a migration cannot (:func:`core.search.sync`:
+    entities whose search declaration is new or changed, records without a
+    document). Returns what the search sync did, ``{entity: what}``."""
     command.upgrade(alembic_config(), "heads")
+    from core.search import sync
+    return sync()
 
 
 def _branch_exists(script: ScriptDirectory, label: str) -> bool:

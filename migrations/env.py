@@ -16,12 +16,14 @@ only = config.attributes.get("qdesk_plugin")
 
 def include_object(obj, name, type_, reflected, compare_to):
     # Full-text search objects created by migrations in raw SQL, with no
-    # model behind them: SQLite FTS5 tables "<table>_search" and their shadow
-    # tables "<table>_search_data|idx|content|docsize|config", PostgreSQL
-    # trigram indexes "ix_..._trgm" (e.g. plugins/crm/search.py).
+    # model behind them: SQLite FTS5 tables "<table>_search" / "<table>_fts"
+    # and their shadow tables "<name>_data|idx|content|docsize|config",
+    # PostgreSQL trigram indexes "ix_..._trgm" (core.search: migration 0015).
     if reflected and compare_to is None and name:
-        if type_ == "table" and (name.endswith("_search") or "_search_" in name and
-                                 name.rpartition("_search_")[2] in ("data", "idx", "content", "docsize", "config")):
+        base, _, shadow = name.rpartition("_")
+        if shadow not in ("data", "idx", "content", "docsize", "config"):
+            base = name
+        if type_ == "table" and base.endswith(("_search", "_fts")):
             return False
         if type_ == "index" and name.endswith("_trgm"):
             return False

@@ -12,9 +12,10 @@ One module per command group; each adds its commands to :data:`main`
 * :mod:`core.cli.plugins`: ``plugin list``;
 * :mod:`core.cli.calendar`: ``calendar import|years``;
 * :mod:`core.cli.org`: ``org import``;
-* :mod:`core.cli.settings`: ``settings list|get|set --company CODE``.
+* :mod:`core.cli.settings`: ``settings list|get|set --company CODE``;
+* :mod:`core.cli.search`: ``search reindex|status``.
 """
 from core.cli.base import main
-from core.cli import accounts, calendar, database, jobs, modules, org, plugins, printing, settings  # noqa: F401  (register)
+from core.cli import accounts, calendar, database, jobs, modules, org, plugins, printing, search, settings  # noqa: F401  (register)
 
 __all__ = ["main"]

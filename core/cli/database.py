@@ -22,8 +22,11 @@ db_group.name = "db"
 def db_upgrade() -> None:
     """Upgrade core and every installed plugin to their latest revision."""
     from core import migrate
-    migrate.upgrade()
+    searched = migrate.upgrade()
     click.echo("database is up to date (all heads)")
+    for entity, done in sorted(searched.items()):
+        if done != "up to date":
+            click.echo(f"search index of {entity}: {done}")
 
 
 @db_group.command("revision")

@@ -95,6 +95,9 @@ class Entity(Keyed):
         create and write; managers and up delete).
     :param attachments: an :class:`Attachments` to let users attach files
         to its records (a panel on the record page, behind the record's gate).
+    :param search: a :class:`core.search.Search` naming the fields (its own
+        and related records') its list's search box finds records by,
+        through core's search index.
     """
 
     key: str
@@ -107,6 +110,9 @@ class Entity(Keyed):
     write: tuple[str, ...] = ("admin", "manager", "staff")
     delete: tuple[str, ...] = ("admin", "manager")
     attachments: Attachments | None = None
+    # A core.search.Search (not imported: core.search builds on the entities;
+    # it checks the value at start, core.search.init_search).
+    search: Any = None
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

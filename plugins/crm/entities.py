@@ -1,8 +1,16 @@
 """The CRM's entities (core.records.entities): each model a user works with,
 declared once. Core gives each its permissions crm.<name>.read|create|
 write|delete (default grants), its screen's name and its printables'
-permission; the schemas are the import columns."""
+permission; the schemas are the import columns. The customer declares
+its search (core.search): the customer list's search box finds a customer
+by its code, name, short name or phone, or the name or phone of one of its
+active contact persons, through core's search index."""
 from core.records.entities import Attachments, Entity
+from core.search import Related, Search
+
+#: What finds a customer (plugins/crm/search.py).
+CUSTOMER_SEARCH = Search(fields=("code", "name", "short_name", "phone"),
+                         related=(Related("contacts", fields=("name", "phone")),))
 
 
 def entities() -> list[Entity]:
@@ -10,7 +18,8 @@ def entities() -> list[Entity]:
                          SurveyTemplate, VisitReception)
     from .schemas import ContactLogSchema, CustomerSchema, PurchaseFigureSchema
     return [
-        Entity("crm.customer", Customer, "客户", "Customer", schema=CustomerSchema),
+        Entity("crm.customer", Customer, "客户", "Customer", schema=CustomerSchema,
+               search=CUSTOMER_SEARCH),
         Entity("crm.contact", ContactPerson, "联系人", "Contact person"),
         # Documents a customer leaves (a visit's papers, a letter's scan) are
         # kept with the entry (seed 001-I 6.2): images and PDFs.

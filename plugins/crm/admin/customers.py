@@ -79,7 +79,6 @@ class CustomerView(CompanyModelView):
     column_list = ("code", "name", "province", "city", "business_format", "is_key", "responsible",
                    "class_code", "phone")
     column_labels = CUSTOMER_LABELS
-    column_searchable_list = ("code", "name", "phone")  # + contact names: see _apply_search
     column_filters = ("province", "is_key", "responsible.name", "class_code", "business_format", "market_type")
     column_sortable_list = ("code", "name", "province", "city", "is_key", "class_code")
     column_default_sort = "code"
@@ -126,21 +125,6 @@ class CustomerView(CompanyModelView):
                 raise Invalid(gettext("Customer code %(code)s is already used by %(name)s; leave the code "
                                       "empty to get the next free one.", code=model.code, name=other.name),
                               field="code")
-
-    def _apply_search(self, query, count_query, joins, count_joins, search):
-        # Code, name, short name, phone or an active contact's name/phone,
-        # through the search index (plugins/crm/search.py); terms AND-ed, a
-        # customer listed (and counted) once.
-        from ..search import customer_search_clause
-        dialect = db.engine.dialect.name
-        for term in search.split(" "):
-            if not term:
-                continue
-            where = customer_search_clause(term, dialect)
-            query = query.filter(where)
-            if count_query is not None:
-                count_query = count_query.filter(where)
-        return query, count_query, joins, count_joins
 
     @scoped_action("mark_key", _l("Mark as key customer"), _l("Mark the selected customers as key customers?"))
     def action_mark_key(self, records):

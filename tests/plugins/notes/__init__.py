@@ -23,11 +23,15 @@ def register_admin_views():
 def register_entities():
     # Notes take images, PDFs and Office files; they are evidence for their
     # author: the author never removes them, a manager's delete archives them.
+    # A note is found by its title or its tag's name (core.search: a
+    # many-to-one related field; renaming the tag re-indexes its notes).
     from core import Attachments, Entity
+    from core.search import Related, Search
     from .models import Note
     return [Entity("notes.note", Note, "便签", "Note",
                    attachments=Attachments(kinds=("image", "pdf", "docx", "xlsx"), max_bytes=2 * 1024 * 1024,
-                                           max_count=5, protected_from=("created_by_id",)))]
+                                           max_count=5, protected_from=("created_by_id",)),
+                   search=Search(fields=("title",), related=(Related("tag", fields=("name",)),)))]
 
 
 @hookimpl
