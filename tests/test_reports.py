@@ -324,3 +324,15 @@ def _record_of(app, world, model):
     from tests.factories import make
     with app.app_context():
         return make(model, world.company("B"), world.user("admin@b.test")).id
+
+
+@pytest.mark.parametrize("start, months, end", [
+    (dt.date(2023, 3, 15), 12, dt.date(2024, 3, 15)),   # T-AS-9: sold 2023-03-15, 1 year → last day 2024-03-15
+    (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),   # no 2025-02-29: that month's last day (D-2)
+    (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+    (dt.date(2023, 8, 31), 18, dt.date(2025, 2, 28)),
+    (dt.date(2023, 12, 15), 1, dt.date(2024, 1, 15)),
+])
+def test_a_period_in_months_ends_on_the_corresponding_date(start, months, end):
+    from core.calendar.periods import add_months
+    assert add_months(start, months) == end

@@ -9,6 +9,7 @@ company's zone*, whatever the server's.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -43,6 +44,18 @@ def parse_period(label: str) -> tuple[dt.date, dt.date]:
 def _months_after(start: dt.date, months: int) -> dt.date:
     after = start.month - 1 + months
     return dt.date(start.year + after // 12, after % 12 + 1, 1)
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The corresponding date ``months`` after ``start`` (D-2, 民法典 §202
+    "对应日"): the same day of the end month, or that month's last day when
+    it has none (2024-02-29 + 12 → 2025-02-28; 2024-01-31 + 1 → 2024-02-29).
+    A period in months or years (a warranty, a service agreement) ends on it."""
+    if months < 0:
+        raise ValueError("a period cannot be negative")
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def normalise_period(label: str) -> str:

@@ -31,10 +31,11 @@ AS-14, AS-16, AS-34, A5, T-AS-9):
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from core.calendar.periods import add_months  # D-2: the corresponding date, core's rule
 
 #: Verified fault causes (AS-14 "验证故障, 分析原因").
 CAUSES = {"product": ("产品质量", "product"), "user": ("用户责任", "user"), "unclear": ("原因不明", "unclear")}
@@ -44,17 +45,6 @@ OUTCOMES = {"sanbao": ("三包（免费调换或维修）", "三包 (free repair
 #: How each start basis reads in the sentence.
 _STARTED = {"sale": ("销售日期", "sold"), "delivery": ("交付日期", "delivered"),
             "installation": ("安装日期", "installed")}
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """The corresponding date ``months`` after ``start`` (民法典 §202): the
-    same day of the end month, or that month's last day when it has none
-    (2024-02-29 + 12 → 2025-02-28; 2024-01-31 + 1 → 2024-02-29)."""
-    if months < 0:
-        raise ValueError("a period cannot be negative")
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def period_text(months: int) -> tuple[str, str]:
