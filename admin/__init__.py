@@ -89,8 +89,9 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
     from admin.settings import init_settings_admin  # settings registry, Settings and Calendar screens
     init_settings_admin(app, admin, registry)
     _add_plugin_views(app, admin, registry)
-    from admin.reports import ReportsView  # Reports: the period reports (core.printing.Report)
+    from admin.reports import ReportsView, check_report_screens  # Reports: the period reports (core.printing.Report)
     admin.add_view(ReportsView(name=_l("Reports"), endpoint="core_reports", url="/admin/reports"))
+    check_report_screens(app, registry)
     return admin
 
 

@@ -39,6 +39,16 @@ def raw_values(report: Any, args: Any) -> tuple[dict[str, str], dict[str, str]]:
     return raw, errors
 
 
+def check_report_screens(app: Any, registry: Any) -> None:
+    """A report's ``entity`` must be a screen's (its list links to the
+    report): a typo stops the start instead of hiding the link."""
+    screens = {f"{view.plugin_key}.{view.entity}" for view in registry.admin_views}
+    for report in app.extensions["qdesk.reports"].by_key.values():
+        if report.entity is not None and report.entity not in screens:
+            raise ValueError(f"plugin {report.module!r}: report {report.key!r} names entity {report.entity!r}, "
+                             "which has no screen")
+
+
 class ReportsView(CompanyPage):
     """Reports: every period report of the enabled modules the user may print."""
 

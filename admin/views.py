@@ -240,6 +240,12 @@ class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, Deadli
         may open (:meth:`visible_list_tabs`). Default: none."""
         return []
 
+    def list_reports(self) -> list[Any]:
+        """The period reports that name this screen's entity and that the
+        user may print here (core.printing.Report(entity=...)): links on the list."""
+        from core.printing import reports_of
+        return reports_of(f"{self.plugin_key}.{self.entity}")
+
     def visible_list_tabs(self) -> list[tuple[Any, str]]:
         """``(label, url)`` of the :meth:`list_tabs` the user may open."""
         return [(label, self.get_url(f".{endpoint}")) for label, endpoint in self.list_tabs()

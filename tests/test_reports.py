@@ -152,6 +152,16 @@ def test_the_reports_page_lists_what_the_user_may_print_here(app, world, client_
     assert readonly.get(report_url(period="2026-10")).status_code == 403
 
 
+def test_the_list_screen_of_the_reports_entity_links_to_its_dialog(app, world, client_for):
+    # Report(entity="tasks.task"): the tasks list offers it beside its filters.
+    staff = client_for("staff@a.test")
+    page = staff.get("/admin/tasks/task/").get_data(as_text=True)
+    link = re.search(r'data-report="tasks.by_department" href="([^"]+)"', page)
+    assert link and "Report: Tasks by department" in page
+    assert staff.get(link.group(1)).status_code == 200
+    assert 'data-report="tasks.by_department"' not in staff.get("/admin/notes/note/").get_data(as_text=True)
+
+
 def test_the_dialog_presets_this_month_in_the_company_zone(app, world, client_for):
     # 2026-10-31 17:00 UTC is already 11-01 in Shanghai
     with time_machine.travel(dt.datetime(2026, 10, 31, 17, 0, tzinfo=UTC), tick=False):

@@ -38,7 +38,7 @@ from core.printing.render import (PAGE_MARGINS, PrintFetchRefused, check_cjk_fon
 from core.printing.reports import (Report, ReportInvalid, ReportRegistry, ReportRequest, ReportTooLarge,
                                    report_registry)
 from core.printing.service import (available_reports, check_permission, get_printable, get_report, load_records,
-                                   pdf_response, print_ids, print_records, print_report)
+                                   pdf_response, print_ids, print_records, print_report, reports_of)
 
 # The public names say where plugins import them from (messages, docs).
 for _cls in (Printable, PrintableRegistry, PrintFetchRefused, Report, ReportRegistry, ReportRequest,
@@ -53,7 +53,7 @@ __all__ = ["CJK_FONT_PACKAGE", "FRAME_TEMPLATE", "ORIENTATIONS", "PAPERS", "PRIN
            "pdf_response", "print_ids", "print_records", "ChoiceParam", "DepartmentParam", "EmployeeParam",
            "Parameter", "PeriodParam", "RecordParam", "render_report_html", "render_report_pdf", "Report",
            "ReportInvalid", "ReportRegistry", "ReportRequest", "ReportTooLarge", "report_registry",
-           "available_reports", "get_report", "print_report"]
+           "available_reports", "get_report", "print_report", "reports_of"]
 
 
 def __getattr__(name: str) -> Any:

@@ -47,6 +47,8 @@ class Report(Keyed):
         ``date`` (today, company time) and each parameter's raw text, e.g.
         ``"contact-log-{period}.pdf"``.
     :param description_zh, description_en: one sentence on the Reports page.
+    :param entity: the entity (``crm.contactlog``) whose list screen also
+        offers the report, beside the Reports menu.
     """
 
     key: str
@@ -63,6 +65,7 @@ class Report(Keyed):
     filename: str = "{key}-{date}.pdf"
     description_zh: str = ""
     description_en: str = ""
+    entity: str | None = None
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

@@ -102,6 +102,11 @@ def available_reports() -> list[Report]:
     return sorted(found, key=lambda r: (r.module, r.key))
 
 
+def reports_of(entity: str) -> list[Report]:
+    """The :func:`available_reports` that name ``entity`` (its list screen offers them)."""
+    return [r for r in available_reports() if r.entity == entity]
+
+
 def print_report(key: str, raw: dict[str, Any]) -> tuple[Report, bytes, dict[str, Any]]:
     """The gate (404), the permission (403), the parameters
     (:class:`~core.printing.ReportInvalid`, nothing logged), the report's

@@ -16,7 +16,7 @@ def reports() -> list[Report]:
     return [
         Report("crm.contact_log_period", "来电来函来访登记表", "Register of calls, letters and visits",
                template="print/contact_log_period.html", collect=contact_log_period,
-               permission="crm.contactlog.read", orientation="landscape",
+               permission="crm.contactlog.read", orientation="landscape", entity="crm.contactlog",
                parameters=(PeriodParam(),
                            ChoiceParam("channel", "渠道", "Channel", choices=CHANNELS),
                            RecordParam("customer", "客户", "Customer", entity="crm.customer")),

@@ -118,7 +118,7 @@ def register_reports():
     from .models import STATES
     return [Report("tasks.by_department", "部门任务汇总表", "Tasks by department",
                    template="tasks_by_department.html", collect=tasks_by_department,
-                   permission="tasks.task.read",
+                   permission="tasks.task.read", entity="tasks.task",
                    parameters=(PeriodParam(), DepartmentParam(), ChoiceParam("state", "状态", "State", choices=STATES)),
                    filename="tasks-{period}-{department}.pdf", form_code="JL-7.5-03-2", edition="A/0",
                    description_zh="某一期间新建的任务，按部门汇总。", description_en="The tasks created in a period, per department.")]
