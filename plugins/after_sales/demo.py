@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from core import db
 from core.calendar.timezone import local_today
-from core.records import tenancy
-from plugins.crm.models import Customer
+from core.records import access, tenancy
 
 from .models import Product, ServiceAgreement, UnitSold
 
@@ -53,6 +52,7 @@ def load(company, users) -> None:
     for model, name, spec, months, basis in PRODUCTS:
         products[model] = Product(model=model, name=name, spec=spec, warranty_months=months, warranty_basis=basis)
         db.session.add(products[model])
+    Customer = access.resolve("crm.customer").model  # crm's entity, through core
     customers = {c.code: c for c in tenancy.scoped_query(Customer, company)
                  .filter(Customer.code.like(f"{prefix}%"))}
     for suffix, model, serial, qty, ago, delivered, installed in UNITS:

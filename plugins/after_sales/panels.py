@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from core.calendar.timezone import local_today
 from core.links import Cell, Panel, record_url
+from core.records import access
 from core.records.tenancy import scoped_query
-from plugins.crm.models import Customer
 
 from .models import UnitSold
 
@@ -21,7 +21,7 @@ LIMIT = 50
 
 
 def panels(company: Any, record: Any, user: Any) -> list[Panel]:
-    if not isinstance(record, Customer):
+    if not isinstance(record, access.resolve("crm.customer").model):  # crm's entity, through core
         return []
     units = (scoped_query(UnitSold, company)
              .options(joinedload(UnitSold.product))
