@@ -50,7 +50,7 @@ setup(
         "console_scripts": ["qdesk = core.cli:main"],
         # Built-in plugins are listed here as they are added, e.g.
         # "crm = plugins.crm". Third-party plugins add their own.
-        "qdesk.plugins": ["crm = plugins.crm", "after_sales = plugins.after_sales"],
+        "qdesk.plugins": ["crm = plugins.crm", "after_sales = plugins.after_sales", "quality = plugins.quality"],
         # Front-ends core starts without importing them (core/plugin/frontends.py).
         "qdesk.frontends": ["admin = admin:init_admin"],
     },

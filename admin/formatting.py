@@ -47,3 +47,22 @@ LOCALE_DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS,
                             bool: lambda view, value, name: gettext("Yes") if value else gettext("No")}
 
 # Labels of the columns core adds to every company-owned record.
+
+
+def record_link(record: Any, text: Any = None, url: str | None = None) -> Any:
+    """``text`` (default: the record) linked to ``url`` (default: the
+    record's details page) when the current user may read the record's
+    entity in this company (:func:`core.records.access.can`: module gate and
+    permission), else the escaped text alone: a list or details cell that
+    points at a record of another screen."""
+    from markupsafe import Markup, escape
+
+    from core.links import record_url
+    from core.records import access
+    label = str(record) if text is None else text
+    if record is None:
+        return escape(label or "")
+    if not access.can(type(record), "read"):
+        return escape(label)
+    href = url or record_url(record)
+    return Markup('<a href="{}">{}</a>').format(href, label) if href else escape(label)

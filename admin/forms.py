@@ -139,8 +139,27 @@ class ScopedModelConverter(BoundedModelConverter):
             kwargs.setdefault("blank_text", choose_text(what))
             kwargs.setdefault("render_kw", {}).setdefault("data-placeholder", choose_text(what))
         if ajax is None and "query_factory" not in kwargs:
-            if _is_company_owned(remote_model):
-                kwargs["query_factory"] = lambda: tenancy.scoped_query(remote_model)
+            if _is_company_owned(remote_model):  # not archived, not inactive, in the model's order
+                kwargs["query_factory"] = lambda: tenancy.pickable(remote_model)
             elif remote_model is User:  # people pickers: the company's members only
                 kwargs["query_factory"] = tenancy.company_members
         return super()._model_select_field(prop, multiple, remote_model, **kwargs)
+
+
+def keep_current_choices(form: Any, record: Any) -> None:
+    """Let each relation dropdown of ``record``'s edit form keep the value
+    the record holds even when :func:`core.records.tenancy.pickable` no
+    longer offers it (an archived category, an employee who left): the
+    page still shows it, and saving another field does not fail with
+    "Not a valid choice"."""
+    for field in form:
+        factory = getattr(field, "query_factory", None)
+        current = getattr(record, field.name, None) if factory is not None else None
+        if not current:
+            continue
+        held = list(current) if isinstance(current, (list, tuple, set)) else [current]
+
+        def with_held(factory: Any = factory, held: list = held) -> list:
+            offered = list(factory())
+            return offered + [kept for kept in held if kept not in offered]
+        field.query_factory = with_held

@@ -119,7 +119,7 @@ def _record_name(target: type, pk: Any) -> str:
     if issubclass(target, CompanyOwnedMixin):
         record = tenancy.scoped_query(target).filter(target.id == pk).one_or_none()
     elif target is User:
-        record = tenancy.company_members().filter(User.id == pk).one_or_none() or db.session.get(User, pk)
+        record = tenancy.company_members(active_only=False).filter(User.id == pk).one_or_none() or db.session.get(User, pk)
     return str(record) if record is not None else f"#{pk}"
 
 

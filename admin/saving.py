@@ -20,14 +20,18 @@ from flask_admin.helpers import get_form_data
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length, Optional as OptionalValue
 
 from admin.actions import scoped_action
+from admin.forms import keep_current_choices
+from core.i18n import join_names
 from core.records import access, inputs
 from core.errors import Conflict, DomainError, ForeignRecord, Invalid
 from core.extensions import db
 from core.models import utcnow
 from core.records import CompanyOwnedMixin
+from core.records.reasons import REASON_MAX, reason_fields
 
 log = logging.getLogger("qdesk.admin")
 
@@ -91,6 +95,11 @@ class DatabaseRefusalMixin:
         return super().handle_view_exception(exc)
 
 
+#: The form fields core adds to every screen's form (the version it was
+#: made from; the reason for a change that needs one).
+CORE_FIELDS = ("record_version", "change_reason")
+
+
 class SavingMixin(DatabaseRefusalMixin):
     """Create, edit, inline edit, delete, Archive and Restore of a
     :class:`~admin.views.CompanyModelView`."""
@@ -98,7 +107,33 @@ class SavingMixin(DatabaseRefusalMixin):
     def scaffold_form(self) -> Any:
         form_class = super().scaffold_form()
         form_class.record_version = HiddenField()
+        if reason_fields(self.model):
+            # core.records.reasons: a change of such a column is kept with its reason.
+            form_class.change_reason = TextAreaField(
+                lazy_gettext("Reason for the change"),
+                validators=[OptionalValue(), Length(max=REASON_MAX)],
+                description=lazy_gettext("Needed when you change %(fields)s; kept in the history.",
+                                         fields=", ".join(self._reason_labels())))
         return form_class
+
+    # Flask-Admin drops every field a screen's form_create_rules /
+    # form_edit_rules do not name: record_version and change_reason are
+    # core's, not the screen's; without the version every save would be
+    # refused as a conflict.
+    def _remove_fields_from_form_class(self, field_names: Any, form_class: Any) -> None:
+        super()._remove_fields_from_form_class([n for n in field_names if n not in CORE_FIELDS], form_class)
+
+    def _remove_fields_from_form_instance(self, field_names: Any, form: Any) -> None:
+        super()._remove_fields_from_form_instance([n for n in field_names if n not in CORE_FIELDS], form)
+
+    def _show_missing_fields_warning(self, text: str) -> None:
+        missing = [n for n in text.partition(": ")[2].split(",") if n and n not in CORE_FIELDS]
+        if missing:
+            super()._show_missing_fields_warning("Fields missing from ruleset: " + ",".join(missing))
+
+    def _reason_labels(self) -> list[str]:
+        labels = getattr(self, "column_labels", None) or {}
+        return [str(labels.get(name, name)) for name in reason_fields(self.model)]
 
     def form_class_for(self, form_class: type, obj: Any = None) -> type:
         """The form class to instantiate for ``obj`` (``None`` on create).
@@ -108,9 +143,33 @@ class SavingMixin(DatabaseRefusalMixin):
 
     def edit_form(self, obj: Any = None) -> Any:
         form = self.form_class_for(self._edit_form_class, obj)(get_form_data(), obj=obj)
+        if obj is not None:
+            keep_current_choices(form, obj)
+            self._leave_out_locked_fields(form, obj)
         if request.method == "GET" and obj is not None and "record_version" in form:
             form.record_version.data = obj.version
         return form
+
+    def _leave_out_locked_fields(self, form: Any, record: Any) -> None:
+        """In a state its workflow locks (``Workflow(locked=...)``) a record's
+        edit form keeps only the fields that state leaves editable (a signed
+        notice's carrier and waybill), and says so: the other fields would be
+        refused at the save anyway (core.workflow_locks). The details page
+        still shows them all."""
+        workflow = getattr(self, "workflow", None)
+        state = getattr(record, workflow.field, None) if workflow is not None else None
+        if state not in getattr(workflow, "locked", {}):
+            return
+        editable = set(workflow.locked[state])
+        for name in [f.name for f in form if f.name not in editable and f.name not in (*CORE_FIELDS, "csrf_token")]:
+            del form[name]
+        labels = [str(self.get_column_name(name)) for name in workflow.locked[state] if name in form]
+        form.qdesk_locked = (gettext("This record is %(state)s: only %(fields)s can still be changed.",
+                                     state=workflow.state_label(state), fields=join_names(labels))
+                             if labels else
+                             gettext("This record is %(state)s: it can no longer be changed.",
+                                     state=workflow.state_label(state)))
+        form.qdesk_nothing_editable = not labels
 
     #: Values a new record's form starts with, computed when the form is
     #: shown: ``{"occurred_at": local_now, "handled_by": tenancy.current_user}``.
@@ -124,6 +183,8 @@ class SavingMixin(DatabaseRefusalMixin):
                     form[name].data = default()
         if "record_version" in form:
             del form["record_version"]
+        if "change_reason" in form:  # a new record has nothing to change yet
+            del form["change_reason"]
         return form
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
@@ -176,8 +237,12 @@ class SavingMixin(DatabaseRefusalMixin):
             else getattr(form, "qdesk_record_version", None)
         if "record_version" in form:
             del form["record_version"]
+        reason = None
+        if "change_reason" in form:
+            reason = form.change_reason.data or ""
+            del form["change_reason"]
         try:
-            access.update(model, self._fill(form, False), submitted, entity=self.entity_decl)
+            access.update(model, self._fill(form, False), submitted, entity=self.entity_decl, reason=reason)
             db.session.commit()
         except Exception as exc:
             db.session.rollback()

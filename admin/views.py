@@ -30,6 +30,8 @@ from sqlalchemy import func
 # The documented helpers of the admin shell, importable from here.
 from admin.actions import BulkAssignMixin, scoped_action, scoped_expose  # noqa: F401
 from admin.attachments import AttachmentsMixin
+from admin.counting import CountingMixin, capped
+from admin.list_rows import ListRowsMixin
 from admin.deadlines import DeadlineMixin
 from admin.errors import http_errors
 from admin.formatting import LOCALE_DETAIL_FORMATTERS, LOCALE_FORMATTERS, datetime_text, stamp_text  # noqa: F401
@@ -64,7 +66,7 @@ SYSTEM_LABELS = {"created_at": lazy_gettext("Created at"), "updated_at": lazy_ge
 
 
 class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, DeadlineMixin, BulkAssignMixin,
-                       ImportExportMixin, SavingMixin, SearchMixin, ModelView):
+                       ImportExportMixin, SavingMixin, SearchMixin, CountingMixin, ListRowsMixin, ModelView):
     """Base class of every plugin screen. Set ``model`` and ``entity``.
 
     ``plugin_key`` is filled in by core from the plugin that registered the
@@ -91,7 +93,7 @@ class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, Deadli
     can_export = True
     export_max_rows = 5000
     # export_types (csv, xlsx), import_schema and the import limits: admin.imports
-    page_size = 50
+    page_size = 50  # count_limit (the list's "1000+"): admin.counting
     fast_mass_delete = False  # each delete goes through delete_model: audit, archive
     details_template = "qdesk/model/details.html"
     # qdesk/model/list.html plus the Import tab and the export-cap note.
@@ -313,20 +315,38 @@ class CompanyModelView(AttachmentsMixin, WorkflowMixin, RecordLinksMixin, Deadli
 
     def _mine_only(self, query: Any) -> Any:
         """``?mine=department``: the records of the user's department (and
-        those under it) and those the user's employee is responsible for."""
-        if request.args.get("mine") != "department" or not self.org_owned:
+        those under it) and those the user's employee is responsible for;
+        ``?mine=me``: only those the user's employee is responsible for."""
+        mine = request.args.get("mine")
+        if mine not in ("department", "me") or not self.org_owned:
             return query
-        from core.org import my_department_clause
-        return query.filter(my_department_clause(self.model, tenancy.current_user()))
+        from core.org import my_department_clause, my_records_clause
+        clause = my_department_clause if mine == "department" else my_records_clause
+        return query.filter(clause(self.model, tenancy.current_user()))
 
     def get_query(self) -> Any:
         return self._mine_only(self._overdue_only(self._active(tenancy.scoped_query(self.model))))
 
     def get_count_query(self) -> Any:
+        """The list's count in the current company, capped on the list page
+        at ``count_limit`` records beyond the page (:mod:`admin.counting`)."""
         company = tenancy.require_company()
         query = db.session.query(func.count("*")).select_from(self.model) \
             .filter(self.model.company_id == company.id)
-        return self._mine_only(self._overdue_only(self._active(query)))
+        return capped(self, self._mine_only(self._overdue_only(self._active(query))))
+
+    def _apply_sorting(self, query: Any, joins: Any, sort_column: Any, sort_desc: bool) -> Any:
+        """The chosen (or default) order, then the id in the same direction.
+
+        Rows that tie on the sorted column (same priority, same date) would
+        otherwise come back in whatever order the database likes, which on
+        PostgreSQL changes as rows are updated: a record would show on two
+        pages of the list and be missing from the export's order."""
+        query, joins = super()._apply_sorting(query, joins, sort_column, sort_desc)
+        if sort_column is None:
+            first = next(iter(self._get_default_order()), None)
+            sort_desc = bool(first and first[2])
+        return query.order_by(self.model.id.desc() if sort_desc else self.model.id.asc()), joins
 
     def _get_list_extra_args(self) -> Any:
         return bound_list_args(super()._get_list_extra_args())

@@ -2,7 +2,7 @@
 with the overdue filter, on a big company.
 
     .venv/bin/python bench/crm_list.py [--customers 200000] [--logs 1000000]
-        [--runs 20] [--database-url postgresql+psycopg://...]
+        [--runs 20] [--database-url postgresql+psycopg://...] [--workdir DIR]
 
 Builds a database through the app's migrations (what ``qdesk db upgrade``
 does; SQLite in a temp dir unless ``--database-url`` is given -- that
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import sys
@@ -78,6 +79,15 @@ def make_app(workdir: Path, url: str | None):
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         migrate.upgrade()  # qdesk db upgrade
     return app
+
+
+def reopen(workdir: Path):
+    """The app over a database an earlier ``--workdir`` run built, and its terms."""
+    os.environ["QDESK_INSTANCE_PATH"] = str(workdir)
+    from core import create_app
+    app = create_app({"DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+                      "PLUGINS_TOML": str(workdir / "none.toml")})
+    return app, json.loads((workdir / "terms.json").read_text())
 
 
 def bulk_load(app, customers: int, logs: int, seed: int = 7) -> dict:
@@ -242,13 +252,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="measured runs per case")
     parser.add_argument("--database-url", help="SQLAlchemy URL (PostgreSQL); EMPTIED first. Default: "
                                                "SQLite in a temp dir")
+    parser.add_argument("--workdir", type=Path,
+                        help="keep the SQLite database in this folder; a later run with the same folder "
+                             "measures it again without rebuilding (the sizes it was built with apply)")
     args = parser.parse_args()
     from urllib.parse import quote
     with tempfile.TemporaryDirectory(prefix="qdesk-bench-") as tmp:
         workdir = Path(tmp)
+        if args.workdir is not None and args.database_url is None:
+            workdir = args.workdir.resolve()
+            workdir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        app = make_app(workdir, args.database_url)
-        terms = bulk_load(app, args.customers, args.logs)
+        if (workdir / "bench.db").exists() and args.workdir is not None:
+            app, terms = reopen(workdir)
+            args.customers, args.logs = terms.pop("_sizes", (args.customers, args.logs))
+        else:
+            app = make_app(workdir, args.database_url)
+            terms = bulk_load(app, args.customers, args.logs)
+            if args.workdir is not None:
+                saved = {**terms, "_sizes": [args.customers, args.logs]}
+                (workdir / "terms.json").write_text(json.dumps(saved, ensure_ascii=False))
         with app.app_context():
             from core.extensions import db
             dialect = db.engine.dialect.name

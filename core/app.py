@@ -78,6 +78,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_settings(app, registry)
     from core.sequences import init_sequences
     init_sequences(app, registry)  # after the settings: declares the prefix settings
+    from core.printing.form_settings import declare_form_settings
+    declare_form_settings(app, registry)  # each form's code, edition and title: company settings
     from core.org import ResponsibilityRegistry
     ResponsibilityRegistry.install(app, registry)  # before the workflows whose sign-offs name them
     from core.workflow import init_workflows

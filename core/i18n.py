@@ -37,3 +37,9 @@ def is_chinese(locale: str | None = None) -> bool:
 def pick(zh: str, en: str, locale: str | None = None) -> str:
     """``zh`` or ``en`` for the interface (see :func:`is_chinese`)."""
     return zh if is_chinese(locale) else en
+
+
+def join_names(names: Any, locale: str | None = None) -> str:
+    """Names listed in a sentence: 承运单位、运单号 in Chinese, "Carrier,
+    Waybill" in English (see :func:`is_chinese`)."""
+    return pick("、", ", ", locale).join(str(name) for name in names)

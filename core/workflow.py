@@ -22,6 +22,10 @@ import, code):
   missing a required field or comment (:class:`~core.errors.Invalid`);
 * a transition with a ``signoff`` fires only for a holder of the named
   responsibility (:mod:`core.org`), and stores the sign-off;
+* in a ``locked`` state the record's fields (but those the state leaves
+  editable) and its ``locked_children`` rows no longer change
+  (:class:`RecordLocked`, :mod:`core.workflow_locks`): a signed notice
+  ships as it was signed;
 * each fired transition is stored as the record's audit entry (action
   ``transition``, the transition's key, who, when, from → to, the comment)
   and shown in its history; after the commit the per-company hook
@@ -37,7 +41,6 @@ import re
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable, Mapping
 
-from flask import current_app, has_app_context
 from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.orm import Session
 
@@ -46,8 +49,10 @@ from core.records import tenancy
 from core.plugin.declarations import Keyed, ModelRegistry, mark_owner
 from core.errors import Conflict, Forbidden, Invalid
 from core.records import annotate_audit
+from core.records.entities import field_label
+from core.workflow_locks import RecordLocked, check_locks
 
-__all__ = ["Transition", "Workflow", "WorkflowRegistry", "StateLocked", "transition", "workflow_for",
+__all__ = ["Transition", "Workflow", "WorkflowRegistry", "StateLocked", "RecordLocked", "transition", "workflow_for",
            "available_transitions", "refusal", "field_label", "init_workflows", "COMMENT_RULES", "SIGNATURE_BOXES"]
 
 #: Whether a transition takes a comment: none asked, optional, or required.
@@ -62,6 +67,8 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 class StateLocked(Invalid):
     """A state field was changed other than by :func:`transition` (an edit
     form, an import, code); nothing was saved."""
+
+
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,9 @@ class Transition:
         user writes why (stored with the transition).
     :param stamps: date-time fields set to the company-local now when it
         fires, if still empty (``replied_at``).
+    :param restamps: date-time fields set to the company-local now every
+        time it fires (a CAPA action done again after a rework: the last
+        time counts).
     :param signoff: the named responsibility (``"core.management_rep"``), or
         a tuple of them (any one suffices: 管理者代表 or 总经理), whose holder
         must fire it: only an employee of the company assigned to it may
@@ -90,6 +100,12 @@ class Transition:
         ``"prepared"`` (经办人), ``"checked"`` (审核) or ``"approved"`` (批准).
     :param confirm_zh: / :param confirm_en: the question asked before a bulk
         run (default: "<label> the selected records?").
+    :param effect: a function ``record -> None`` run when it fires, after
+        the state and the stamps are set, in the same transaction (what it
+        adds or changes is saved with the transition or not at all): a
+        shipped 三包 notice posts its ledger lines. It may raise
+        :class:`~core.errors.Invalid` to refuse the transition; the caller
+        then rolls back, as the screens and bulk actions do.
     """
 
     key: str
@@ -101,12 +117,16 @@ class Transition:
     required: tuple[str, ...] = ()
     comment: str = "optional"
     stamps: tuple[str, ...] = ()
+    restamps: tuple[str, ...] = ()
     signoff: str | tuple[str, ...] | None = None
     box: str = "approved"
     confirm_zh: str = ""
     confirm_en: str = ""
+    effect: Any = None
 
     def __post_init__(self) -> None:
+        if self.effect is not None and not callable(self.effect):
+            raise ValueError(f"transition {self.key!r}: effect must be a function record -> None")
         if not _KEY.match(self.key):
             raise ValueError(f"transition {self.key!r}: a key is lower-case letters, digits and _")
         if isinstance(self.source, str):
@@ -145,6 +165,14 @@ class Workflow(Keyed):
     :param initial: the state of a new record.
     :param transitions: the :class:`Transition` s.
     :param field: the state column (default ``state``).
+    :param locked: states in which the record is read-only, each mapped to
+        the fields that may still change there (``{"signed": ("carrier",
+        "waybill"), "shipped": ()}``); transitions still fire and stamp,
+        and core keeps its own columns (version, stamps, clocks). A change
+        to any other field is refused at flush (:class:`RecordLocked`).
+    :param locked_children: one-to-many relations (``("lines",)``) whose
+        rows are read-only, added and removed neither, while the record is
+        in a ``locked`` state (a signed notice's lines).
     """
 
     key: str
@@ -153,6 +181,8 @@ class Workflow(Keyed):
     initial: str
     transitions: tuple[Transition, ...]
     field: str = "state"
+    locked: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    locked_children: tuple[str, ...] = ()
     plugin_key: str = dataclass_field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -173,6 +203,14 @@ class Workflow(Keyed):
                 if state not in self.states:
                     raise ValueError(f"workflow {self.key!r}: transition {t.key!r} names state {state!r}, "
                                      f"which is not one of {', '.join(self.states)}")
+        for state in self.locked:
+            if state not in self.states:
+                raise ValueError(f"workflow {self.key!r}: locked names state {state!r}, which is not one of "
+                                 f"{', '.join(self.states)}")
+        if isinstance(self.locked_children, str):
+            object.__setattr__(self, "locked_children", (self.locked_children,))
+        if self.locked_children and not self.locked:
+            raise ValueError(f"workflow {self.key!r}: locked_children needs locked states")
 
     def get(self, key: str) -> Transition | None:
         return next((t for t in self.transitions if t.key == key), None)
@@ -206,10 +244,20 @@ class WorkflowRegistry(ModelRegistry[Workflow]):
                 if name not in mapper.attrs:
                     raise ValueError(f"{where}: transition {t.key!r} requires {name!r}, which "
                                      f"{item.model.__name__} does not have")
-            for name in t.stamps:
+            for name in (*t.stamps, *t.restamps):
                 if name not in columns or not isinstance(columns[name].type, DateTime):
                     raise ValueError(f"{where}: transition {t.key!r} stamps {name!r}, which is not a "
                                      f"date-time column of {item.model.__name__}")
+        for state, names in item.locked.items():
+            for name in names:
+                if name not in columns:
+                    raise ValueError(f"{where}: locked state {state!r} leaves {name!r} editable, which is not a "
+                                     f"column of {item.model.__name__}")
+        for name in item.locked_children:
+            relation = mapper.relationships.get(name)
+            if relation is None or not relation.uselist:
+                raise ValueError(f"{where}: locked_children names {name!r}, which is not a one-to-many "
+                                 f"relation of {item.model.__name__}")
         taken = self.declared_on(item.model)
         if taken:
             raise ValueError(f"{where}: {item.model.__name__} already has the workflow {taken[0].key!r}")
@@ -263,16 +311,6 @@ def workflow_for(model: type) -> Workflow | None:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
-def field_label(model: type, name: str) -> str:
-    """The label screens give ``model``'s field ``name`` (their
-    ``column_labels``, collected at start), else the name."""
-    labels = current_app.extensions.get("qdesk.field_labels", {}) if has_app_context() else {}
-    for m in type.mro(model):
-        if name in labels.get(m, {}):
-            return str(labels[m][name])
-    return name
 
 
 def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str | None = None,
@@ -358,6 +396,10 @@ def transition(record: Any, key: str, comment: str | None = None) -> Transition:
         for name in t.stamps:
             if getattr(record, name) is None:
                 setattr(record, name, now.replace(microsecond=0))
+        for name in t.restamps:
+            setattr(record, name, now.replace(microsecond=0))
+        if t.effect is not None:
+            t.effect(record)  # raising: the caller's rollback undoes it all (screens, bulk runs do)
     return t
 
 
@@ -387,6 +429,7 @@ def _guard_states(session: Session, flush_context: Any, instances: Any) -> None:
             raise StateLocked(_gettext("The state changes only through its actions (%(actions)s); nothing "
                                        "was saved.", actions=", ".join(t.label for t in wf.transitions)),
                               field=wf.field)
+    check_locks(session, registry, pending)
     for obj, (wf, t, before, comment) in list(pending.items()):
         if obj in session.dirty or obj in session.new:
             annotate_audit(session, obj, action="transition", transition=t.key, comment=comment,

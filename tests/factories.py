@@ -122,11 +122,18 @@ def _class_of_table(table: Any) -> type | None:
 
 # --- building records --------------------------------------------------------
 
-def _related(target: type, company: Company, user: User | None, depth: int) -> Any:
+def _related(target: type, company: Company, user: User | None, depth: int,
+             chosen: dict[type, Any] | None = None) -> Any:
     """A record of ``target`` for a foreign key: created when company-owned,
-    else the acting user / company or an existing row."""
+    else the acting user / company or an existing row.
+
+    ``chosen`` holds the records the referring record points at already (by
+    class): the new record points at them too, so that the sample is
+    coherent (a work order's contact person is one of its own customer's)."""
     if issubclass(target, CompanyOwnedMixin):
-        return _build(target, company, user, relations=False, depth=depth + 1, values={})
+        shared = {rel.key: chosen[rel.mapper.class_] for rel in inspect(target).relationships
+                  if chosen and rel.direction is RelationshipDirection.MANYTOONE and rel.mapper.class_ in chosen}
+        return _build(target, company, user, relations=False, depth=depth + 1, values=shared)
     if target is Company:
         return company
     if target is User:
@@ -152,6 +159,7 @@ def _build(model: type, company: Company, user: User | None, *, relations: bool,
             handled |= {c.key for c in mapper.relationships[key].local_columns}
 
     # Many-to-one relations first: they cover their foreign-key columns.
+    chosen: dict[type, Any] = {}
     for rel in mapper.relationships:
         if rel.key in handled or rel.direction is not RelationshipDirection.MANYTOONE:
             continue
@@ -161,10 +169,12 @@ def _build(model: type, company: Company, user: User | None, *, relations: bool,
         required = any(_required(c) for c in local)
         optional_ok = relations and depth == 0 and issubclass(rel.mapper.class_, CompanyOwnedMixin)
         if required or optional_ok:
-            related = _related(rel.mapper.class_, company, user, depth)
+            related = _related(rel.mapper.class_, company, user, depth, chosen)
             if related is None and required:
                 raise ValueError(f"{model.__name__}.{rel.key}: no {rel.mapper.class_.__name__} to point at")
             setattr(obj, rel.key, related)
+            if related is not None:
+                chosen.setdefault(rel.mapper.class_, related)
         handled |= {c.key for c in local} | {rel.key}
 
     for attr in mapper.column_attrs:
@@ -296,6 +306,11 @@ def form_data(form_class: type, record: Any, change: bool = True) -> dict[str, s
             value = getattr(record, name)
             if isinstance(value, (list, set, tuple)):
                 continue  # collections: left out (unchanged)
+            local = {c.key for c in mapper.relationships[name].local_columns}
+            if change and value is not None and local <= unique:
+                # One record per related one (a work order's 三包 decision): a
+                # new record (create) or a saved change (edit) needs a new one.
+                value = _fresh_related(mapper.relationships[name].mapper.class_, record)
         else:
             continue
         text = _form_value(value)
@@ -305,14 +320,26 @@ def form_data(form_class: type, record: Any, change: bool = True) -> dict[str, s
 
 
 def _unique_columns(model: type) -> set[str]:
-    """Columns in a unique constraint (with company_id, say) or unique themselves."""
+    """Columns in a unique constraint or index (with company_id, say) or unique themselves."""
     from sqlalchemy import UniqueConstraint
     table = model.__table__
     out = {c.key for c in table.columns if c.unique}
     for constraint in table.constraints:
         if isinstance(constraint, UniqueConstraint):
             out |= {c.key for c in constraint.columns}
+    for index in table.indexes:
+        if index.unique:
+            out |= {c.key for c in index.columns if hasattr(c, "key")}
     return out - {"company_id", "id"}
+
+
+def _fresh_related(target: type, record: Any) -> Any:
+    """A new ``target`` record in ``record``'s company (made as the system)."""
+    company = db.session.get(Company, record.company_id)
+    with tenancy.acting_as(company, None):
+        fresh = _build(target, company, None, relations=False, depth=1, values={})
+        db.session.commit()
+    return fresh
 
 
 def _choice_values(unbound: Any) -> list[str] | None:

@@ -3,16 +3,29 @@ per session on SQLite or PostgreSQL (``QDESK_TEST_DATABASE_URL``), a clean
 database per test, and companies with one user per role."""
 from __future__ import annotations
 
+import functools
 import os
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-1"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_returns_unordered_rows_reversed(dbapi_connection, connection_record):
+    # PostgreSQL returns rows a query does not order in whatever order it
+    # likes (and changes it as rows are updated), SQLite in insertion order:
+    # a test or a screen relying on that order passes on SQLite and fails on
+    # PostgreSQL now and then. Reversed, it fails on SQLite every time.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects=ON")
 
 
 def install_entry_points(where: Path, dist: str, plugins: dict[str, str],
@@ -105,6 +118,15 @@ def ctx(app):
         yield
 
 
+@functools.lru_cache(maxsize=1)
+def password_hash() -> str:
+    """The hash of the test password, made once per process: scrypt costs
+    about 80 ms, more than the rest of a world's setup (a fresh salt per
+    test would prove nothing the login tests do not)."""
+    from core.records.security import hash_password
+    return hash_password(PASSWORD)
+
+
 class World:
     """Two companies, A and B, with one user per role in each, all modules on."""
 
@@ -112,10 +134,9 @@ class World:
         from core.extensions import db
         from core.models import Company, Membership, User
         from core.plugin.modules import enable_module
-        from core.records.security import hash_password
         self.app = app
         with app.app_context():
-            pw = hash_password(PASSWORD)
+            pw = password_hash()
             for code, province in (("A", "浙江"), ("B", "四川")):
                 company = Company(code=code, name=f"Company {code}", province=province)
                 db.session.add(company)

@@ -426,3 +426,27 @@ def test_an_oversized_stream_is_not_read_into_memory():
     data, size = read_capped(Stream(b"x" * 5_000_000), 1000)
     assert (len(data), size, Stream.most) == (1001, 5_000_000, 1001)
     assert read_capped(b"abc", 10) == (b"abc", 3)
+
+
+def test_protected_from_names_an_employee_by_its_login_not_by_its_own_id(app, world):
+    """An employee has an e-mail of its own: it is still named by its
+    ``user_id`` (the login), never mistaken for a user (a complaint's
+    被投诉人 is an employee, AS-61)."""
+    from types import SimpleNamespace
+
+    from core.attachments import named_users
+    from core.org import Employee
+    from core.records.entities import Attachments
+    from core.records import tenancy
+    with app.app_context(), tenancy.acting_as(world.company("A"), world.user("admin@a.test")):
+        manager = world.user("manager@a.test")
+        filler = Employee(number="E00", name="占位")  # so that the employee's id is not the login's
+        accused = Employee(number="E01", name="陈静", email="chen@example.test", user=manager)
+        db.session.add_all([filler, accused])
+        db.session.flush()
+        assert accused.id != manager.id
+        decl = Attachments(protected_from=("accused", "author"))
+        assert named_users(SimpleNamespace(accused=accused, author=None), decl) == {manager.id}
+        assert named_users(SimpleNamespace(accused=None, author=manager), decl) == {manager.id}
+        assert named_users(SimpleNamespace(accused=Employee(number="E02", name="无登录"), author=None), decl) == set()
+        db.session.rollback()

@@ -189,6 +189,22 @@ def test_csv_cells_holding_separators_stay_one_cell_whatever_the_list_separator(
     assert [r[0] for r in csv.reader(io.StringIO(body, newline=""))][1:] == SEPARATED
 
 
+def test_rows_that_tie_on_the_sorted_column_keep_one_order_oldest_or_newest_first(world, app, client_for):
+    # Six notes of one priority: sorted by priority, they tie. Each page and
+    # each export must list them in one order (PostgreSQL returns ties in any
+    # order, and a row would show on two pages and be missing from another):
+    # the order they were entered in, newest first when sorting descending.
+    titles = [f"第{n}条" for n in range(1, 7)]
+    for title in titles:
+        make_note(app, "A", title=title, priority=2)
+    staff = client_for("staff@a.test")
+    by_priority = NoteView.column_list.index("priority")
+    ascending = [r[0] for r in csv_rows(staff.get(URL.format("csv") + f"?sort={by_priority}"))[1:]]
+    descending = [r[0] for r in csv_rows(staff.get(URL.format("csv") + f"?sort={by_priority}&desc=1"))[1:]]
+    assert ascending == titles
+    assert descending == titles[::-1]
+
+
 FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", " =1+1", "   +1", "\u3000=1+1",
             "\u00a0@x", "\n-1", "＝1+1", "＋1", "－1", "＠SUM(A1)", " ＝1", "-", "'=1+1", "''+1"]
 SAFE = ["a = b", "1-2", "mail@example.com", "'quoted", "plain 便签"]

@@ -875,8 +875,8 @@ def test_hook_record_changed(app, world, client_for, spy):
     assert spy[-1] == dict(company="A", record="Note", action="update",
                            changes={"title": ("客户回访", "客户回访（已完成）")})
     with app.app_context():  # the audit entries are written as well
-        assert [e.action for e in db.session.query(AuditEntry).filter_by(table_name="notes_note",
-                                                                          record_id=pk)] == ["create", "update"]
+        assert [e.action for e in db.session.query(AuditEntry).filter_by(table_name="notes_note", record_id=pk)
+                .order_by(AuditEntry.id)] == ["create", "update"]
 
     # Company B has notes disabled: notes does not hear about B's records,
     # while a hook implementation outside the registry (the spy) does.

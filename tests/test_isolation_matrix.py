@@ -465,11 +465,28 @@ def test_relation_choices_and_links_stay_in_company(app, world, client_for, endp
     # dropped rather than refused, and then that POST took the unique codes).
     with app.app_context():
         data = form_data(view._create_form_class, record_of(view.model, mine_id))
+        data.update(_shared_links(view.model, relation, record_of(target, ours_id), data))
     response = c.post(url_of(app, endpoint, "create_view"), {**data, relation: str(ours_id)})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.query(view.model).filter(getattr(view.model, fk) == ours_id).count() == 1, (
             f"{endpoint}: the generic create POST with B's {relation} saved nothing (control)")
+
+
+def _shared_links(model, relation, chosen, data):
+    """Form values that keep a control record coherent: when the chosen
+    related record points at a record the model links to as well (a work
+    order's contact person belongs to a customer; the order has a customer),
+    the model's link is set to that same record, as a clerk would choose."""
+    values = {}
+    own = {rel.mapper.class_: rel.key for rel in inspect(model).relationships
+           if rel.direction.name == "MANYTOONE" and rel.key != relation}
+    for rel in inspect(type(chosen)).relationships:
+        if rel.direction.name == "MANYTOONE" and rel.mapper.class_ in own and own[rel.mapper.class_] in data:
+            target = getattr(chosen, rel.key)
+            if target is not None:
+                values[own[rel.mapper.class_]] = str(target.id)
+    return values
 
 
 def _is_inline(view, relation):
@@ -486,14 +503,15 @@ def _check_inline(app, c, view, endpoint, relation, target, theirs_id, mine_id, 
     for page in (c.get(url_of(app, endpoint, "create_view")), c.get(url_of(app, endpoint, "edit_view", id=mine_id))):
         assert page.status_code == 200, f"{endpoint}: B's form gave {page.status_code}"
         assert not leaked(page.get_data(as_text=True)), f"{endpoint}: B's inline {relation} shows A's record"
-    strings = [a.key for a in inspect(target).column_attrs
+    # Each string column gets a crafted value it can hold (a unit of 10 characters...).
+    strings = {a.key: "qcrafted-inline"[:a.columns[0].type.length or None] for a in inspect(target).column_attrs
                if isinstance(a.columns[0].type, String) and not a.columns[0].foreign_keys
-               and a.key not in ("id", "company_id", "version")]
+               and a.key not in ("id", "company_id", "version")}
     with app.app_context():
         before = snapshot(target, theirs_id)
         data = form_data(view._edit_form_class, record_of(view.model, mine_id))
     crafted = {**data, f"{relation}-0-id": str(theirs_id),
-               **{f"{relation}-0-{key}": "qcrafted-inline" for key in strings}}
+               **{f"{relation}-0-{key}": value for key, value in strings.items()}}
     response = c.post(url_of(app, endpoint, "edit_view", id=mine_id), crafted)
     assert response.status_code == 302, f"{endpoint}: B's edit with an inline {relation} row was not saved (control)"
     with app.app_context():

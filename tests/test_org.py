@@ -312,3 +312,18 @@ def test_reminders_go_to_the_responsible_employee_and_the_department_head(app, w
         told = {n.recipient.email for n in db.session.query(Notification).filter_by(record_id=ids["售后的任务"])}
         # The creator (admin@a) and the head of 售后服务中心 (王芳, manager@a's login).
         assert told == {"admin@a.test", "manager@a.test"}, told
+
+
+def test_a_model_counted_through_its_owner_must_name_a_many_to_one_relation():
+    # __org_owner__ lets KPIs count a record for its parent's department and
+    # employee (a service report for its work order's); a name that is no
+    # such relation stops the KPI declaration with the model's name.
+    from core.org import org_owned
+    from tests.plugins.notes.models import Note
+    assert org_owned(Task) and not org_owned(Note)
+    for wrong in ("title", "nothing"):
+        model = type("Counted", (), {"__org_owner__": wrong, "title": Note.title})
+        with pytest.raises(TypeError, match="Counted.__org_owner__ = '%s' must name a many-to-one" % wrong):
+            org_owned(model)
+    through_tag = type("ThroughTag", (), {"__org_owner__": "tag", "tag": Note.tag})
+    assert not org_owned(through_tag)  # a tag has no department

@@ -360,3 +360,40 @@ def test_shared_css_and_font_configuration_are_made_once(app, world, client_for)
         assert render._stylesheets("A4", "landscape")[0] is first[0]
         assert render._font_config() is render._font_config()
         assert render._fetcher() is render._fetcher()
+
+
+def test_each_form_takes_its_code_edition_and_chinese_title_from_company_settings(app, world, client_for,
+                                                                                  tmp_path):
+    """D-13/D-16: core declares ``<printable>.form_code``, ``.edition`` and
+    ``.title`` for every printable and report (defaults: the declaration's
+    code and edition, no title of its own). Company A prints its own code,
+    edition and Chinese title; B keeps the declared ones; English prints keep
+    the English title; a code the header cannot print is refused."""
+    from core.extensions import db
+    from core.records import tenancy
+    from core.settings import SettingsError, get_setting, set_settings
+    from tests.fixtures import make_note
+    with app.app_context():
+        declared = app.extensions["qdesk.settings"].by_key
+        for key in ("notes.note", "notes.register", "crm.contact_log_period"):  # printables and a report
+            assert {f"{key}.form_code", f"{key}.edition", f"{key}.title"} <= set(declared), key
+        assert get_setting("notes.note.form_code", company=world.company("A")) == "JL-7.5-02-3"
+    a_note, b_note = make_note(app, "A", title="空调异响"), make_note(app, "B", title="电梯维保")
+    with app.app_context(), tenancy.acting_as(world.company("A"), world.user("admin@a.test")):
+        set_settings({"notes.note.form_code": "QR-08-12", "notes.note.edition": "B/1",
+                      "notes.note.title": "顾客便签登记表"}, world.company("A"))
+        db.session.commit()
+        with pytest.raises(SettingsError, match="Use letters, digits and"):
+            set_settings({"notes.note.form_code": "QR-08<12>"}, world.company("A"))
+        db.session.rollback()
+    a_staff, b_staff = client_for("staff@a.test"), client_for("staff@b.test")
+    for client in (a_staff, b_staff):
+        client.post("/set-language", {"locale": "zh_Hans_CN"})
+    a_text = flat(poppler("pdftotext", a_staff.get(f"/print/notes.note/{a_note}.pdf").data, tmp_path))
+    assert "QR-08-12" in a_text and "B/1" in a_text and "顾客便签登记表" in a_text
+    assert "JL-7.5-02-3" not in a_text and "便签记录单" not in a_text
+    b_text = flat(poppler("pdftotext", b_staff.get(f"/print/notes.note/{b_note}.pdf").data, tmp_path))
+    assert "JL-7.5-02-3" in b_text and "A/0" in b_text and "便签记录单" in b_text and "QR-08-12" not in b_text
+    a_staff.post("/set-language", {"locale": "en"})
+    en_text = flat(poppler("pdftotext", a_staff.get(f"/print/notes.note/{a_note}.pdf").data, tmp_path))
+    assert "Noterecord" in en_text and "QR-08-12" in en_text and "顾客便签登记表" not in en_text

@@ -338,3 +338,14 @@ def test_deleting_a_never_edited_note_deletes_it(world, client_for, app):
     assert load_note(app, nid) is None
     assert [a for a, *_ in audit_of(app, nid)] == ["create", "delete"]
     assert "fresh" not in c.get(NOTES + "?archived=1").get_data(as_text=True)
+
+
+def test_an_entity_protected_from_a_field_it_does_not_have_stops_the_start():
+    from core.records.entities import Entity
+    from tests.plugins.notes.models import Note
+    with pytest.raises(ValueError, match="protected_from names accused, which Note does not have"):
+        Entity("notes.other", Note, "便签", "Note", protected_from=("accused",))
+    with pytest.raises(ValueError, match="protected_from must be a tuple of field names"):
+        Entity("notes.other", Note, "便签", "Note", protected_from="created_by_id")
+    assert Entity("notes.other", Note, "便签", "Note",
+                  protected_from=["created_by_id"]).protected_from == ("created_by_id",)

@@ -250,3 +250,73 @@ def _check_import_column(app, world, endpoint, name):
 
 def test_import_relations_are_generated():
     assert IMPORT_RELATIONS, "no import column points at a company record: the case tests nothing"
+
+
+def _tag_options(html):
+    import re
+    select = re.search(r'<select[^>]*name="tag"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', select)
+
+
+def test_dropdowns_offer_no_archived_record_but_a_record_keeps_the_one_it_holds(app, world, client_for):
+    from tests.fixtures import make_note
+    from tests.plugins.notes.models import Note, Tag
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            kept, retired = Tag(name="在用标签"), Tag(name="停用标签")
+            db.session.add_all([kept, retired])
+            db.session.commit()
+            kept_id, retired_id = kept.id, retired.id
+    note = make_note(app, "A", title="旧便签", tag_id=retired_id, priority=2)
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("admin@a.test")):
+            db.session.get(Tag, retired_id).archived_at = db.func.now()
+            db.session.commit()
+    staff = client_for("staff@a.test")
+    # A new note can only pick the tag still in use.
+    offered = _tag_options(staff.get("/admin/notes/note/new/").get_data(as_text=True))
+    assert offered == [(str(kept_id), "在用标签")]
+    # The note that holds the archived tag still shows it, selected, and saving
+    # another field keeps it instead of failing with "Not a valid choice".
+    page = staff.get(f"/admin/notes/note/edit/?id={note}").get_data(as_text=True)
+    assert (str(retired_id), "停用标签") in _tag_options(page)
+    assert f'selected value="{retired_id}"' in page or f'value="{retired_id}" selected' in page
+    response = staff.post(f"/admin/notes/note/edit/?id={note}", {"title": "旧便签（已核对）", "priority": "2",
+                                                                 "tag": str(retired_id), "record_version": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    with app.app_context():
+        saved = db.session.get(Note, note)
+        assert (saved.title, saved.tag_id) == ("旧便签（已核对）", retired_id)
+    # Another note cannot be given the archived tag by posting its id (the
+    # optional field reads a choice it does not offer as none); the tag in
+    # use it can.
+    other = make_note(app, "A", title="新便签", priority=2)
+    for tag_id, expected in ((retired_id, None), (kept_id, kept_id)):
+        with app.app_context():
+            version = db.session.get(Note, other).version
+        response = staff.post(f"/admin/notes/note/edit/?id={other}",
+                              {"title": "新便签", "priority": "2", "tag": str(tag_id), "record_version": str(version)})
+        assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+        with app.app_context():
+            assert db.session.get(Note, other).tag_id == expected
+
+
+def test_person_dropdowns_offer_active_members_only_but_keep_the_one_a_record_names(app, world, client_for):
+    import re
+    from tests.fixtures import set_user
+    from plugins.crm.models import Customer
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            customer = Customer(code="KH1", name="西湖国宾馆", responsible=world.user("readonly@a.test"))
+            db.session.add(customer)
+            db.session.commit()
+            pk, left = customer.id, world.user("readonly@a.test").id
+    set_user(app, "readonly@a.test", active=False)  # the login is switched off
+
+    def people(html):
+        select = re.search(r'<select[^>]*name="responsible"[^>]*>(.*?)</select>', html, re.S).group(1)
+        return re.findall(r'value="(\d+)"', select)
+    staff = client_for("staff@a.test")
+    offered = people(staff.get("/admin/crm/customer/new/").get_data(as_text=True))
+    assert str(left) not in offered and len(offered) == 3  # admin, manager and staff of A
+    assert str(left) in people(staff.get(f"/admin/crm/customer/edit/?id={pk}").get_data(as_text=True))

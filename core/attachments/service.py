@@ -115,17 +115,8 @@ def fetch(entity: Any, record_id: Any, attachment_id: Any) -> tuple[Attachment, 
 def named_users(record: Any, decl: Attachments) -> set[int]:
     """Ids of the users the record names in ``protected_from`` (a user, an
     object with ``user_id``, or a user id)."""
-    out: set[int] = set()
-    for name in decl.protected_from:
-        value = getattr(record, name, None)
-        for item in value if isinstance(value, (list, tuple, set)) else [value]:
-            if isinstance(item, int) and not isinstance(item, bool):
-                out.add(item)
-            elif item is not None:
-                uid = getattr(item, "user_id", None) if not hasattr(item, "email") else getattr(item, "id", None)
-                if isinstance(uid, int):
-                    out.add(uid)
-    return out
+    from core.records.protected import named_users as named
+    return named(record, decl.protected_from)
 
 
 def _refusal(ent: Entity, decl: Attachments, record: Any) -> str | None:

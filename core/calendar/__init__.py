@@ -8,13 +8,16 @@
   once for all companies (System → Holiday years);
 * :mod:`core.calendar.days`: a company's own days off and extra working days;
 * :mod:`core.calendar.company`: :func:`company_calendar`, all of it for one
-  company.
+  company;
+* :mod:`core.calendar.durations`: :func:`hours_between`, the hours between
+  two date-time columns as SQL (SQLite and PostgreSQL).
 
 Deadlines are counted on these calendars by :mod:`core.deadlines`.
 """
 from core.calendar.company import company_calendar, company_days, default_years, local_now
 from core.calendar.days import CompanyCalendarDay
+from core.calendar.durations import hours_between
 from core.calendar.workcal import WorkingCalendar
 
 __all__ = ["company_calendar", "company_days", "default_years", "local_now", "CompanyCalendarDay",
-           "WorkingCalendar"]
+           "WorkingCalendar", "hours_between"]

@@ -58,6 +58,24 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def due_by(today: dt.date, months: int) -> dt.date:
+    """The last day whose period of ``months`` months has ended by ``today``:
+    a record made on day ``d`` is due again (``add_months(d, months) <=
+    today``) exactly when ``d <= due_by(today, months)``. A "due since the
+    last record" list (customers to track every 3 months) is then one SQL
+    filter, ``last_day <= due_by(today, n)``, with :func:`add_months`'s
+    corresponding-date rule (2024-11-30 + 3 → 2025-02-28: due on 2025-02-28,
+    so ``due_by(2025-02-28, 3)`` is 2024-11-30)."""
+    if months < 0:
+        raise ValueError("a period cannot be negative")
+    index = today.month - 1 - months
+    year, month = today.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if today.day == calendar.monthrange(today.year, today.month)[1]:
+        return dt.date(year, month, last)  # every later day of that month ends on today's month-end
+    return dt.date(year, month, min(today.day, last))
+
+
 def normalise_period(label: str) -> str:
     """The canonical spelling (``" 2026-q3 "`` → ``"2026-Q3"``); ``ValueError`` if unknown."""
     text = (label or "").strip().upper()

@@ -16,12 +16,16 @@ from core.i18n import translate as _gettext
 from core.extensions import db
 from core.models import stamp_info
 
-__all__ = ["DeadlineClock", "STATUSES", "OPEN", "BADGES", "clocks_for", "badge", "record_badges", "is_overdue",
+__all__ = ["DeadlineClock", "STATUSES", "OPEN", "VOID", "BADGES", "clocks_for", "badge", "record_badges", "is_overdue",
            "filter_clause", "prefetch", "clock_of"]
 
 #: A clock's states: counting, stopped in a pause state, met by the due
 #: moment, met after it, past its due moment and not met (marked by the check).
 STATUSES = ("running", "paused", "met", "late", "breached")
+#: The status of a clock whose record left the deadline's scope (a cancelled
+#: order, ``Deadline.void_states``): neither met nor late, never breached,
+#: left out of badges, filters, tiles and rates (it is not in STATUSES).
+VOID = "void"
 OPEN = ("running", "breached")
 #: What a list shows about a record's deadline (:func:`badge`).
 BADGES = ("overdue", "due_soon", "running", "paused", "met", "late")
@@ -73,15 +77,14 @@ def _pauses(clock_pauses: Iterable[Iterable[str]]) -> list[tuple[dt.datetime, dt
 
 def _count(d: Deadline, obj: Any, company: Any, start: dt.datetime, pauses: list,
            calendars: dict[tuple[int, int], Any] | None = None) -> dt.datetime:
-    """The due moment of ``obj`` under ``d``: its company's setting on its
+    """The due moment of ``obj`` under ``d``: its own rule (``override``) or its company's setting on its
     company's calendar. The calendar covers the year of the start and the
     next (with their official holidays: an entry from 2024 brought over
     today counts 2024's National Day), built once per company and year in a
     flush (``calendars``)."""
     from core.calendar.company import company_calendar, default_years
     from core.deadlines.counting import due_at
-    from core.settings import get_setting
-    rule = get_setting(d.setting_key(obj), company)
+    rule = d.rule_for(obj, company)
     calendars = {} if calendars is None else calendars
     key = (company.id, start.year)
     if key not in calendars:
@@ -113,14 +116,21 @@ def _keep_clocks(session: Session, flush_context: Any, instances: Any) -> None:
         for d in registry.for_model(type(obj)):
             company = _company_of(session, obj, companies)
             now = local_now(company).replace(microsecond=0)
-            if getattr(obj, d.start) is None:
+            # A record created out of scope (void) with its start empty has
+            # not started: its start stays empty (a transition stamps it when
+            # the record enters the scope) and it shows no due moment.
+            not_started = getattr(obj, d.start) is None and d.is_void(obj)
+            if getattr(obj, d.start) is None and not not_started:
                 setattr(obj, d.start, now)
-            start = getattr(obj, d.start)
+            start = getattr(obj, d.start) or now
             due = getattr(obj, d.due_field) or _count(d, obj, company, start, [], calendars)
-            setattr(obj, d.due_field, due)
+            if not not_started:
+                setattr(obj, d.due_field, due)
             values = dict(started_at=start, due_at=due, status="running", paused_since=None, pauses=[],
                           met_at=None)
-            if d.is_done(obj):
+            if d.is_void(obj):
+                values["status"] = VOID
+            elif d.is_done(obj):
                 values["met_at"], values["status"] = _met(d, obj, now, due)
             elif d.is_paused(obj):
                 values.update(status="paused", paused_since=now)
@@ -147,7 +157,16 @@ def _keep_clocks(session: Session, flush_context: Any, instances: Any) -> None:
                 row, kind = dict(row), "update"
             pauses = _pauses(row["pauses"])
             recount = _changed(obj, (d.start, *d.depends))
-            if d.is_done(obj):
+            if d.is_void(obj):  # out of scope (cancelled): stopped, neither met nor late
+                if row["paused_since"] is not None:
+                    pauses.append((row["paused_since"], now))
+                row.update(status=VOID, met_at=None, paused_since=None)
+            elif row["status"] == VOID:  # back in scope: it runs again, as if reopened
+                row.update(status="running", met_at=None)
+                recount = True
+            if row["status"] == VOID:
+                pass
+            elif d.is_done(obj):
                 if row["status"] not in ("met", "late"):
                     if row["paused_since"] is not None:
                         pauses.append((row["paused_since"], now))
@@ -170,7 +189,8 @@ def _keep_clocks(session: Session, flush_context: Any, instances: Any) -> None:
                 row["met_at"], row["status"] = _met(d, obj, now, row["due_at"])
             if row["status"] == "breached" and row["due_at"] >= now:
                 row["status"] = "running"  # counted again past today
-            if getattr(obj, d.due_field) != row["due_at"]:
+            not_started = row["status"] == VOID and getattr(obj, d.start) is None
+            if getattr(obj, d.due_field) != row["due_at"] and not not_started:
                 setattr(obj, d.due_field, row["due_at"])
             values = {k: row[k] for k in ("started_at", "due_at", "status", "paused_since", "pauses", "met_at")}
             plans.append((kind, obj, d, values))
@@ -214,8 +234,8 @@ def clocks_for(d: Deadline, records: Iterable[Any]) -> dict[int, DeadlineClock]:
 
 def badge(d: Deadline, clock: DeadlineClock | None, now: dt.datetime) -> str | None:
     """What a list shows about a clock at ``now`` (company-local): one of
-    :data:`BADGES`, or ``None`` without a clock."""
-    if clock is None:
+    :data:`BADGES`, or ``None`` without a clock or for a void one."""
+    if clock is None or clock.status == VOID:
         return None
     if clock.status in ("met", "late", "paused"):
         return clock.status
@@ -279,13 +299,20 @@ def is_overdue(record: Any, now: dt.datetime | None = None) -> bool:
     return "overdue" in record_badges(record, now).values()
 
 
-def filter_clause(d: Deadline, which: str, now: dt.datetime) -> Any:
+def filter_clause(d: Deadline, which: str, now: dt.datetime, company: Any = None) -> Any:
     """A WHERE clause on ``d.model`` for records whose clock is ``which``:
     ``overdue`` (open, past due at ``now``), ``due_soon``, ``late`` (met after
-    the due moment), ``met`` (on time) or ``open`` (not met yet)."""
+    the due moment), ``met`` (on time) or ``open`` (not met yet).
+
+    For ``company`` (default: the current one) it is ``id IN (the ids of
+    that company's clocks in that state)``, served by the clocks' index
+    (company, deadline, status, due moment): an overdue list of a company
+    with a million records reads its few hundred clocks, not a million
+    records each probing its clock. Without a company, a correlated
+    ``EXISTS``."""
     c = DeadlineClock
     model = d.model
-    where = [c.deadline == d.key, c.record_id == model.id, c.company_id == model.company_id]
+    where = [c.deadline == d.key]
     if which == "overdue":
         where += [c.status.in_(OPEN), c.due_at < now]
     elif which == "due_soon":
@@ -297,7 +324,10 @@ def filter_clause(d: Deadline, which: str, now: dt.datetime) -> Any:
         where.append(c.status.in_((*OPEN, "paused")))
     else:
         raise ValueError(f"deadline filter {which!r} is not overdue, due_soon, met, late, paused or open")
-    return exists().where(and_(*where))
+    company = company if company is not None else tenancy.current_company()
+    if company is not None:
+        return model.id.in_(select(c.record_id).where(c.company_id == company.id, *where))
+    return exists().where(and_(c.record_id == model.id, c.company_id == model.company_id, *where))
 
 
 def _active(d: Deadline, query: Any) -> Any:

@@ -39,11 +39,20 @@ class Deadline(Keyed):
         became true.
     :param pause_states: workflow states in which the clock stands still
         (waiting for the customer).
+    :param void_states: workflow states in which the deadline no longer
+        applies (a cancelled order): the clock stops as ``void``, neither
+        met nor late, and leaves the badges, filters, tiles and rates;
+        leaving such a state runs it again.
     :param remind_before: how long before the due moment it counts as "due
         soon" (badge, tile); ``None``: never.
     :param depends: fields whose change counts the deadline again (those the
         ``amount`` function reads, e.g. ``customer_id``).
     :param settings: with a function ``amount``: every key it may return.
+    :param override: a function ``record -> DeadlineRule | None``: the
+        record's own time limit, when it has one (a service agreement's
+        promise, a category's target), counted instead of the setting;
+        None falls back to ``amount``. List the fields it reads in
+        ``depends`` so that a change counts the deadline again.
     :param notify: the record's relations to the people its reminders
         (due soon, breached) also go to, besides its creator and the
         responsible employee and department head (``core.org``): names of
@@ -62,9 +71,11 @@ class Deadline(Keyed):
     done: tuple[str, ...] | Callable[[Any], bool] = ()
     met_field: str | None = None
     pause_states: tuple[str, ...] = ()
+    void_states: tuple[str, ...] = ()
     remind_before: dt.timedelta | None = None
     depends: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()
+    override: Callable[[Any], Any] | None = None
     notify: tuple[str, ...] = ()
     label_zh: str = ""
     label_en: str = ""
@@ -113,6 +124,20 @@ class Deadline(Keyed):
             raise ValueError(f"deadline {self.key!r}: amount chose {key!r}, not one of {self.setting_keys}")
         return key
 
+    def rule_for(self, record: Any, company: Any) -> Any:
+        """The :class:`~core.deadlines.DeadlineRule` counted for ``record``:
+        its :attr:`override`, else the company's setting chosen by
+        :attr:`amount`."""
+        if self.override is not None:
+            rule = self.override(record)
+            if rule is not None:
+                from core.deadlines.counting import DeadlineRule
+                if not isinstance(rule, DeadlineRule):
+                    raise TypeError(f"deadline {self.key!r}: override returned {rule!r}, not a DeadlineRule")
+                return rule
+        from core.settings import get_setting
+        return get_setting(self.setting_key(record), company)
+
     def label(self, locale: str | None = None) -> str:
         return (self.label_zh if is_chinese(locale) else self.label_en) or self.key
 
@@ -140,6 +165,9 @@ class Deadline(Keyed):
 
     def is_paused(self, record: Any) -> bool:
         return bool(self.pause_states) and self._state(record) in self.pause_states
+
+    def is_void(self, record: Any) -> bool:
+        return bool(self.void_states) and self._state(record) in self.void_states
 
 
 class DeadlineRegistry(ModelRegistry[Deadline]):
@@ -175,7 +203,7 @@ class DeadlineRegistry(ModelRegistry[Deadline]):
                 declared = settings.by_key.get(key)
                 if declared is None or declared.type != "deadline":
                     raise ValueError(f"{where}: amount setting {key!r} is not a declared setting of type deadline")
-            states = [*((() if callable(d.done) else d.done)), *d.pause_states]
+            states = [*((() if callable(d.done) else d.done)), *d.pause_states, *d.void_states]
             if states:
                 wf = workflows.workflow_of(d.model)
                 if wf is None:

@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, exists, func, select, update
 
 from core.records import tenancy
 from core.deadlines.clocks import OPEN, DeadlineClock, _active
@@ -86,21 +86,33 @@ def remind(company: Any, key: str, record_id: int, due_at: dt.datetime, what: st
     return len(sent)
 
 
-def _rates(key: str, company: Any, start: dt.date, end: dt.date) -> tuple[int, int]:
+def _rates(key: str, company: Any, start: dt.date, end: dt.date, subject: Any = None) -> tuple[int, int]:
     """(decided, on time) among ``company``'s clocks of ``key`` due from
     ``start`` to ``end`` (local days, inclusive): decided means met, or
-    open and already past due."""
+    open and already past due. With ``subject`` (a department or an
+    employee, :func:`core.org.subject_clause`) only its records count.
+
+    One query; ``status IN (every status)`` lets it read the clocks' index
+    (company, deadline, status, due moment) as one range of due moments per
+    status instead of every clock of the deadline."""
     from core.calendar.timezone import local_now
+    from core.deadlines.clocks import STATUSES
     d = DeadlineRegistry.current_or_none().by_key[key]
     c = DeadlineClock
     now = local_now(company)
     first, last = dt.datetime.combine(start, dt.time.min), dt.datetime.combine(end, dt.time.max)
-    base = select(func.count()).select_from(c).where(c.company_id == company.id, c.deadline == key,
-                                                    c.due_at >= first, c.due_at <= last)
-    base = _active(d, base)
-    decided = db.session.execute(base.where((c.status.in_(("met", "late"))) | (c.due_at < now))).scalar_one()
-    on_time = db.session.execute(base.where(c.status == "met")).scalar_one()
-    return decided, on_time
+    decided = c.status.in_(("met", "late")) | (c.due_at < now)
+    query = select(func.coalesce(func.sum(case((decided, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((c.status == "met", 1), else_=0)), 0)).select_from(c).where(
+        c.company_id == company.id, c.deadline == key, c.status.in_(STATUSES), c.due_at >= first, c.due_at <= last)
+    if subject is None:
+        query = _active(d, query)
+    else:  # one look at the record: not archived, and the subject's
+        from core.org import subject_clause
+        query = query.where(exists().where(d.model.id == c.record_id, d.model.archived_at.is_(None),
+                                           subject_clause(d.model, subject)))
+    decided_count, on_time = db.session.execute(query).one()
+    return int(decided_count), int(on_time)
 
 
 def _percent(part: int, whole: int) -> decimal.Decimal | None:
@@ -110,29 +122,41 @@ def _percent(part: int, whole: int) -> decimal.Decimal | None:
     return value.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)  # D-5
 
 
-def on_time_rate(key: str, company: Any, start: dt.date, end: dt.date) -> decimal.Decimal | None:
+def on_time_rate(key: str, company: Any, start: dt.date, end: dt.date,
+                 subject: Any = None) -> decimal.Decimal | None:
     """Share (%, 2 places, D-5) of ``company``'s records due from ``start``
     to ``end`` whose deadline ``key`` was met by the due moment; ``None``
-    when none was due yet."""
-    decided, on_time = _rates(key, company, start, end)
+    when none was due yet. ``subject``: only the records of that department
+    (and those under it) or that responsible employee (a deadline on a
+    :class:`core.org.OrgOwnedMixin` model)."""
+    decided, on_time = _rates(key, company, start, end, subject)
     return _percent(on_time, decided)
 
 
-def late_rate(key: str, company: Any, start: dt.date, end: dt.date) -> decimal.Decimal | None:
+def late_rate(key: str, company: Any, start: dt.date, end: dt.date,
+              subject: Any = None) -> decimal.Decimal | None:
     """The complement of :func:`on_time_rate`: met late or not met past due."""
-    decided, on_time = _rates(key, company, start, end)
+    decided, on_time = _rates(key, company, start, end, subject)
     return _percent(decided - on_time, decided)
 
 
 def on_time_kpis(registry: DeadlineRegistry) -> dict[str, list[Any]]:
-    """The KPI ``<key>.on_time`` of every deadline, by declaring plugin."""
-    from core.kpis import Kpi
+    """The KPI ``<key>.on_time`` of every deadline, by declaring plugin; of
+    a deadline on a model :func:`core.org.org_owned` also per department
+    and employee (the records they own or are responsible for, directly or
+    through the model's ``__org_owner__``)."""
+    from core.kpis import SUBJECTS, Kpi
+    from core.org import org_owned
     found: dict[str, list[Any]] = {}
     for d in registry.by_key.values():
-        found.setdefault(d.plugin_key, []).append(Kpi(
-            f"{d.key}.on_time", f"{d.label_zh or d.key}按时率", f"{d.label_en or d.key}: on time",
-            compute=lambda company, start, end, key=d.key: on_time_rate(key, company, start, end),
-            unit="%", better="up"))
+        label = (f"{d.key}.on_time", f"{d.label_zh or d.key}按时率", f"{d.label_en or d.key}: on time")
+        if org_owned(d.model):
+            kpi = Kpi(*label, compute=lambda company, start, end, subject, key=d.key:
+                      on_time_rate(key, company, start, end, subject), unit="%", better="up", subjects=SUBJECTS)
+        else:
+            kpi = Kpi(*label, compute=lambda company, start, end, key=d.key: on_time_rate(key, company, start, end),
+                      unit="%", better="up")
+        found.setdefault(d.plugin_key, []).append(kpi)
     return found
 
 

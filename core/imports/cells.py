@@ -71,12 +71,27 @@ class LocalDateTime(fields.Field):
 class CompanyRecord(fields.Field):
     """A related record of the current company, given by a column value
     (``CompanyRecord(Tag, by="name")``): unknown names are a row error, and
-    another company's records are never found."""
+    another company's records are never found.
 
-    def __init__(self, model: type, by: str = "name", **kwargs: Any) -> None:
+    ``model`` may be an entity key (``CompanyRecord("crm.customer",
+    by="code")``), resolved through core when the first row is read: a
+    plugin names another plugin's records without importing its models."""
+
+    def __init__(self, model: type | str, by: str = "name", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.model, self.by = model, by
+        self._model, self.by = model, by
         self._cache: dict[tuple[Any, str], Any] = {}
+
+    @property
+    def model(self) -> type:
+        """The model of the related records (an entity key resolved through core)."""
+        if isinstance(self._model, str):
+            from core.records.entities import EntityRegistry
+            entity = EntityRegistry.current().by_key.get(self._model)
+            if entity is None:
+                raise KeyError(f"CompanyRecord: no entity {self._model!r}")
+            return entity.model
+        return self._model
 
     def _bind_to_schema(self, field_name: str, parent: Any) -> None:
         # Each schema instance (one per upload check) gets its own copy of the

@@ -13,10 +13,10 @@ Both hooks are per company: a module disabled for the company offers
 nothing there, and its links are hidden.
 """
 from core.links.models import RecordLink
-from core.links.store import ShownLink, entity_key_of, link, links_of, record_title, record_url, visible_links
+from core.links.store import ShownLink, entity_key_of, link, links_of, list_url, record_title, record_url, visible_links
 from core.links.actions import RecordAction, collect_actions, offered_actions, require_action, run_action
 from core.links.panels import Cell, Panel, PanelRow, collect_panels, panel_context
 
-__all__ = ["RecordLink", "link", "links_of", "visible_links", "ShownLink", "entity_key_of", "record_url",
+__all__ = ["RecordLink", "link", "links_of", "visible_links", "ShownLink", "entity_key_of", "record_url", "list_url",
            "record_title", "RecordAction", "collect_actions", "offered_actions", "require_action", "run_action",
            "Panel", "PanelRow", "Cell", "collect_panels", "panel_context"]

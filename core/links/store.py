@@ -120,6 +120,16 @@ def record_url(record: Any) -> str | None:
     return None
 
 
+def list_url(model: type) -> str | None:
+    """The list screen of ``model`` (``/admin/after_sales/workorder/``), or
+    None when no screen shows it: a tile's link."""
+    registry = current_app.extensions["qdesk.plugins"]
+    for view in registry.admin_views:
+        if view.model is model:
+            return f"{view.url}/"
+    return None
+
+
 def visible_links(record: Any) -> list[ShownLink]:
     """The links of ``record`` the current user may see: the other record's
     module is enabled for the company and the user may read it (loaded

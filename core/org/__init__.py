@@ -7,7 +7,8 @@ responsibilities and the sign-offs given as them (D-14: company data).
 * :mod:`core.org.responsibilities`: ``Responsibility`` declared with the
   ``register_responsibilities`` hook, :func:`holders`, :func:`holds`;
 * :mod:`core.org.people`: the employee behind a login, a department's
-  subtree, the logins a KPI counts for a department or an employee,
+  subtree, the logins (or, for an org-owned model, the records) a KPI
+  counts for a department or an employee,
   :class:`OrgOwnedMixin` (a record's department and responsible employee),
   "my department", :func:`responsible_users` (whom reminders go to);
 * :mod:`core.org.signoffs`: sign-offs of workflow transitions and the
@@ -18,11 +19,11 @@ from core.org.models import Department, Employee, Post, ResponsibilityHolder, Si
 from core.org.responsibilities import (CORE_RESPONSIBILITIES, Responsibility, ResponsibilityRegistry, held_by,
                                        holders, holds, responsibility)
 from core.org.people import (OrgOwnedMixin, department_ids_under, employee_of, my_department_clause,
-                             responsible_users, subject_user_ids)
+                             my_records_clause, org_owned, responsible_users, subject_clause, subject_user_ids)
 from core.org.signoffs import record_signoff, signature_boxes, signoffs_of
 
 __all__ = ["Department", "Employee", "Post", "ResponsibilityHolder", "Signoff", "CORE_RESPONSIBILITIES",
            "Responsibility", "ResponsibilityRegistry", "held_by", "holders", "holds", "responsibility",
-           "employee_of", "department_ids_under", "subject_user_ids", "OrgOwnedMixin", "my_department_clause",
-           "responsible_users",
+           "employee_of", "department_ids_under", "subject_user_ids", "subject_clause", "org_owned", "OrgOwnedMixin",
+           "my_department_clause", "my_records_clause", "responsible_users",
            "record_signoff", "signature_boxes", "signoffs_of"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ForeignKey, or_
+from sqlalchemy import ForeignKey, or_, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.records import tenancy
@@ -58,6 +58,34 @@ def subject_user_ids(subject: Any) -> set[int] | None:
     raise TypeError(f"a KPI subject is a company (None), a Department or an Employee, not {subject!r}")
 
 
+def subject_clause(model: type, subject: Any) -> Any:
+    """A WHERE clause on ``model`` (an :class:`OrgOwnedMixin`) for the
+    records a KPI counts for ``subject``: ``None`` for the whole company (no
+    filter); for a ``Department`` the records it owns, or a department
+    under it, owns (a work order's receiving service centre); for an
+    ``Employee`` those it is responsible for (the order's engineer)::
+
+        clause = subject_clause(WorkOrder, department)
+        query = query.where(clause) if clause is not None else query
+    """
+    from core.org.models import Department, Employee
+    if not org_owned(model):
+        raise TypeError(f"{model!r} has no department and responsible employee (core.org.OrgOwnedMixin), "
+                        "nor an __org_owner__ relation to a record that has them")
+    if subject is None:
+        return None
+    if not issubclass(model, OrgOwnedMixin):  # counted through its owner: a report through its work order
+        relation = getattr(model, model.__org_owner__).property
+        owner = relation.mapper.class_
+        (local,) = relation.local_columns
+        return local.in_(select(owner.id).where(subject_clause(owner, subject)))
+    if isinstance(subject, Employee):
+        return model.responsible_id == subject.id
+    if isinstance(subject, Department):
+        return model.department_id.in_(sorted(department_ids_under(subject)))
+    raise TypeError(f"a KPI subject is a company (None), a Department or an Employee, not {subject!r}")
+
+
 class OrgOwnedMixin:
     """An owning department and a responsible employee (both optional) for
     a company-owned model, next to ``CompanyOwnedMixin``::
@@ -86,6 +114,30 @@ class OrgOwnedMixin:
         return relationship("Employee", foreign_keys=[cls.responsible_id])
 
 
+def org_owned(model: Any) -> bool:
+    """Whether KPIs can count ``model``'s records per department and
+    employee: it is an :class:`OrgOwnedMixin`, or it names in
+    ``__org_owner__`` a many-to-one relation to one whose department and
+    responsible employee are also its own (a service report is counted for
+    its work order's service centre and engineer)::
+
+        class ServiceReport(CompanyOwnedMixin, db.Model):
+            __org_owner__ = "work_order"
+    """
+    if not isinstance(model, type):
+        return False
+    if issubclass(model, OrgOwnedMixin):
+        return True
+    owner = getattr(model, "__org_owner__", None)
+    if owner is None:
+        return False
+    relation = getattr(getattr(model, owner, None), "property", None)
+    target = getattr(getattr(relation, "mapper", None), "class_", None)
+    if target is None or getattr(relation, "direction", None) is None or relation.direction.name != "MANYTOONE":
+        raise TypeError(f"{model.__name__}.__org_owner__ = {owner!r} must name a many-to-one relation")
+    return org_owned(target)
+
+
 def my_department_clause(model: type, user: Any) -> Any:
     """Records of ``model`` (an :class:`OrgOwnedMixin`) owned by the user's
     department or one under it, or with the user's employee responsible; none
@@ -97,6 +149,16 @@ def my_department_clause(model: type, user: Any) -> Any:
     if employee.department is not None:
         clauses.append(model.department_id.in_(department_ids_under(employee.department)))
     return or_(*clauses)
+
+
+def my_records_clause(model: type, user: Any) -> Any:
+    """Records of ``model`` (an :class:`OrgOwnedMixin`) the user's employee
+    is responsible for (an engineer's own work orders); none when the login
+    is no employee of the current company."""
+    employee = employee_of(user)
+    if employee is None:
+        return model.id.is_(None)  # nothing: an id is never null
+    return model.responsible_id == employee.id
 
 
 def responsible_users(record: Any) -> list[Any]:

@@ -282,6 +282,9 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
     return printables
 
 
+from core.printing.form_settings import form_header  # noqa: E402  (after the registry helpers)
+
+
 def render_html(printable: Printable, records: list[Any], company: Any, user: Any) -> list[str]:
     """The HTML documents of a print: one per record, or one register."""
     env = current_app.extensions["qdesk.print_env"]
@@ -291,9 +294,11 @@ def render_html(printable: Printable, records: list[Any], company: Any, user: An
     # Company time: the print time and the stamps a form prints are in the
     # company's zone (core.timezone), the footer names it: "2026-12-01 15:55 Asia/Shanghai".
     now = utcnow()
-    common = dict(printable=printable, company=company, print_locale=_print_locale(),
+    locale = _print_locale()
+    # The company's own form code, edition and title (core.printing.form_settings, D-13).
+    common = dict(printable=printable, company=company, print_locale=locale,
                   printed_by=str(user) if user else gettext("system"),
-                  printed_at=format_local(now, company, zone="name"))
+                  printed_at=format_local(now, company, zone="name"), **form_header(printable, company, locale))
     if printable.many:
         return [template.render(records=records, record=None,
                                 record_number=gettext("%(n)s records", n=len(records)),
@@ -328,7 +333,8 @@ def render_report_html(request: Any) -> str:
                    printed_by=str(request.user) if request.user else gettext("system"),
                    printed_at=format_local(now, company, zone="name"), record_number="",
                    record_date=format_local(now, company, "%Y-%m-%d"),
-                   report_parameters=parameters, values=request.values, period=request.period)
+                   report_parameters=parameters, values=request.values, period=request.period,
+                   **form_header(report, company, locale))
     return template.render(**context)
 
 

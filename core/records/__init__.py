@@ -14,7 +14,11 @@ package is imported):
 * :mod:`core.records.parents`: a part's change (a customer's contact) saves
   its parent too;
 * :mod:`core.records.audit`: an :class:`~core.models.AuditEntry` for every
-  change in the same transaction, ``record_changed`` after commit.
+  change in the same transaction, ``record_changed`` after commit;
+* :mod:`core.records.reasons`: a column declared ``info={"reason": True}``
+  changes only with a reason, kept in the audit entry;
+* :mod:`core.records.protected`: the people a record names in its entity's
+  ``protected_from`` may read it, never change it.
 
 Who may do what, in which company:
 
@@ -40,6 +44,9 @@ from core.records.links import links_of, model_of_table
 from core.records.parents import parents_of
 from core.records.audit import annotate_audit
 from core.records import stamps  # noqa: F401  (installs the before_flush listener)
+from core.records.reasons import ReasonRequired, give_reason, reason_fields
+from core.records.protected import NamedInRecord
 
 __all__ = ["SYSTEM_COLUMNS", "CompanyOwnedMixin", "delete_or_archive", "is_referenced",
-           "links_of", "model_of_table", "parents_of", "annotate_audit"]
+           "links_of", "model_of_table", "parents_of", "annotate_audit", "ReasonRequired", "give_reason",
+           "reason_fields", "NamedInRecord"]

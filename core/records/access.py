@@ -198,7 +198,11 @@ def create(entity: Entity | str | type, values: Values) -> Any:
     the rules' own errors (a foreign link, a locked state...)."""
     ent = require(entity, "create")
     record = ent.model()
-    _apply(ent, record, values)
+    # Filled outside the session: a query a front-end's step makes (a
+    # setting, a lookup) must not autoflush the half-filled record through a
+    # relationship it was just attached to (SQLAlchemy warns and skips it).
+    with db.session.no_autoflush:
+        _apply(ent, record, values)
     db.session.add(record)
     db.session.flush()
     return record
@@ -223,15 +227,20 @@ def conflict_message(version: Any) -> str:
 
 
 def update(record: Any, values: Values, expected_version: Any,
-           entity: Entity | str | type | None = None) -> Any:
+           entity: Entity | str | type | None = None, reason: str | None = None) -> Any:
     """Change ``record`` (of the current company) to ``values`` if the user
     may write it and saw its current version (``expected_version``: what the
     user's page or the caller read; a code path that just loaded the record
     passes ``record.version``). Flushed; the caller commits. ``entity``
-    defaults to the record's model's."""
+    defaults to the record's model's. ``reason``: why, for the columns
+    whose change needs one (:mod:`core.records.reasons`), kept in the
+    audit entry."""
+    from core.records.reasons import give_reason
     ent = require(entity if entity is not None else type(record), "write")
     check_owned(record)
     check_version(record, expected_version)
+    if reason is not None:
+        give_reason(record, reason)
     _apply(ent, record, values)
     db.session.flush()
     return record

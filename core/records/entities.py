@@ -98,6 +98,10 @@ class Entity(Keyed):
     :param search: a :class:`core.search.Search` naming the fields (its own
         and related records') its list's search box finds records by,
         through core's search index.
+    :param protected_from: fields of the record naming people (a user, an
+        employee, or a user id) who may read it but never change it, fire
+        its workflow or delete it, whatever their role: the person a
+        complaint is about (AS-61, :mod:`core.records.protected`).
     """
 
     key: str
@@ -113,6 +117,7 @@ class Entity(Keyed):
     # A core.search.Search (not imported: core.search builds on the entities;
     # it checks the value at start, core.search.init_search).
     search: Any = None
+    protected_from: tuple[str, ...] = ()
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +127,13 @@ class Entity(Keyed):
             raise ValueError(f"entity {self.key!r}: model {self.model!r} is not company-owned")
         if self.attachments is not None and not isinstance(self.attachments, Attachments):
             raise ValueError(f"entity {self.key!r}: attachments must be an Attachments(...)")
+        if isinstance(self.protected_from, str) or not all(isinstance(n, str) for n in self.protected_from):
+            raise ValueError(f"entity {self.key!r}: protected_from must be a tuple of field names")
+        object.__setattr__(self, "protected_from", tuple(self.protected_from))
+        missing = [n for n in self.protected_from if not hasattr(self.model, n)]
+        if missing:
+            raise ValueError(f"entity {self.key!r}: protected_from names {', '.join(missing)}, which "
+                             f"{self.model.__name__} does not have")
 
     def permission(self, action: str) -> str:
         """``crm.contactlog.write`` for ``write``."""
@@ -211,3 +223,15 @@ def check_names(plugin: str, what: str, names: Iterable[str], declared: Iterable
         raise ValueError(f"plugin {plugin!r}: {what} needs the permission(s) {', '.join(missing)}, which no "
                          "plugin declares (declare the entity with register_entities, or the permission "
                          "with register_permissions)")
+
+
+def field_label(model: type, name: str) -> str:
+    """The label screens give ``model``'s field ``name`` (their
+    ``column_labels``, collected at start), else the name. (Re-exported by
+    :mod:`core.workflow`.)"""
+    from flask import current_app, has_app_context
+    labels = current_app.extensions.get("qdesk.field_labels", {}) if has_app_context() else {}
+    for m in type.mro(model):
+        if name in labels.get(m, {}):
+            return str(labels[m][name])
+    return name

@@ -73,6 +73,25 @@ def scoped_query(model: type, company: Company | None = None) -> Any:
     return db.session.query(model).filter(model.company_id == company.id)
 
 
+def pickable(model: type, company: Company | None = None) -> Any:
+    """The records of ``model`` a user may pick in a form's dropdown: the
+    company's (:func:`scoped_query`), not archived, not inactive (a model
+    with an ``active`` column, such as employees who left), in the model's
+    own order: the columns named by ``__choice_order__`` if it declares
+    one, else its ``sort`` column if it has one, then the id (the order
+    they were entered in).
+
+    A record that already points at an archived or inactive one keeps it:
+    the screens add the current value back (:mod:`admin.forms`)."""
+    query = scoped_query(model, company)
+    if hasattr(model, "archived_at"):
+        query = query.filter(model.archived_at.is_(None))
+    if hasattr(model, "active"):
+        query = query.filter(model.active.is_(True))
+    order = getattr(model, "__choice_order__", None) or (("sort",) if hasattr(model, "sort") else ())
+    return query.order_by(*(getattr(model, name) for name in order), model.id)
+
+
 def enabled_modules(company: Company | None = None) -> frozenset[str]:
     """Keys of the loaded plugins enabled for ``company`` (default: current).
 
@@ -108,10 +127,16 @@ def company_hooks(company: Company) -> Any:
     return current_app.extensions["qdesk.plugins"].hook_for(enabled_modules(company))
 
 
-def company_members(company: Company | None = None) -> Any:
+def company_members(company: Company | None = None, active_only: bool = True) -> Any:
     """Query of the users who are members of ``company`` (default: current),
-    by name: the choices of every "person" dropdown (responsible, handled by)."""
+    by name: the choices of every "person" dropdown (responsible, handled by)
+    and of bulk "assign to". ``active_only`` (default): not a login that is
+    switched off or whose membership is; a record that already names one
+    keeps it on its edit form (:mod:`admin.forms`)."""
     from core.models import Membership
     company = company or require_company()
-    return (db.session.query(User).join(Membership, Membership.user_id == User.id)
-            .filter(Membership.company_id == company.id).order_by(User.name))
+    query = (db.session.query(User).join(Membership, Membership.user_id == User.id)
+             .filter(Membership.company_id == company.id))
+    if active_only:
+        query = query.filter(Membership.active.is_(True), User.active.is_(True))
+    return query.order_by(User.name, User.id)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, column, or_, select, table, true
+from sqlalchemy import and_, column, func, or_, select, table, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.extensions import db
@@ -92,6 +92,72 @@ def candidates(plan: Plan, text: str, company_id: int, dialect: str | None = Non
     return select(d.record_id).where(d.body.like(pattern), *scope)
 
 
+def probe(plan: Plan, text: str, company_id: int, dialect: str | None = None) -> ColumnElement[bool] | None:
+    """The correlated form of :func:`candidates`: ``EXISTS`` the record's own
+    entry of the index for ``text`` (its grams for two characters, its
+    document for three or more). ``None`` for one character (a range of
+    grams: no single entry to look up).
+
+    A page sorted by an indexed column reads the records in that order and
+    looks each one up until the page is full: with many matches that is a
+    few dozen look-ups instead of listing and sorting every match
+    (:func:`dense`)."""
+    dialect = dialect or db.engine.dialect.name
+    record = plan.model.id
+    if len(text) == 2:
+        g = SearchGram
+        return select(g.record_id).where(g.entity == plan.entity, g.company_id == company_id,
+                                         g.gram == gram(text), g.record_id == record).exists()
+    if len(text) < MIN_TRIGRAM:
+        return None
+    d = SearchDocument
+    own = (d.entity == plan.entity, d.record_id == record, d.company_id == company_id)
+    if dialect == "sqlite":
+        phrase = '"' + text.replace('"', '""') + '"'
+        return select(d.id).where(*own, d.id.in_(select(_fts.c.rowid).where(_fts.c.body.match(phrase)))).exists()
+    return select(d.id).where(*own, d.body.like(f"%{text}%")).exists()
+
+
+#: :func:`dense` counts at most this many matches of a term.
+DENSE_COUNT_CAP = 20_000
+
+
+def dense(what: Any, search: str, rows: int, company_id: int | None = None) -> bool:
+    """Whether ``rows`` (a page's offset plus its size) of a list searched
+    for ``search`` are found sooner by reading the list in its (indexed)
+    order and looking each record up in the index (:func:`probe`) than by
+    listing every match and sorting them: when every plain term matches so
+    many records that the page fills after a short read.
+
+    Reading in order costs about ``rows × table / matches`` look-ups,
+    listing the matches about ``matches``: the order wins when
+    ``matches² > 3 × rows × table`` (the table size is the span of the
+    company's ids: cheap, and an upper bound, so the choice errs towards
+    listing).
+    Counting a term's matches reads the index alone, up to
+    :data:`DENSE_COUNT_CAP`. SQLite only: PostgreSQL's planner chooses
+    between the two by itself."""
+    if db.engine.dialect.name != "sqlite":
+        return False
+    plan = _plan(what)
+    terms = [fold(t) for t in search.split(" ") if t]
+    if not terms or not all(plain(t) and len(t) >= 2 for t in terms):
+        return False
+    company_id = company_id if company_id is not None else tenancy.require_company().id
+    # The span of the company's ids: two index look-ups (company_id, id), an
+    # upper bound of its records (ids of deleted ones are never reused).
+    ids, owned = plan.model.id, plan.model.company_id == company_id
+    low, high = db.session.execute(select(select(func.min(ids)).where(owned).scalar_subquery(),
+                                          select(func.max(ids)).where(owned).scalar_subquery())).one()
+    table_size = (high - low + 1) if high is not None else 0
+    for text in terms:
+        capped = candidates(plan, text, company_id).limit(DENSE_COUNT_CAP).subquery()
+        matches = db.session.execute(select(func.count()).select_from(capped)).scalar()
+        if matches * matches <= 3 * rows * table_size:
+            return False
+    return True
+
+
 def like_clause(what: Any, term: str) -> ColumnElement[bool]:
     """The term compared with the fields themselves (``ILIKE`` with the
     term's ``^``/``=`` form, related rows through ``EXISTS``): no index."""
@@ -105,9 +171,11 @@ def like_clause(what: Any, term: str) -> ColumnElement[bool]:
 
 
 def term_clause(what: Any, term: str, company_id: int | None = None,
-                dialect: str | None = None) -> ColumnElement[bool]:
+                dialect: str | None = None, probed: bool = False) -> ColumnElement[bool]:
     """The WHERE clause of one search term on the list of an entity (a key
-    or model, or its plan) in the current company (or ``company_id``)."""
+    or model, or its plan) in the current company (or ``company_id``).
+    ``probed``: each record looked up in the index (:func:`probe`) instead
+    of ``id IN`` the matches, for a page of a :func:`dense` search."""
     plan = _plan(what)
     if not term:
         return true()
@@ -116,7 +184,8 @@ def term_clause(what: Any, term: str, company_id: int | None = None,
     ids = plan.model.id
     literal = term[1:] if term.startswith(("^", "=")) else term
     if plain(term):
-        return ids.in_(candidates(plan, fold(term), company_id, dialect))
+        looked_up = probe(plan, fold(term), company_id, dialect) if probed else None
+        return looked_up if looked_up is not None else ids.in_(candidates(plan, fold(term), company_id, dialect))
     run = fold(_longest_run(literal))
     exact = like_clause(plan, term)
     if not run:
@@ -124,11 +193,13 @@ def term_clause(what: Any, term: str, company_id: int | None = None,
     return and_(ids.in_(candidates(plan, run, company_id, dialect)), exact)
 
 
-def search_clause(what: Any, search: str, company_id: int | None = None) -> ColumnElement[bool]:
+def search_clause(what: Any, search: str, company_id: int | None = None,
+                  probed: bool = False) -> ColumnElement[bool]:
     """The WHERE clause of a search box's text: every space-separated term
-    must match (:func:`term_clause`)."""
+    must match (:func:`term_clause`; ``probed``: for the page of a
+    :func:`dense` search read in an indexed order)."""
     terms = [t for t in search.split(" ") if t]
-    return and_(true(), *(term_clause(what, t, company_id) for t in terms))
+    return and_(true(), *(term_clause(what, t, company_id, probed=probed) for t in terms))
 
 
 def searchable(what: Any) -> bool:

@@ -2,8 +2,16 @@
 already: after_sales depends on crm): a small product catalogue and its 销售台账
 with units in warranty, one on its last weeks, one expired, a lot, and a
 product counted from installation; service agreements: a hotel with a
-30-minute hotline response, a hospital project with its own resolution
-time, and last year's agreement of a logistics customer (expired)."""
+30-minute hotline response, a hospital project with a 4-hour response and
+its own resolution time, and last year's agreement of a logistics customer
+(expired); then six weeks of work orders with their service reports, 三包
+decisions, spare-part notices and knowledge articles (the story is told in
+:mod:`plugins.after_sales.demo_story`, loaded by :mod:`plugins.after_sales.demo_orders`).
+
+Dates are relative to the company's today; nothing is set that core keeps
+(numbers, states, due moments): the records move through core's workflows
+acting as the demo users who may, and as the 管理者代表 where a sign-off is
+needed."""
 from __future__ import annotations
 
 import datetime as dt
@@ -46,6 +54,14 @@ AGREEMENTS = [
 
 
 def load(company, users) -> None:
+    """The company's after-sales demo: catalogue, units, agreements, then the work orders."""
+    catalogue(company)
+    from .demo_orders import load_orders
+    load_orders(company, users)
+
+
+def catalogue(company) -> None:
+    """Products, units sold and service agreements (on the CRM's demo customers)."""
     today = local_today(company)
     prefix = f"{company.code}-KH"
     products = {}

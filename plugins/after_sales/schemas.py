@@ -7,7 +7,6 @@ from marshmallow import ValidationError, fields, post_load, validate, validates
 
 from core.imports import ChoiceCell, CompanyRecord, RowSchema
 from core.records.inputs import YEAR_MAX, YEAR_MIN
-from plugins.crm.models import Customer
 
 from .models import WARRANTY_BASES, Product, UnitSold
 
@@ -63,7 +62,7 @@ class UnitSoldSchema(RowSchema):
     customer by its code, the product by its model. A serial must be new for
     its product in the company (and in the file)."""
 
-    customer = CompanyRecord(Customer, by="code", required=True,
+    customer = CompanyRecord("crm.customer", by="code", required=True,
                              metadata={"label": "客户编码 / Customer code", "what": "customer code"})
     product = CompanyRecord(Product, by="model", required=True,
                             metadata={"label": "型号 / Model", "what": "product model"})

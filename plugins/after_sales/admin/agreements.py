@@ -12,7 +12,9 @@ from ..models import TARGET_UNITS, ServiceAgreement
 from ..rules import agreement_error
 
 
-def _target(name):
+def target_formatter(name):
+    """A list/details cell of a ``Targets`` record's ``response`` or
+    ``resolution`` target ("0.5 hours"), or "company default"."""
     def fmt(view, context, model, _name):
         text = model.target_text(name, str(get_locale() or "zh"))
         return text if text is not None else gettext("company default")
@@ -35,7 +37,7 @@ class ServiceAgreementView(CompanyModelView):
     column_filters = ("valid_from", "valid_to", "customer.name")
     column_sortable_list = ("number", ("customer", "customer.code"), "project", "valid_from", "valid_to", "fee")
     column_default_sort = ("valid_from", True)
-    column_formatters = {"response_target": _target("response"), "resolution_target": _target("resolution"),
+    column_formatters = {"response_target": target_formatter("response"), "resolution_target": target_formatter("resolution"),
                          "response_unit": label_formatter(TARGET_UNITS),
                          "resolution_unit": label_formatter(TARGET_UNITS)}
     column_formatters_detail = column_formatters

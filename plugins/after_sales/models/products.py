@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import CompanyOwnedMixin, db
 from core.records.choices import Labelled, enum_column
-from plugins.crm.models import Customer
 
 #: Where a product's 三包 period starts (D-11): the sale/invoice date by
 #: default (the national 三包 rules count from the invoice), or the
@@ -56,7 +55,7 @@ class UnitSold(CompanyOwnedMixin, db.Model):
                       Index("ix_after_sales_unit_sold_company_customer", "company_id", "customer_id", "sale_date"))
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("crm_customer.id"))
-    customer: Mapped[Customer] = relationship()
+    customer: Mapped["Customer"] = relationship("Customer")  # noqa: F821 (crm, a declared dependency)
     product_id: Mapped[int] = mapped_column(ForeignKey("after_sales_product.id"), index=True)
     product: Mapped[Product] = relationship()
     #: 出厂编号, or the 批号 of a lot; unique per product in the company.

@@ -4,9 +4,10 @@ company and only where after_sales is enabled."""
 import datetime as dt
 import re
 
-from core.plugin.modules import disable_module, enable_module
+from core.plugin.modules import enable_module
 from core.records import tenancy
 from core.settings import set_settings
+from tests.factories import disable_with_dependents
 
 from ..models import Product, UnitSold
 from .helpers import add_customer, add_product, add_unit, upload
@@ -156,7 +157,7 @@ def test_no_panel_where_after_sales_is_disabled(app, world, client_for):
     add_unit(app, world, a_customer, a_product, "A-SERIAL", sale_date=dt.date(2024, 5, 1))
     add_unit(app, world, b_customer, b_product, "B-SERIAL", company="B", sale_date=dt.date(2024, 5, 1))
     with app.app_context():
-        disable_module(world.company("A"), "after_sales")
+        disable_with_dependents(world.company("A"), "after_sales")  # quality depends on it
     a = client_for("staff@a.test")
     page = a.get(customer_page(a_customer)).get_data(as_text=True)
     assert "Units sold (warranty)" not in page and "A-SERIAL" not in page

@@ -25,7 +25,7 @@ class PurchaseFigureView(CompanyModelView):
     model = PurchaseFigure
     label = _l("Purchase figures")
     column_list = ("period", "customer", "quantity", "amount", "score", "rank", "group_size", "class_code")
-    column_labels = {"period": _l("Period"), "customer": _l("Customer"), "quantity": _l("Quantity"),
+    column_labels = {"period": _l("Period"), "customer": _l("Customer"), "quantity": _l("Quantity purchased"),
                      "amount": _l("Amount"), "score": _l("Score"), "rank": _l("Rank"),
                      "group_size": _l("Customers in format"), "class_code": _l("Classification"),
                      "customer.code": _l("Customer code"), "customer.business_format": _l("Business format")}

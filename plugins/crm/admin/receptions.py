@@ -65,7 +65,7 @@ class VisitReceptionView(CompanyModelView):
         "department": _l("Project team"), "responsible": _l("Reception lead"),
         "accommodation": _l("Accommodation"), "transport": _l("Transport"), "topics": _l("To introduce"),
         "questions": _l("Questions asked by the customer"), "notes": _l("Reception notes"),
-        "outcome": _l("Reception outcome"), "received_at": _l("Received at"), "state": _l("State"),
+        "outcome": _l("Reception outcome"), "received_at": _l("Reception done at"), "state": _l("State"),
         "department.name": _l("Project team"), "responsible.name": _l("Reception lead"),
         "customer.code": _l("Customer code"), **TOPIC_LABELS,
     }

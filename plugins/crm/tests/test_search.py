@@ -170,7 +170,9 @@ def test_the_list_page_search_uses_the_index(customers, app, client_for, term):
         dialect = db.engine.dialect.name
         short = len(term) < 3
         searches = [(s, p) for s, p in statements.seen if "search_" in s or "LIKE" in s.upper()]
-        assert len(searches) == 2  # the count and the page
+        # The count and the page; on SQLite first how many records the term
+        # matches (core.search.dense: one character has no single gram to count).
+        assert len(searches) == (3 if dialect == "sqlite" and len(term) >= 2 else 2)
         with db.engine.connect() as conn:
             if dialect == "postgresql":
                 # A handful of rows: a sequential scan, or probing the one

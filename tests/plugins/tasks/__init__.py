@@ -45,6 +45,7 @@ def register_settings():
 @hookimpl
 def register_workflows():
     # new → doing ⇄ waiting (the clock stops) → done → approved (signed off); a manager may reopen.
+    # An approved task is read-only but for its resolution's wording (core.workflow_locks).
     from core.workflow import Transition, Workflow
     from .models import STATES, Task
     return [Workflow("tasks.task", Task, states=STATES, initial="new", transitions=(
@@ -57,7 +58,7 @@ def register_workflows():
         # Signed off by the holder of either responsibility; printed in the 批准 box.
         Transition("approve", ("done",), "approved", "批准", "Approve",
                    signoff=("tasks.approver", "core.quality_head"), box="approved"),
-    ))]
+    ), locked={"approved": ("resolution",)})]
 
 
 @hookimpl

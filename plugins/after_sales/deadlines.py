@@ -1,0 +1,103 @@
+"""The after-sales deadlines (core.deadlines); core counts, stores and
+checks them, and reminds the engineer (the order's responsible employee)
+and the service centre's head (its department's head).
+
+* **Response** 24 hours from receipt (AS-2, calendar hours by A1), a
+  company setting; an urgent order has a setting of its own (a 30-minute
+  hotline target is ``0.5 hours``, A7). Met when the order is classified
+  (``responded_at``).
+* **Resolution** 2 days in-province, 4 out-of-province (AS-38, calendar
+  days, D-15), from the customer's province against the company's; the
+  clock stands still while waiting for the customer.
+* A service agreement in force for the customer (and project) on the day
+  of receipt replaces both (AS-26, AS-78), else the order's category's own
+  targets, else the settings.
+* A cancelled order (a duplicate, a mistake) leaves both: its clocks stop
+  as void, neither met nor late, and count in no rate.
+* **Service report** 2 days after the engineer's return to the factory
+  (AS-17, calendar days: T-AS-8).
+
+"At risk" (the due-soon badge, filter and reminder): 4 hours before a
+response is due, a day before a resolution or a report (A3: a deadline in
+days warns from its last day).
+"""
+import datetime as dt
+
+from core.deadlines import Deadline
+
+_RESPONSE = ("after_sales.response", "after_sales.response_urgent")
+_RESOLUTION = ("after_sales.resolution_in_province", "after_sales.resolution_out_of_province")
+_ANSWERED = ("classified", "dispatched", "in_progress", "waiting", "resolved", "callback_done", "closed")
+
+
+def _customer(order):
+    from core import db
+    from core.records import access
+    if order.customer is not None:
+        return order.customer
+    if order.customer_id is None:
+        return None
+    return db.session.get(access.resolve("crm.customer").model, order.customer_id)
+
+
+def _category(order):
+    from core import db
+    from .models import WorkOrderCategory
+    if order.category is not None or order.category_id is None:
+        return order.category
+    return db.session.get(WorkOrderCategory, order.category_id)
+
+
+def _agreement(order):
+    from .targets import targets_for
+    customer = _customer(order)
+    if customer is None or order.received_at is None:
+        return None
+    return targets_for(customer, order.received_at.date(), order.project, order.owner_company)
+
+
+def _promised(order, name: str):
+    """The agreement's target, else the category's, else None (the setting)."""
+    agreement = _agreement(order)
+    rule = getattr(agreement, f"{name}_rule") if agreement is not None else None
+    if rule is None:
+        category = _category(order)
+        rule = getattr(category, f"{name}_rule") if category is not None else None
+    return rule
+
+
+def _response_setting(order) -> str:
+    return "after_sales.response_urgent" if order.priority == "urgent" else "after_sales.response"
+
+
+def _resolution_setting(order) -> str:
+    customer = _customer(order)
+    in_province = customer.in_province if customer is not None else None
+    return "after_sales.resolution_out_of_province" if in_province is False else "after_sales.resolution_in_province"
+
+
+def deadlines() -> list[Deadline]:
+    from .models import ServiceReport, WorkOrder
+    depends = ("customer", "customer_id", "category", "category_id", "priority", "project")
+    return [
+        Deadline("after_sales.workorder.response", WorkOrder, start="received_at", amount=_response_setting,
+                 settings=_RESPONSE, override=lambda order: _promised(order, "response"),
+                 due_field="response_due", done=_ANSWERED, met_field="responded_at", depends=depends,
+                 void_states=("cancelled",),
+                 remind_before=dt.timedelta(hours=4),
+                 label_zh="工单响应", label_en="Work order response",
+                 tile_zh="逾期未响应工单", tile_en="Orders not answered in time"),
+        Deadline("after_sales.workorder.resolution", WorkOrder, start="received_at", amount=_resolution_setting,
+                 settings=_RESOLUTION, override=lambda order: _promised(order, "resolution"),
+                 due_field="resolution_due", done=("resolved", "callback_done", "closed"),
+                 void_states=("cancelled",),
+                 met_field="resolved_at", pause_states=("waiting",), depends=depends,
+                 remind_before=dt.timedelta(days=1),
+                 label_zh="工单解决", label_en="Work order resolution",
+                 tile_zh="逾期未解决工单", tile_en="Overdue work orders"),
+        Deadline("after_sales.report.due", ServiceReport, start="returned_at", amount="after_sales.report_due",
+                 due_field="report_due", done=("submitted", "reviewed"), met_field="submitted_at",
+                 notify=("engineer",), remind_before=dt.timedelta(days=1),
+                 label_zh="售后服务报告提交", label_en="Service report hand-in",
+                 tile_zh="逾期未交服务报告", tile_en="Service reports overdue"),
+    ]

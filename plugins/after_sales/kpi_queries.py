@@ -1,0 +1,79 @@
+"""The SQL behind the after-sales KPIs (plugins/after_sales/kpis.py): one
+aggregate query over the work orders **received** in the period (the
+company-local days ``start``..``end`` of ``received_at``), cancelled and
+archived orders left out, for the company, a service centre (the order's
+department, with the centres under it) or an engineer (its responsible
+employee): ``core.org.subject_clause``. No row reaches Python."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import case, func
+
+from core.calendar import hours_between
+from core.calendar.periods import Period
+from core.org import subject_clause
+from core.records import tenancy
+
+#: States of an order that was solved (and stays solved until reopened).
+SOLVED = ("resolved", "callback_done", "closed")
+#: States of an order still being worked on (or not yet started).
+OPEN = ("recorded", "classified", "dispatched", "in_progress", "waiting")
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    """What the KPIs are made of, for one company (or subject) and period."""
+
+    received: int
+    solved: int
+    solved_first_time: int
+    closed: int
+    #: Mean hours received → resolved over the solved orders (None: none solved).
+    handling_hours: float | None
+    #: Mean hours received → first response over the answered orders.
+    response_hours: float | None
+
+
+def received_in(company: Any, start: dt.date, end: dt.date, subject: Any = None) -> Any:
+    """The company's orders a KPI counts (see the module), as a query."""
+    from .models import WorkOrder
+    query = tenancy.scoped_query(WorkOrder, company).filter(
+        WorkOrder.archived_at.is_(None), WorkOrder.state != "cancelled",
+        Period(start, end).contains(WorkOrder.received_at, company))
+    clause = subject_clause(WorkOrder, subject)
+    return query.filter(clause) if clause is not None else query
+
+
+def order_figures(company: Any, start: dt.date, end: dt.date, subject: Any = None) -> OrderFigures:
+    """The counts and means of :class:`OrderFigures` in one query."""
+    from .models import WorkOrder
+    w = WorkOrder
+    solved = w.state.in_(SOLVED)
+    count_if = lambda cond: func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # noqa: E731
+    row = received_in(company, start, end, subject).with_entities(
+        func.count(),
+        count_if(solved),
+        count_if(solved & w.reopened_at.is_(None)),
+        count_if(w.state == "closed"),
+        func.avg(case((solved, hours_between(w.received_at, w.resolved_at)))),
+        func.avg(hours_between(w.received_at, w.responded_at)),
+    ).one()
+    return OrderFigures(int(row[0]), int(row[1]), int(row[2]), int(row[3]),
+                        None if row[4] is None else float(row[4]), None if row[5] is None else float(row[5]))
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in per cent, 2 places (D-5); None for no orders."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def hours(value: float | None) -> Decimal | None:
+    """A mean in hours as a Decimal of 2 places (a float's noise rounded off)."""
+    return None if value is None else Decimal(repr(value)).quantize(_CENT, rounding=ROUND_HALF_UP)

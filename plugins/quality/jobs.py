@@ -1,0 +1,27 @@
+"""Periodic jobs (core.jobs), one function per concern."""
+
+
+def jobs() -> list:
+    return [*_complaints(), *_tracking(), *_callbacks(), *_capa()]
+
+
+# --- complaints ---------------------------------------------------------------
+def _complaints() -> list:
+    return []
+
+
+# --- tracking ---------------------------------------------------------------
+def _tracking() -> list:
+    from core.jobs import Job
+    from .tracking_rules import remind_due_customers
+    return [Job("quality.tracking_due", "质量跟踪到期提醒", "Quality tracking reminders", run=remind_due_customers)]
+
+
+# --- callbacks ---------------------------------------------------------------
+def _callbacks() -> list:
+    return []
+
+
+# --- capa ---------------------------------------------------------------
+def _capa() -> list:
+    return []
