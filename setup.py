@@ -41,6 +41,8 @@ setup(
     extras_require={
         "test": [
             "pytest>=8,<10",
+            "pytest-xdist>=3.6,<4",  # scripts/run-tests.sh runs the suite on every core (-n)
+            "pytest-timeout>=2.3,<3",  # a hung test fails with its stacks instead of eating CI's time
             "playwright>=1.50,<2",
             "time-machine>=2.14,<4",  # moves the clock of the live server (plugins/crm/tests/test_browser.py)
             "aiosmtpd==1.4.6",  # a real SMTP server on loopback for the e-mail tests (tests/test_notify.py)

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Test driver behind `make test`: runs the suite on SQLite (browser tests
-# included) and on a throwaway PostgreSQL cluster (browser tests excluded).
+# included) and on a throwaway PostgreSQL cluster (browser tests excluded),
+# each spread over the machine's cores by pytest-xdist (one database per
+# worker: tests/fixtures.py) and with a per-test time limit, so a test that
+# hangs fails with its stacks instead of using up CI's time.
 #   scripts/run-tests.sh [pytest args...]
+#   QDESK_TEST_WORKERS=1 scripts/run-tests.sh    # one process (no xdist)
+#   QDESK_TEST_TIMEOUT=900                       # seconds a single test may take
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,17 +43,26 @@ describe() {
   esac
 }
 
-echo "=== pytest on SQLite ==="
+workers="${QDESK_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+parallel=()
+if [ "$workers" -gt 1 ]; then
+  # worksteal: a worker that runs out takes tests from the other's queue, so
+  # one long test (the fuzz of a big screen) does not leave a core idle.
+  parallel=(-n "$workers" --dist worksteal)
+fi
+limits=(--timeout "${QDESK_TEST_TIMEOUT:-900}")
+
+echo "=== pytest on SQLite (${workers} worker(s)) ==="
 t0=$(date +%s)
 sqlite_rc=0
-QDESK_TEST_DATABASE_URL=sqlite .venv/bin/python -m pytest -p no:cacheprovider "$@" || sqlite_rc=$?
+QDESK_TEST_DATABASE_URL=sqlite .venv/bin/python -m pytest -p no:cacheprovider "${parallel[@]}" "${limits[@]}" "$@" || sqlite_rc=$?
 sqlite_secs=$(( $(date +%s) - t0 ))
 
-echo "=== pytest on PostgreSQL (${pg_url:-no cluster}) ==="
+echo "=== pytest on PostgreSQL (${pg_url:-no cluster}, ${workers} worker(s)) ==="
 t0=$(date +%s)
 pg_rc=0
 if [ -n "$pg_url" ]; then
-  QDESK_TEST_DATABASE_URL="$pg_url" .venv/bin/python -m pytest -p no:cacheprovider -m "not browser" "$@" || pg_rc=$?
+  QDESK_TEST_DATABASE_URL="$pg_url" .venv/bin/python -m pytest -p no:cacheprovider "${parallel[@]}" "${limits[@]}" -m "not browser" "$@" || pg_rc=$?
   pg_result="$(describe "$pg_rc")"
 else
   pg_rc=1

@@ -59,10 +59,32 @@ def test_plugins(tmp_path_factory):
 
 
 def database_url(tmp_path_factory) -> str:
+    """The session's database: a file of its own on SQLite; on PostgreSQL the
+    given database, or under pytest-xdist one database per worker (created
+    beside it, ``<name>_gw0`` …), since every test empties every table."""
     url = os.environ.get("QDESK_TEST_DATABASE_URL", "sqlite")
     if url in ("", "sqlite"):
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return worker_database(url, worker) if worker else url
+
+
+def worker_database(url: str, worker: str) -> str:
+    """``url`` with its database replaced by a fresh ``<database>_<worker>``."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise ValueError(f"unusable test database name {name!r}")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_database(app) -> None:
