@@ -212,6 +212,58 @@ def test_a_confirmed_decision_is_locked_until_decided_again(app, world, client_f
     assert stored(app, pk)[:3] == ("paid", "paid", "open")
 
 
+def _correct(app, world, model, pk, **values):
+    with app.app_context():
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            record = db.session.get(model, pk)
+            for name, value in values.items():
+                setattr(record, name, value)
+            db.session.commit()
+
+
+def test_a_corrected_sale_date_or_product_period_counts_again_while_open(app, world, client_for):
+    """By hand: sold 2023-03-15, 1 year → last day 2024-03-15, a fault on
+    2024-03-16 is 有偿. The sale date corrected to 2023-04-01 → last day
+    2024-04-01 → 三包. Back to 2023-03-15 → 有偿 again; the product's own
+    period of 24 months → last day 2025-03-15 → 三包. Once confirmed, a
+    correction no longer moves it."""
+    from ..models import Product, UnitSold
+    j = job(app, world)
+    staff = client_for("staff@a.test")
+    pk = decide(staff, j, "2024-03-16", "product")
+    assert stored(app, pk)[0] == "paid"
+    _correct(app, world, UnitSold, j["unit"], sale_date=D(2023, 4, 1))
+    outcome, _eff, state, reason_en, _zh, _at = stored(app, pk)
+    assert (outcome, state) == ("sanbao", "open")
+    assert "sold 2023-04-01" in reason_en and "last day 2024-04-01" in reason_en
+    _correct(app, world, UnitSold, j["unit"], sale_date=D(2023, 3, 15))
+    assert stored(app, pk)[0] == "paid"
+    _correct(app, world, Product, j["product"], warranty_months=24)
+    outcome, _eff, _state, reason_en, _zh, _at = stored(app, pk)
+    assert outcome == "sanbao" and "last day 2025-03-15" in reason_en
+    fire(staff, DECISIONS, WarrantyDecision, pk, "confirm")
+    _correct(app, world, Product, j["product"], warranty_months=None)  # the company's 12 months again
+    assert stored(app, pk)[:3] == ("sanbao", "sanbao", "confirmed")
+
+
+def test_confirming_counts_with_the_company_period_of_that_day(app, world, client_for):
+    """By hand: sold 2023-03-15, fault 2024-06-01. With the company's 12
+    months the last day is 2024-03-15 → 有偿; the company's period raised
+    to 24 months before the confirmation → last day 2025-03-15 → 三包 is
+    what the confirmation locks."""
+    from core.settings.store import set_settings
+    j = job(app, world)
+    staff = client_for("staff@a.test")
+    pk = decide(staff, j, "2024-06-01", "product")
+    assert stored(app, pk)[0] == "paid"
+    with app.app_context():
+        set_settings({"after_sales.warranty_months": 24}, world.company("A"), world.user("admin@a.test"))
+    page = fire(staff, DECISIONS, WarrantyDecision, pk, "confirm")
+    outcome, effective, state, reason_en, _zh, _at = stored(app, pk)
+    assert (outcome, effective, state) == ("sanbao", "sanbao", "confirmed")
+    assert "last day 2025-03-15" in reason_en and "last day 2025-03-15" in page
+
+
 def test_the_decision_form_presets_the_orders_unit(app, world, client_for):
     j = job(app, world)
     staff = client_for("staff@a.test")
