@@ -46,9 +46,6 @@ LOCALE_DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS,
                             **{t: LOCALE_FORMATTERS[t] for t in (datetime.datetime, datetime.date, decimal.Decimal)},
                             bool: lambda view, value, name: gettext("Yes") if value else gettext("No")}
 
-# Labels of the columns core adds to every company-owned record.
-
-
 def record_link(record: Any, text: Any = None, url: str | None = None) -> Any:
     """``text`` (default: the record) linked to ``url`` (default: the
     record's details page) when the current user may read the record's

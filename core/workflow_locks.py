@@ -27,13 +27,13 @@ from typing import Any
 from sqlalchemy import inspect
 
 from core.errors import Invalid
+from core.records.mixin import SYSTEM_COLUMNS
 from core.i18n import translate as _gettext
 
 __all__ = ["RecordLocked", "check_locks"]
 
-#: Columns of CompanyOwnedMixin that core keeps whatever the state.
-_CORE_COLUMNS = frozenset({"id", "version", "company_id", "created_at", "created_by_id", "updated_at",
-                           "updated_by_id", "archived_at"})
+#: Columns of CompanyOwnedMixin that core keeps whatever the state (archiving is not editing).
+_CORE_COLUMNS = frozenset({*SYSTEM_COLUMNS, "archived_at"})
 
 
 class RecordLocked(Invalid):

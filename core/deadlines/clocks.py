@@ -157,15 +157,13 @@ def _keep_clocks(session: Session, flush_context: Any, instances: Any) -> None:
                 row, kind = dict(row), "update"
             pauses = _pauses(row["pauses"])
             recount = _changed(obj, (d.start, *d.depends))
+            if row["status"] == VOID and not d.is_void(obj):  # back in scope: it runs again, as if reopened
+                row.update(status="running", met_at=None)
+                recount = True
             if d.is_void(obj):  # out of scope (cancelled): stopped, neither met nor late
                 if row["paused_since"] is not None:
                     pauses.append((row["paused_since"], now))
                 row.update(status=VOID, met_at=None, paused_since=None)
-            elif row["status"] == VOID:  # back in scope: it runs again, as if reopened
-                row.update(status="running", met_at=None)
-                recount = True
-            if row["status"] == VOID:
-                pass
             elif d.is_done(obj):
                 if row["status"] not in ("met", "late"):
                     if row["paused_since"] is not None:

@@ -27,8 +27,8 @@ TITLE_MAX = 60
 
 def _valid_code(value: Any) -> None:
     from marshmallow import ValidationError
-    from core.printing.printables import _FORM_CODE
-    if not _FORM_CODE.match(str(value or "")):
+    from core.printing.printables import FORM_CODE
+    if not FORM_CODE.match(str(value or "")):
         raise ValidationError(_gettext("Use letters, digits and . / - _ only."))
 
 

@@ -25,7 +25,7 @@ PAPERS = ("A3", "A4", "A5", "B5", "letter")
 ORIENTATIONS = ("portrait", "landscape")
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 _KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-_FORM_CODE = re.compile(r"^[A-Za-z0-9./ _-]*$")
+FORM_CODE = re.compile(r"^[A-Za-z0-9./ _-]*$")
 
 
 def check_page(kind: str, item: Any) -> None:
@@ -38,7 +38,7 @@ def check_page(kind: str, item: Any) -> None:
         raise ValueError(f"{kind} {item.key!r}: paper {item.paper!r} is not one of {PAPERS}")
     if item.orientation not in ORIENTATIONS:
         raise ValueError(f"{kind} {item.key!r}: orientation must be portrait or landscape")
-    if not _FORM_CODE.match(item.form_code) or not _FORM_CODE.match(item.edition):
+    if not FORM_CODE.match(item.form_code) or not FORM_CODE.match(item.edition):
         raise ValueError(f"{kind} {item.key!r}: form_code/edition may use letters, digits and . / - _ only")
 
 

@@ -21,6 +21,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from core.models import utcnow
 from core.calendar.timezone import format_local
 
+from core.printing.form_settings import form_header
 from core.printing.printables import (PRINT_CSS, STATIC_DIR, TEMPLATES_DIR, Printable, PrintableRegistry, CJK_FONT_PACKAGE)
 
 log = logging.getLogger("qdesk.printing")
@@ -280,9 +281,6 @@ def init_printing(app: Flask, registry: Any) -> PrintableRegistry:
             font_file = None
     check_cjk_font(font_file=font_file)
     return printables
-
-
-from core.printing.form_settings import form_header  # noqa: E402  (after the registry helpers)
 
 
 def render_html(printable: Printable, records: list[Any], company: Any, user: Any) -> list[str]:

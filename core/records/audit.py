@@ -70,6 +70,20 @@ def annotate_audit(session: Session, record: Any, action: str, notify: tuple[str
     session.info.setdefault("qdesk_audit_notes", {})[record] = (action, columns, notify)
 
 
+def add_audit_comment(session: Session, record: Any, comment: str) -> None:
+    """Add ``comment`` to ``record``'s audit entry of the coming flush: to
+    the comment of a transition firing in it (``"; "`` between), else as the
+    comment of a plain update. Called from a ``before_flush`` listener (the
+    reason a changed column needs, :mod:`core.records.reasons`)."""
+    notes = session.info.get("qdesk_audit_notes", {})
+    if record not in notes:
+        annotate_audit(session, record, "update", comment=comment)
+        return
+    action, columns, notify = notes[record]
+    joined = "; ".join(c for c in (columns.get("comment"), comment) if c)
+    notes[record] = (action, {**columns, "comment": joined}, notify)
+
+
 @event.listens_for(Session, "after_flush")
 def _audit(session: Session, flush_context: Any) -> None:
     user = tenancy.current_user()

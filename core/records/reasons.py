@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Invalid
 from core.i18n import translate as _gettext
-from core.records.audit import annotate_audit
+from core.records.audit import add_audit_comment
 from core.records.mixin import CompanyOwnedMixin
 
 __all__ = ["ReasonRequired", "reason_fields", "give_reason", "REASON_MAX"]
@@ -52,14 +52,14 @@ def give_reason(record: Any, reason: str | None) -> None:
     """Why ``record``'s reasoned columns change in the coming flush (stripped;
     empty is no reason). Kept in the session until that flush."""
     text = (reason or "").strip()[:REASON_MAX]
-    reasons = _reasons(record)
+    reasons = _reasons()
     if text:
         reasons[record] = text
     else:
         reasons.pop(record, None)
 
 
-def _reasons(record: Any) -> dict[Any, str]:
+def _reasons() -> dict[Any, str]:
     from core.extensions import db
     return db.session.info.setdefault(_KEY, {})
 
@@ -93,13 +93,7 @@ def _require_reasons(session: Session, flush_context: Any, instances: Any) -> No
             labels = "、".join(_label(type(obj), n) for n in changed)
             raise ReasonRequired(_gettext("Give the reason for changing %(fields)s; nothing was saved.",
                                           fields=labels), field=changed[0])
-        notes = session.info.get("qdesk_audit_notes", {})
-        if obj in notes:  # a transition in the same flush: keep its entry, add the reason to its comment
-            action, columns, notify = notes[obj]
-            comment = "; ".join(c for c in (columns.get("comment"), reason) if c)
-            notes[obj] = (action, {**columns, "comment": comment}, notify)
-        else:
-            annotate_audit(session, obj, "update", comment=reason)
+        add_audit_comment(session, obj, reason)  # a transition in the same flush keeps its entry
 
 
 @event.listens_for(Session, "after_rollback")
