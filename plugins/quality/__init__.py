@@ -28,12 +28,6 @@ def register_entities():
 
 
 @hookimpl
-def register_permissions():
-    from .permissions import permissions
-    return permissions()
-
-
-@hookimpl
 def register_responsibilities():
     from .responsibilities import responsibilities
     return responsibilities()
@@ -111,14 +105,6 @@ def register_jobs():
 def register_notifications():
     from .notifications import notifications
     return notifications()
-
-
-@hookimpl
-def record_transitioned(company, record, workflow, transition, from_state, to_state, comment, user):
-    # E.g. a work order called back or a service report reviewed: the
-    # quality records that follow from it.
-    from .reactions import transitioned
-    transitioned(company, record, workflow, transition, from_state, to_state, comment, user)
 
 
 @hookimpl

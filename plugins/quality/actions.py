@@ -2,18 +2,13 @@
 
 
 def actions(company, record, user) -> list:
-    return [*_complaints(company, record, user), *_tracking(company, record, user), *_callbacks(company, record, user), *_capa(company, record, user)]
+    return [*_complaints(company, record, user), *_callbacks(company, record, user), *_capa(company, record, user)]
 
 
 # --- complaints ---------------------------------------------------------------
 def _complaints(company, record, user) -> list:
     from .complaint_actions import actions as complaint_actions
     return complaint_actions(company, record, user)
-
-
-# --- tracking ---------------------------------------------------------------
-def _tracking(company, record, user) -> list:
-    return []
 
 
 # --- callbacks ---------------------------------------------------------------
@@ -36,7 +31,8 @@ def _capa(company, record, user) -> list:
     """"Create CAPA" on a complaint, a quality tracking record or a service
     report (recognised by entity key). A service report offers it once
     reviewed by 技质部 with 需采取纠正/预防措施 and no CAPA yet (T-AS-16);
-    持续改进 ("no") offers none."""
+    持续改进 ("no") offers none. (An action, not a reaction to the review:
+    ``record_transitioned`` runs after the commit and may not write.)"""
     from core.links import RecordAction, entity_key_of
     from core.errors import DomainError, Invalid
     from .capa_rules import SOURCE_OF_ENTITY, capa_from, capas_of

@@ -2,7 +2,7 @@
 
 
 def deadlines() -> list:
-    return [*_complaints(), *_tracking(), *_callbacks(), *_capa()]
+    return [*_complaints(), *_tracking(), *_capa()]
 
 
 # --- complaints ---------------------------------------------------------------
@@ -43,11 +43,6 @@ def _tracking() -> list:
                      remind_before=dt.timedelta(days=2),
                      label_zh="质量跟踪问题解决", label_en="Tracked problem solved",
                      tile_zh="逾期未解决的质量跟踪问题", tile_en="Tracked problems overdue")]
-
-
-# --- callbacks ---------------------------------------------------------------
-def _callbacks() -> list:
-    return []
 
 
 # --- capa ---------------------------------------------------------------

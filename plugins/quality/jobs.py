@@ -2,12 +2,7 @@
 
 
 def jobs() -> list:
-    return [*_complaints(), *_tracking(), *_callbacks(), *_capa()]
-
-
-# --- complaints ---------------------------------------------------------------
-def _complaints() -> list:
-    return []
+    return _tracking()
 
 
 # --- tracking ---------------------------------------------------------------
@@ -17,11 +12,3 @@ def _tracking() -> list:
     return [Job("quality.tracking_due", "质量跟踪到期提醒", "Quality tracking reminders", run=remind_due_customers)]
 
 
-# --- callbacks ---------------------------------------------------------------
-def _callbacks() -> list:
-    return []
-
-
-# --- capa ---------------------------------------------------------------
-def _capa() -> list:
-    return []

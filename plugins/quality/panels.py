@@ -2,12 +2,7 @@
 
 
 def panels(company, record, user) -> list:
-    return [*_complaints(company, record, user), *_tracking(company, record, user), *_callbacks(company, record, user), *_capa(company, record, user)]
-
-
-# --- complaints ---------------------------------------------------------------
-def _complaints(company, record, user) -> list:
-    return []
+    return [*_tracking(company, record, user), *_callbacks(company, record, user), *_capa(company, record, user)]
 
 
 # --- tracking ---------------------------------------------------------------

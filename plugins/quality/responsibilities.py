@@ -2,7 +2,7 @@
 
 
 def responsibilities() -> list:
-    return [*_complaints(), *_tracking(), *_callbacks(), *_capa()]
+    return [*_complaints(), *_tracking(), *_callbacks()]
 
 
 # --- complaints ---------------------------------------------------------------
@@ -47,7 +47,3 @@ def _callbacks() -> list:
                            help_en="Told of every fake or non-conforming record found at a callback, for the "
                                    "penalty (002-A 2).")]
 
-
-# --- capa ---------------------------------------------------------------
-def _capa() -> list:
-    return []

@@ -38,7 +38,6 @@ ACTION_LABELS = {
     "verification_comment": _l("Verification comment"), "verified_at": _l("Verification recorded"),
     "state": _l("State"),
 }
-_TEXTS = ("nonconformity", "containment", "cause_analysis", "description", "result", "verification_comment")
 #: The longest 整改期限 core can count (core.deadlines: 3660 days).
 _MAX_DAYS = 3650
 

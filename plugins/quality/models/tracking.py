@@ -53,7 +53,7 @@ class QualityTracking(Labelled, OrgOwnedMixin, CompanyOwnedMixin, db.Model):
                       # The due-for-tracking list: the last tracking day per customer.
                       Index("ix_quality_tracking_company_customer_day", "company_id", "customer_id", "tracked_on"))
 
-    #: 编号, e.g. ``ZG-2026-0001``: sequence quality.tracking.
+    #: 编号, e.g. ``ZLGZ-2026-0001``: sequence quality.tracking.
     number: Mapped[str | None] = mapped_column(String(30))
     #: 跟踪日期 (company-local day).
     tracked_on: Mapped[dt.date] = mapped_column(Date)

@@ -25,7 +25,3 @@ def printables() -> list:
     return [CallbackRunForm("quality.callback_run", title_zh="回访/抽访记录表", title_en="Callback / sampling record",
                       model=CallbackRun, template="print/callbacks_run.html", orientation="landscape",
                       filename="callbacks-{record.number}.pdf", number="{record.number}", edition="A/0")]
-
-
-def reports() -> list:
-    return []

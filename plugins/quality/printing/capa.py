@@ -88,7 +88,3 @@ def printables() -> list:
                      model=Capa, template="print/capa_form.html", filename="capa-{record.number}.pdf",
                      form_code="JL-8.5-01", edition="A/0", orientation="landscape",
                      number="{record.number}")]
-
-
-def reports() -> list:
-    return []

@@ -16,7 +16,3 @@ def printables() -> list[Printable]:
     return [Printable("quality.complaint", title_zh="质量信息反馈单", title_en="Quality information feedback form",
                       model=Complaint, template="print/complaint_form.html",
                       filename="complaint-{record.number}.pdf", edition="A/0")]
-
-
-def reports() -> list:
-    return []
