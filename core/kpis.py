@@ -39,6 +39,17 @@ class KpiUnavailable(LookupError):
 #: departments under it) or one employee.
 SUBJECTS = ("company", "department", "employee")
 
+_CENT = decimal.Decimal("0.01")
+
+
+def percent(part: int, whole: int) -> decimal.Decimal | None:
+    """``part`` of ``whole`` in per cent, 2 places, half up (D-5: what is
+    shown is what thresholds compare); ``None`` when ``whole`` is 0 (no
+    record to count: no rate, rather than 0 %)."""
+    if not whole:
+        return None
+    return (decimal.Decimal(part) * 100 / decimal.Decimal(whole)).quantize(_CENT, rounding=decimal.ROUND_HALF_UP)
+
 
 @dataclass(frozen=True)
 class Kpi(Keyed):

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import case, exists, func, select, update
 
+from core.kpis import percent
 from core.records import tenancy
 from core.deadlines.clocks import OPEN, DeadlineClock, _active
 from core.deadlines.declared import Deadline, DeadlineRegistry
@@ -115,13 +116,6 @@ def _rates(key: str, company: Any, start: dt.date, end: dt.date, subject: Any = 
     return int(decided_count), int(on_time)
 
 
-def _percent(part: int, whole: int) -> decimal.Decimal | None:
-    if whole == 0:
-        return None
-    value = decimal.Decimal(part) * 100 / decimal.Decimal(whole)
-    return value.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)  # D-5
-
-
 def on_time_rate(key: str, company: Any, start: dt.date, end: dt.date,
                  subject: Any = None) -> decimal.Decimal | None:
     """Share (%, 2 places, D-5) of ``company``'s records due from ``start``
@@ -130,14 +124,14 @@ def on_time_rate(key: str, company: Any, start: dt.date, end: dt.date,
     (and those under it) or that responsible employee (a deadline on a
     :class:`core.org.OrgOwnedMixin` model)."""
     decided, on_time = _rates(key, company, start, end, subject)
-    return _percent(on_time, decided)
+    return percent(on_time, decided)
 
 
 def late_rate(key: str, company: Any, start: dt.date, end: dt.date,
               subject: Any = None) -> decimal.Decimal | None:
     """The complement of :func:`on_time_rate`: met late or not met past due."""
     decided, on_time = _rates(key, company, start, end, subject)
-    return _percent(decided - on_time, decided)
+    return percent(decided - on_time, decided)
 
 
 def on_time_kpis(registry: DeadlineRegistry) -> dict[str, list[Any]]:

@@ -67,13 +67,6 @@ def order_figures(company: Any, start: dt.date, end: dt.date, subject: Any = Non
                         None if row[4] is None else float(row[4]), None if row[5] is None else float(row[5]))
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` in per cent, 2 places (D-5); None for no orders."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
 def hours(value: float | None) -> Decimal | None:
     """A mean in hours as a Decimal of 2 places (a float's noise rounded off)."""
     return None if value is None else Decimal(repr(value)).quantize(_CENT, rounding=ROUND_HALF_UP)

@@ -25,7 +25,8 @@ from core.kpis import SUBJECTS, Kpi
 def resolution_rate(company, start, end, subject=None):
     """问题解决率: the orders received that are solved (resolved, called
     back or closed) ÷ the orders received, %."""
-    from .kpi_queries import order_figures, percent
+    from core.kpis import percent
+    from .kpi_queries import order_figures
     f = order_figures(company, start, end, subject)
     return percent(f.solved, f.received)
 
@@ -34,7 +35,8 @@ def first_contact_resolution_rate(company, start, end, subject=None):
     """一次性解决率 FCR: the orders received that are solved and were never
     reopened (``reopened_at`` empty: solved at the first attempt) ÷ the
     orders received, %."""
-    from .kpi_queries import order_figures, percent
+    from core.kpis import percent
+    from .kpi_queries import order_figures
     f = order_figures(company, start, end, subject)
     return percent(f.solved_first_time, f.received)
 
@@ -61,7 +63,8 @@ def feedback_handling_rate(company, start, end, subject=None):
     feedback received, %. "Handled" is read as **closed**: solved, called
     back and closed, the whole chain of AS-27; an order only resolved or
     called back is still being handled."""
-    from .kpi_queries import order_figures, percent
+    from core.kpis import percent
+    from .kpi_queries import order_figures
     f = order_figures(company, start, end, subject)
     return percent(f.closed, f.received)
 

@@ -41,7 +41,7 @@ def _count_if(cond: Any) -> Any:
 
 
 def _percent(part: Any, whole: Any):
-    from plugins.after_sales.kpi_queries import percent
+    from core.kpis import percent
     return percent(int(part or 0), int(whole or 0))
 
 
@@ -106,7 +106,7 @@ class RunSummary:
 
 def run_summary(run: Any) -> RunSummary:
     """The :class:`RunSummary` of ``run`` (its lines are loaded for the form anyway)."""
-    from plugins.after_sales.kpi_queries import percent
+    from core.kpis import percent
     lines = list(run.lines)
     called = sum(1 for line in lines if line.outcome)
     satisfied = sum(1 for line in lines if line.outcome == "satisfied")

@@ -31,7 +31,8 @@ def complaint_rate(company, start, end, subject=None):
 
     from core.calendar.periods import Period
     from core.records import tenancy
-    from plugins.after_sales.kpi_queries import percent, received_in
+    from core.kpis import percent
+    from plugins.after_sales.kpi_queries import received_in
 
     from .models.complaints import Complaint
     orders = received_in(company, start, end).with_entities(func.count()).scalar()
