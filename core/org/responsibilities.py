@@ -76,6 +76,12 @@ def holders(key: str, company: Any = None) -> list[Any]:
             .order_by(Employee.name).all())
 
 
+def holder_users(key: str, company: Any = None) -> list[Any]:
+    """The logins of :func:`holders` (those with one), by name: whom to
+    notify as ``key`` (the 总经理 of a major CAPA, 法律事务部 for a court case)."""
+    return [employee.user for employee in holders(key, company) if employee.user is not None]
+
+
 def held_by(user: Any, keys: tuple[str, ...] | list[str], company: Any = None) -> str | None:
     """The first of ``keys`` that ``user`` holds in ``company`` (default:
     current), through the active employee linked to the login; or ``None``."""

@@ -272,8 +272,8 @@ def _notify_follow_up(line: Any) -> None:
 
 def _notify_finance(line: Any) -> None:
     from core.notify import notify
-    from core.org import holders
-    users = [e.user for e in holders(FINANCE, line.owner_company) if e.user is not None]
+    from core.org import holder_users
+    users = holder_users(FINANCE, line.owner_company)
     notify("quality.callback_fake", users, record=line,
            context={"order": line.order_number or "", "remarks": line.remarks or ""},
            key=f"quality.callback_fake:{line.id}")

@@ -81,9 +81,9 @@ def escalate(capa: Any) -> None:
     if capa.severity != "major":
         return
     from core.notify import notify
-    from core.org import holders
+    from core.org import holder_users
     from core.records import tenancy
-    users = [e.user for e in holders("core.general_manager", capa.owner_company) if e.user is not None]
+    users = holder_users("core.general_manager", capa.owner_company)
     user = tenancy.current_user()
     notify("quality.capa_major", users, record=capa, key=f"quality.capa_major:{capa.id}",
            context={"by": str(user) if user else "", "nonconformity": (capa.nonconformity or "")[:300]})

@@ -122,19 +122,14 @@ def require_proposal(complaint: Any) -> None:
     notify_hr(complaint)
 
 
-def _holders_users(key: str, company: Any) -> list[Any]:
-    """The logins of the employees holding ``key`` in ``company``."""
-    from core.org import holders
-    return [employee.user for employee in holders(key, company) if employee.user is not None]
-
-
 def notify_legal(complaint: Any) -> int:
     """Tell the 法律事务部 of a complaint at the 消协 or a court (AS-46), once."""
     from core.notify import notify
     from core.records.choices import current_label
     if complaint.source not in LEGAL_SOURCES or complaint.id is None:
         return 0
-    users = _holders_users("quality.legal", complaint.owner_company)
+    from core.org import holder_users
+    users = holder_users("quality.legal", complaint.owner_company)
     if not users:
         return 0
     return len(notify("quality.complaint_legal", users, record=complaint, key=f"quality.complaint_legal:{complaint.id}",
@@ -146,7 +141,8 @@ def notify_hr(complaint: Any) -> int:
     """The HR task of AS-48: tell the 人力资源科 the approved proposal."""
     from core.notify import notify
     from core.records import tenancy
-    users = _holders_users("quality.hr", complaint.owner_company)
+    from core.org import holder_users
+    users = holder_users("quality.hr", complaint.owner_company)
     if not users:
         return 0
     user = tenancy.current_user()
