@@ -101,7 +101,8 @@ def _due_orders(run: Any) -> list[Any]:
     it; none: the company's) closed or called back in the period: the
     callback day, else the closing day, falls in it (company-local)."""
     from core.org import subject_clause
-    from plugins.after_sales.models import WorkOrder
+    from core.records import access
+    WorkOrder = access.resolve("after_sales.workorder").model
     day = func.coalesce(WorkOrder.callback_at, WorkOrder.closed_at)
     query = tenancy.scoped_query(WorkOrder, run.owner_company).filter(
         WorkOrder.archived_at.is_(None), WorkOrder.state.in_(CALLED_STATES),

@@ -72,11 +72,11 @@ def _create(values: dict[str, Any]) -> Any:
 
 def actions(company: Any, record: Any, user: Any) -> list:
     from core.links import RecordAction
-    from plugins.after_sales.models import ServiceReport, WorkOrder
-    if isinstance(record, WorkOrder) and is_complaint_order(record):
+    from core.records import access
+    if isinstance(record, access.resolve("after_sales.workorder").model) and is_complaint_order(record):
         return [RecordAction(FROM_ORDER, "建立质量信息反馈单", "Create complaint",
                              permission="quality.complaint.create", run=_from_order)]
-    if isinstance(record, ServiceReport) and product_fault(record):
+    if isinstance(record, access.resolve("after_sales.report").model) and product_fault(record):
         return [RecordAction(FROM_REPORT, "建立质量信息反馈单", "Create complaint",
                              permission="quality.complaint.create", run=_from_report)]
     return []

@@ -27,10 +27,11 @@ def _fire(record, key: str, comment: str | None = None) -> None:
 def load(company, users) -> None:
     from core.links import link
     from core.org import Employee, employee_of
-    from plugins.after_sales.models import ServiceReport
+    from core.records import access
 
     from .capa_rules import capa_from
     from .models.capa import CapaAction
+    ServiceReport = access.resolve("after_sales.report").model
     staff, manager = users.get("staff"), users.get("manager")
     if staff is None or manager is None:
         return

@@ -60,11 +60,12 @@ def _due_query(company: Any, today: dt.date | None) -> tuple[Any, int]:
 
     from core.calendar.periods import due_by
     from core.calendar.timezone import local_today
+    from core.records import access
     from core.records.tenancy import scoped_query
     from core.settings import get_setting
-    from plugins.crm.models import Customer
 
     from .models.tracking import QualityTracking as T
+    Customer = access.resolve("crm.customer").model
     months = get_setting("quality.tracking_interval_months", company)
     today = today or local_today(company)
     last = (scoped_query(T, company).filter(T.archived_at.is_(None))
