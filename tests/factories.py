@@ -766,6 +766,15 @@ PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000
                         "cfc0000003010100c9fe92ef0000000049454e44ae426082")
 
 
+def png(size: tuple[int, int] = (40, 30), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A real PNG of ``size`` in one ``color`` (an upload, a photo)."""
+    import io
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
 def attachable(model: type) -> bool:
     """Whether ``model``'s declared entity opted in to attachments."""
     declared = next((e for e in registered_entities() if e.model is model), None)

@@ -10,12 +10,23 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-1"
+#: The zone of the test and demo companies.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def frozen(local):
+    """The clock stopped at ``local`` (a naive date-time) Shanghai time: the
+    company's zone, whatever the server's."""
+    import time_machine
+    return time_machine.travel(local.replace(tzinfo=SHANGHAI), tick=False)
 
 
 @event.listens_for(Engine, "connect")
@@ -131,6 +142,15 @@ def _clean_tables(request):
                         conn.execute(table.update().values({c.name: None for c in fk.columns}))
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+
+
+@pytest.fixture
+def demo_app(app):
+    """The session app with the demo data loaded (``qdesk demo load``)."""
+    from core.demo import load_demo
+    with app.app_context():
+        load_demo()
+    return app
 
 
 @pytest.fixture

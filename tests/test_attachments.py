@@ -23,17 +23,11 @@ from core.attachments import Attachment
 from core.extensions import db
 from core.models import AuditEntry
 from core.records.permissions import Permission
-from tests.factories import make, stored_files, url_of
+from tests.factories import make, png as _png, stored_files, url_of
 from tests.fixtures import make_note
 from tests.test_hooks import make_app, plugin_source  # noqa: F401  (make_app: a fixture)
 
 VIEW = "notes_note"
-
-
-def _png(size=(40, 30), color=(200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, format="PNG")
-    return out.getvalue()
 
 
 def _jpeg_with_exif() -> bytes:

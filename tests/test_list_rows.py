@@ -1,5 +1,5 @@
 """The list rows rendered in Python (admin.list_rows) are the rows Flask-Admin's
-own template renders, on every list screen of the demo, for a user who may
+own template renders, on every list screen of the demo_app, for a user who may
 delete (the delete form in each row) and one who may not."""
 import re
 
@@ -8,7 +8,7 @@ from flask import url_for
 
 from admin.list_rows import ListRowsMixin
 from admin.views import CompanyModelView
-from core.demo import DEMO_PASSWORD, load_demo
+from core.demo import DEMO_PASSWORD
 from tests.fixtures import Client
 
 BODY = re.compile(r"</thead>(.*?)</table>", re.S)
@@ -24,13 +24,6 @@ def rows_of(page):
     return re.sub(r">\s+", ">", re.sub(r"\s+<", "<", text)).strip()
 
 
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        load_demo()
-    return app
-
-
 def list_screens(app):
     """The list URL of every screen built on CompanyModelView."""
     with app.test_request_context():
@@ -39,12 +32,12 @@ def list_screens(app):
 
 
 @pytest.mark.parametrize("email", ["manager@hz.demo", "staff@hz.demo"])
-def test_every_list_screen_renders_the_rows_flask_admin_renders(demo, email, monkeypatch):
-    client = Client(demo)
+def test_every_list_screen_renders_the_rows_flask_admin_renders(demo_app, email, monkeypatch):
+    client = Client(demo_app)
     assert client.login(email, DEMO_PASSWORD).status_code == 302
     fast_rows = ListRowsMixin._fast_for
     compared, with_rows = [], 0
-    for url in list_screens(demo):
+    for url in list_screens(demo_app):
         monkeypatch.setattr(ListRowsMixin, "_fast_for", fast_rows)
         fast = client.get(url)
         if fast.status_code != 200:  # a screen this role may not open

@@ -18,13 +18,13 @@ Run: ``.venv/bin/python -m pytest -q -m browser plugins/after_sales/tests/test_b
 """
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 
 from plugins.crm.tests.test_browser import pick_ajax
 from tests.test_browser import browser, demo, live_server, page  # noqa: F401  (fixtures)
+from tests.factories import png
 from tests.test_browser import ARTIFACTS, captured_pdf, expect, flash, login
 
 pytestmark = pytest.mark.browser
@@ -65,10 +65,8 @@ def save_and_continue(page) -> int:
 
 
 def png_bytes() -> bytes:
-    from PIL import Image
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, "PNG")
-    return buffer.getvalue()
+    """The site photo the stories upload."""
+    return png(color=(200, 80, 40))
 
 
 def test_a_call_becomes_an_order_a_report_and_a_signed_shipped_notice(page, demo, app, tmp_path):

@@ -11,24 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from core import db
 from core.records import tenancy
+from tests.fixtures import frozen
 
 from ..models import ServiceReport, WarrantyDecision
 from .helpers import add_customer, add_unit
 from .report_helpers import DECISIONS, REPORTS, fire, job, make_quality_people, pdf_text, text
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 D, T = dt.date, dt.datetime
 
-
-def frozen(local: dt.datetime):
-    return time_machine.travel(local.replace(tzinfo=SHANGHAI), tick=False)
 
 
 def decide(client, j, fault, cause, **values) -> int:

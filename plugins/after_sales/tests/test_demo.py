@@ -4,14 +4,12 @@ the catalogue and agreements, then the story of plugins/after_sales/demo_story.p
 import datetime as dt
 from collections import Counter
 
-import pytest
 from sqlalchemy import inspect
 
 from core import db, links
 from core.calendar.timezone import local_now, local_today
 from core.cli import main
 from core.deadlines import record_badges
-from core.demo import load_demo
 from core.models import AuditEntry, Company
 from core.org import signoffs_of
 from core.records import CompanyOwnedMixin, tenancy
@@ -29,25 +27,18 @@ STATES = {"closed": 6, "callback_done": 3, "resolved": 4, "in_progress": 4, "wai
 #: (1 working day), a letter of 2 days not answered (24 hours), the hospital's call of 5 hours (4 hours).
 OVERDUE = {"冷柜维修后仍不制冷": RESOLUTION, "码头冷库机组频繁停机": RESOLUTION, "空调外机支架松动": RESOLUTION,
            "询问有偿维修收费标准": RESOLUTION, "来函索取设备维保记录": RESPONSE, "检验科空调突然停机": RESPONSE}
-#: Who works the orders (core.org's demo): the service centre, its engineers and its clerk.
+#: Who works the orders (core.org's demo_app): the service centre, its engineers and its clerk.
 STAFF = {"HZ": ("售后服务中心", {"张伟", "黄磊", "刘洋"}), "CD": ("客服中心", {"彭涛", "蒋勇", "韩雪"})}
-#: The 管理者代表 of each demo company (core.org's demo), who signs the spare-part notices.
+#: The 管理者代表 of each demo company (core.org's demo_app), who signs the spare-part notices.
 SIGNER = {"HZ": "李明华", "CD": "谢婷"}
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        load_demo()
-    return app
 
 
 def by_subject(company):
     return {o.subject: o for o in tenancy.scoped_query(WorkOrder, company)}
 
 
-def test_demo_units_for_both_companies(demo):
-    with demo.app_context():
+def test_demo_units_for_both_companies(demo_app):
+    with demo_app.app_context():
         for company in db.session.query(Company).all():
             assert tenancy.scoped_query(Product, company).count() >= 4
             units = tenancy.scoped_query(UnitSold, company).all()
@@ -65,8 +56,8 @@ def test_demo_units_for_both_companies(demo):
             assert targets_for(hotel.customer, today, company=company) == hotel
 
 
-def test_demo_work_orders_tell_the_story_in_both_companies(demo):
-    with demo.app_context():
+def test_demo_work_orders_tell_the_story_in_both_companies(demo_app):
+    with demo_app.app_context():
         companies = db.session.query(Company).order_by(Company.code).all()
         assert [c.code for c in companies] == ["CD", "HZ"]
         for company in companies:
@@ -109,8 +100,8 @@ def test_demo_work_orders_tell_the_story_in_both_companies(demo):
                 assert all(getattr(o, s) is None or getattr(o, s) <= now for o in orders.values() for s in stamps)
 
 
-def test_demo_reports_decisions_notices_and_articles(demo):
-    with demo.app_context():
+def test_demo_reports_decisions_notices_and_articles(demo_app):
+    with demo_app.app_context():
         for company in db.session.query(Company).all():
             with tenancy.acting_as(company):
                 orders = by_subject(company)
@@ -153,8 +144,8 @@ def test_demo_reports_decisions_notices_and_articles(demo):
                 assert orders["家用空调遥控失灵"].article == articles["空调遥控器失灵的排查"]
 
 
-def test_demo_records_stay_in_their_company(demo):
-    with demo.app_context():
+def test_demo_records_stay_in_their_company(demo_app):
+    with demo_app.app_context():
         for company in db.session.query(Company).all():
             for model in ALL_MODELS:
                 relations = [r.key for r in inspect(model).relationships if not r.uselist]

@@ -148,7 +148,7 @@ def make_order(app, world, customer_id, steps, company="A", **fields):
 RESOLVED = ("classify", "dispatch", "start", "resolve")
 
 
-def test_an_article_page_lists_the_work_orders_pointing_at_it(app, world, client_for, catalogue):
+def test_an_article_page_lists_the_work_orders_pointing_at_it(app, world, client_for):
     client = client_for("staff@a.test")
     assert write(client, title="净水设备出水量下降", problem="出水量下降。", solution="更换滤芯。").status_code == 302
     aid = article_id(app, world, "ZS-0001")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from core import db
 from core.records import tenancy
 from core.workflow import transition
-from plugins.crm.tests.test_contact_log import frozen
+from tests.fixtures import frozen
 from tests.factories import database_state
 from tests.test_reports import pdf_text, squeezed
 

@@ -10,24 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
-
-import time_machine
 
 from core import db
 from core.deadlines import DeadlineClock
 from core.records import tenancy
+from tests.fixtures import frozen
 
 from ..models import ServiceReport, WarrantyDecision, WorkOrder
 from .report_helpers import REPORTS, fire, job, make_quality_people, pdf_text, text
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 T = dt.datetime
 
-
-def frozen(local: dt.datetime):
-    """The clock stopped at ``local`` Shanghai time (the company's zone)."""
-    return time_machine.travel(local.replace(tzinfo=SHANGHAI), tick=False)
 
 
 def report_form(order_id, **values):

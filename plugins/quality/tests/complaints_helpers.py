@@ -6,7 +6,6 @@ the responsible person), 企业管理部 with 陈静 (manager login, holds
 ``quality.hr``) — and the complaint screen's helpers."""
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -60,12 +59,6 @@ def record(client, org, **values) -> int:
         return int(found.group(1))
     with client.app.app_context():  # back on the list: the newest complaint
         return db.session.query(Complaint.id).order_by(Complaint.id.desc()).limit(1).scalar()
-
-
-def only_complaint(app, world, code="A") -> int:
-    with app.app_context():
-        (complaint,) = tenancy.scoped_query(Complaint, world.company(code)).all()
-        return complaint.id
 
 
 def get(app, pk) -> Complaint:
@@ -131,10 +124,3 @@ def pdf_text(pdf: bytes, tmp_path, name="complaint.pdf", layout=True) -> str:
     path.write_bytes(pdf)
     args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
-def png(size=(40, 30), color=(200, 30, 30)) -> bytes:
-    from PIL import Image
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG")
-    return out.getvalue()

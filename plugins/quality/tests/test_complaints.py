@@ -13,10 +13,9 @@ from core.attachments import Attachment
 from core.notify import Notification
 from core.records import tenancy
 from core.settings import set_settings
-from tests.factories import url_of
+from tests.factories import png, url_of
 
-from ..models.complaints import Complaint
-from .complaints_helpers import URL, alerts_of, edit, fire, get, png, record, setup_org
+from .complaints_helpers import URL, alerts_of, edit, fire, get, record, setup_org
 
 T = dt.datetime
 
@@ -78,7 +77,7 @@ def test_t_as_4_a_general_complaint_received_before_national_day_is_due_on_10_08
 def test_t_as_6_a_general_complaint_received_before_labour_day_is_due_on_05_08(app, world, client_for):
     org = setup_org(app, world)
     pk = record(client_for("staff@a.test"), org, received_at="2024-04-30 09:30:00")
-    # 05-01 … 05-05 off (05-04 is no make-up day: that was Sat 04-28) → 05-06, 05-07, 05-08.
+    # 05-01 … 05-05 off (05-04 is no make-up day: those were Sun 04-28 and Sat 05-11) → 05-06, 05-07, 05-08.
     assert get(app, pk).close_due == T(2024, 5, 8, 23, 59, 59)
 
 

@@ -16,7 +16,7 @@ from plugins.after_sales.tests.test_browser import choose, fire, save_and_contin
 from tests.test_browser import browser, demo, live_server, page  # noqa: F401  (fixtures)
 from tests.test_browser import ARTIFACTS, expect, login
 
-from .complaints_helpers import png
+from tests.factories import png
 
 pytestmark = pytest.mark.browser
 
