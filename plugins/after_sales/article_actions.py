@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-#: The states in which an order has a solution worth keeping.
-SOLVED = ("resolved", "callback_done", "closed")
 KEY = "after_sales.save_as_article"
 
 
 def actions(company, record, user) -> list:
     from core.links import RecordAction
-    from .models import WorkOrder
-    if not isinstance(record, WorkOrder) or record.state not in SOLVED or record.article_id is not None:
+    from .models import SOLVED_STATES, WorkOrder
+    if not isinstance(record, WorkOrder) or record.state not in SOLVED_STATES or record.article_id is not None:
         return []
     return [RecordAction(KEY, "存为知识库条目", "Save as article", permission="after_sales.article.create",
                          run=save_as_article)]

@@ -77,7 +77,7 @@ def _resolution_setting(order) -> str:
 
 
 def deadlines() -> list[Deadline]:
-    from .models import ServiceReport, WorkOrder
+    from .models import SOLVED_STATES, ServiceReport, WorkOrder
     depends = ("customer", "customer_id", "category", "category_id", "priority", "project")
     return [
         Deadline("after_sales.workorder.response", WorkOrder, start="received_at", amount=_response_setting,
@@ -89,7 +89,7 @@ def deadlines() -> list[Deadline]:
                  tile_zh="逾期未响应工单", tile_en="Orders not answered in time"),
         Deadline("after_sales.workorder.resolution", WorkOrder, start="received_at", amount=_resolution_setting,
                  settings=_RESOLUTION, override=lambda order: _promised(order, "resolution"),
-                 due_field="resolution_due", done=("resolved", "callback_done", "closed"),
+                 due_field="resolution_due", done=SOLVED_STATES,
                  void_states=("cancelled",),
                  met_field="resolved_at", pause_states=("waiting",), depends=depends,
                  remind_before=dt.timedelta(days=1),

@@ -18,10 +18,6 @@ from core.calendar.periods import Period
 from core.org import subject_clause
 from core.records import tenancy
 
-#: States of an order that was solved (and stays solved until reopened).
-SOLVED = ("resolved", "callback_done", "closed")
-#: States of an order still being worked on (or not yet started).
-OPEN = ("recorded", "classified", "dispatched", "in_progress", "waiting")
 _CENT = Decimal("0.01")
 
 
@@ -51,9 +47,9 @@ def received_in(company: Any, start: dt.date, end: dt.date, subject: Any = None)
 
 def order_figures(company: Any, start: dt.date, end: dt.date, subject: Any = None) -> OrderFigures:
     """The counts and means of :class:`OrderFigures` in one query."""
-    from .models import WorkOrder
+    from .models import SOLVED_STATES, WorkOrder
     w = WorkOrder
-    solved = w.state.in_(SOLVED)
+    solved = w.state.in_(SOLVED_STATES)
     count_if = lambda cond: func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # noqa: E731
     row = received_in(company, start, end, subject).with_entities(
         func.count(),

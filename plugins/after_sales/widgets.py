@@ -27,10 +27,10 @@ TREND_MONTHS = 6
 def open_orders(company, where=None) -> int:
     """How many of ``company``'s work orders are open (not solved, not
     cancelled, not archived)."""
-    from .kpi_queries import OPEN
+    from .models import OPEN_STATES
     from .models import WorkOrder
     query = tenancy.scoped_query(WorkOrder, company).filter(WorkOrder.archived_at.is_(None),
-                                                             WorkOrder.state.in_(OPEN))
+                                                             WorkOrder.state.in_(OPEN_STATES))
     if where is not None:
         query = query.filter(where)
     return query.with_entities(func.count(WorkOrder.id)).scalar()

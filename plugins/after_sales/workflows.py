@@ -30,14 +30,13 @@ from core.workflow import Transition, Workflow
 OVERRIDE_SIGNERS = ("core.management_rep", "core.quality_head")
 #: Who signs a spare-part notice (AS-8: "经管理者代表签字").
 NOTICE_SIGNER = ("core.management_rep",)
-_DONE_ORDER = ("resolved", "callback_done", "closed")
 
 
 def workflows() -> list[Workflow]:
     from .ledger import post_ledger
     from .notices import require_lines
-    from .models import (DECISION_STATES, NOTICE_STATES, REPORT_STATES, STATES, PartNotice, ServiceReport,
-                         WarrantyDecision, WorkOrder)
+    from .models import (DECISION_STATES, NOTICE_STATES, REPORT_STATES, SOLVED_STATES, STATES, PartNotice,
+                         ServiceReport, WarrantyDecision, WorkOrder)
     return [
         Workflow("after_sales.workorder", WorkOrder, states=STATES, initial="recorded", transitions=(
             Transition("classify", ("recorded",), "classified", "分类定级", "Classify",
@@ -53,7 +52,7 @@ def workflows() -> list[Workflow]:
             Transition("callback", ("resolved",), "callback_done", "回访完成", "Callback done",
                        required=("callback_opinion",), stamps=("callback_at",)),
             Transition("close", ("callback_done",), "closed", "关闭", "Close", stamps=("closed_at",)),
-            Transition("reopen", _DONE_ORDER, "in_progress", "重新处理", "Reopen", comment="required",
+            Transition("reopen", SOLVED_STATES, "in_progress", "重新处理", "Reopen", comment="required",
                        stamps=("reopened_at",)),
             Transition("cancel", ("recorded", "classified", "dispatched"), "cancelled", "取消", "Cancel",
                        comment="required"),

@@ -8,9 +8,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from admin.choices import choice_options, label_formatter
 from admin.views import CompanyModelView, scoped_expose
 from core.calendar.timezone import local_now
-from admin.deadlines import badge_markup
-from admin.formatting import datetime_text
-from core.deadlines import badge, clock_of, deadlines_for, prefetch
+from core.deadlines import prefetch
 from core.errors import Invalid
 
 from ..models import CHANNELS, OPINIONS, PRIORITIES, STAGES, STATES, WorkOrder
@@ -18,6 +16,8 @@ from ..rules import work_order_error
 
 #: The open states shown on the dispatch board, in their order.
 BOARD_STATES = ("classified", "dispatched", "in_progress", "waiting")
+#: The most orders the board shows (the oldest due first).
+BOARD_LIMIT = 500
 
 
 class WorkOrderView(CompanyModelView):
@@ -93,20 +93,18 @@ class WorkOrderView(CompanyModelView):
         its deadline badges, so a dispatcher sees who carries what."""
         orders = (self.get_query().filter(WorkOrder.state.in_(BOARD_STATES))
                   .order_by(WorkOrder.resolution_due.is_(None), WorkOrder.resolution_due, WorkOrder.id)
-                  .limit(500).all())
+                  .limit(BOARD_LIMIT).all())
         prefetch(orders)
         columns: dict = {}
         for order in orders:
             columns.setdefault(order.responsible, []).append(order)
         engineers = sorted((e for e in columns if e is not None), key=lambda e: (e.name or "", e.id))
         lanes = ([(None, columns[None])] if None in columns else []) + [(e, columns[e]) for e in engineers]
-        now = local_now()
-        resolution = next(d for d in deadlines_for(WorkOrder) if d.due_field == "resolution_due")
+        cell = self.column_formatters["resolution_due"]  # the list's own: due time and badge (core)
 
         def due(order):
-            when = datetime_text(self, order.resolution_due, "resolution_due") if order.resolution_due else ""
-            return badge_markup(badge(resolution, clock_of(resolution, order), now), when)
-        return self.render("after_sales/board.html", lanes=lanes, due=due, total=len(orders), shown_limit=500,
+            return cell(self, None, order, "resolution_due")
+        return self.render("after_sales/board.html", lanes=lanes, due=due, total=len(orders), shown_limit=BOARD_LIMIT,
                            return_url=self.get_url(".index_view"))
 
 

@@ -41,6 +41,10 @@ STATES = {"recorded": ("已登记", "Recorded"), "classified": ("已分类", "Cl
           "waiting": ("等待顾客", "Waiting for customer"), "resolved": ("已解决", "Resolved"),
           "callback_done": ("已回访", "Callback done"), "closed": ("已关闭", "Closed"),
           "cancelled": ("已取消", "Cancelled")}
+#: States of an order that was solved (and stays solved until reopened).
+SOLVED_STATES = ("resolved", "callback_done", "closed")
+#: States of an order still being worked on (or not yet started).
+OPEN_STATES = ("recorded", "classified", "dispatched", "in_progress", "waiting")
 #: The user's opinion at the callback (the 售后服务报告单's 用户意见 too).
 OPINIONS = {"satisfied": ("满意", "Satisfied"), "fair": ("基本满意", "Fairly satisfied"),
             "dissatisfied": ("不满意", "Dissatisfied")}

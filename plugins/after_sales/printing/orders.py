@@ -11,7 +11,3 @@ def printables() -> list:
     return [Printable("after_sales.work_order", title_zh="售后服务工单（派工单）",
                       title_en="Work order (dispatch sheet)", model=WorkOrder, template="print/work_order.html",
                       filename="work-order-{record.number}.pdf", number="{record.number}", edition="A/0")]
-
-
-def reports() -> list:
-    return []

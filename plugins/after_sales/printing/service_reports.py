@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import Printable
+from core.i18n import pick
 
 #: 服务类别 boxes of the paper form, from the work order's category code;
 #: any other category (咨询, 退货, 投诉...) ticks 其他 and prints its name.
@@ -29,12 +30,9 @@ RESPONSIBILITY = (("product", "产品质量", "Product quality"), ("user", "用�
                   ("expired", "超过三包期", "Warranty period over"))
 
 
-def _zh(locale: str) -> bool:
-    return str(locale or "zh").startswith("zh")
-
-
 def _pick(locale: str, zh: str, en: str) -> str:
-    return zh if _zh(locale) else en
+    """core.i18n.pick with the print's locale first (the form's many calls read better so)."""
+    return pick(zh, en, locale)
 
 
 def _when(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -53,11 +51,8 @@ def _boxes(options, chosen, locale) -> list[tuple[str, bool]]:
 
 def _on_time(report: Any, locale: str) -> str:
     """按时 / 逾期 from core's clock of the hand-in deadline."""
-    from core.calendar.timezone import local_now
-    from core.deadlines import badge, clock_of, deadlines_for
-    deadline = next((d for d in deadlines_for(type(report)) if d.key == "after_sales.report.due"), None)
-    clock = clock_of(deadline, report) if deadline is not None else None
-    state = badge(deadline, clock, local_now(report.owner_company)) if clock is not None else None
+    from core.deadlines import record_badges
+    state = record_badges(report).get("after_sales.report.due")
     return {"met": _pick(locale, "按时提交", "On time"), "late": _pick(locale, "逾期提交", "Late"),
             "overdue": _pick(locale, "已逾期，未提交", "Overdue, not submitted"),
             "running": _pick(locale, "未提交", "Not submitted yet")}.get(state or "", "")
@@ -66,6 +61,7 @@ def _on_time(report: Any, locale: str) -> str:
 def _decision_block(decision: Any, locale: str) -> dict[str, Any]:
     """责任判定 and 三包判定 ticks, the sentence and an override, from the stored decision."""
     from core.calendar.timezone import format_local
+    from core.records.choices import choice_label
     from ..models import OUTCOMES
     if decision is None:
         return {"responsibility": _boxes(RESPONSIBILITY, (), locale),
@@ -80,7 +76,7 @@ def _decision_block(decision: Any, locale: str) -> dict[str, Any]:
     override = ""
     if decision.state == "overridden":
         override = _pick(locale, "改判为{}（原因：{}）", "Overridden to {} (reason: {})").format(
-            OUTCOMES[effective][0 if _zh(locale) else 1], decision.override_reason or "")
+            choice_label(OUTCOMES, effective, locale), decision.override_reason or "")
     return {"responsibility": _boxes(RESPONSIBILITY, chosen, locale),
             "outcome": [(_pick(locale, "三包维修", "三包 repair"), effective == "sanbao"),
                         (_pick(locale, "有偿服务", "Paid service"), effective == "paid")],
@@ -162,7 +158,3 @@ def printables() -> list:
                               title_en="After-sales service report", model=ServiceReport,
                               template="print/service_report.html", filename="service-report-{record.number}.pdf",
                               form_code="JL-7.5-02-3", edition="A/0")]
-
-
-def reports() -> list:
-    return []
