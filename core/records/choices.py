@@ -47,3 +47,10 @@ class Labelled:
     def label(self, field: str, locale: str | None = None) -> str:
         """``customer.label("kind", "en")`` → ``"Organisation"``."""
         return choice_label(self.CHOICES[field], getattr(self, field), locale)
+
+    def boxes(self, field: str, locale: str | None = None) -> list[tuple[str, bool]]:
+        """``(label, ticked)`` for each choice of ``field``, in its order:
+        the □/☑ boxes a printed form shows (``{% for label, ticked in
+        record.boxes("stage", print_locale) %}``)."""
+        values = self.CHOICES[field]
+        return [(choice_label(values, code, locale), code == getattr(self, field)) for code in values]

@@ -161,13 +161,3 @@ class WorkOrder(Labelled, CompanyOwnedMixin, OrgOwnedMixin, db.Model):
                 .order_by(WorkOrderCategory.sort, WorkOrderCategory.id).all())
         return [((c.name_zh if is_chinese(locale) else (c.name_en or c.name_zh)), c.id == self.category_id)
                 for c in rows if c.archived_at is None or c.id == self.category_id]
-
-    def stage_boxes(self, locale: str = "zh") -> list[tuple[str, bool]]:
-        """``(label, ticked)`` for 售前 / 售中 / 售后."""
-        from core.records.choices import choice_label
-        return [(choice_label(STAGES, code, locale), code == self.stage) for code in STAGES]
-
-    def opinion_boxes(self, locale: str = "zh") -> list[tuple[str, bool]]:
-        """``(label, ticked)`` for 满意 / 基本满意 / 不满意 (the callback's opinion)."""
-        from core.records.choices import choice_label
-        return [(choice_label(OPINIONS, code, locale), code == self.callback_opinion) for code in OPINIONS]

@@ -80,11 +80,6 @@ class CallbackRun(Labelled, CompanyOwnedMixin, OrgOwnedMixin, db.Model):
     def __str__(self) -> str:
         return self.number or f"{self.period or ''} {self.level or ''}".strip()
 
-    def level_boxes(self, locale: str = "zh") -> list[tuple[str, bool]]:
-        """``(label, ticked)`` for the three levels: the printed □/☑ boxes."""
-        from core.records.choices import choice_label
-        return [(choice_label(LEVELS, code, locale), code == self.level) for code in LEVELS]
-
 
 class Callback(Labelled, CompanyOwnedMixin, OrgOwnedMixin, db.Model):
     """One line of a run: a work order called back, its outcome and, for a

@@ -144,12 +144,6 @@ class Complaint(Labelled, CompanyOwnedMixin, db.Model):
     def __str__(self) -> str:
         return self.number or ""
 
-    def boxes(self, field: str, locale: str = "zh") -> list[tuple[str, bool]]:
-        """``(label, ticked)`` for each choice of ``field``: the printed □/☑."""
-        from core.records.choices import choice_label
-        values = self.CHOICES[field]
-        return [(choice_label(values, code, locale), code == getattr(self, field)) for code in values]
-
     def late(self) -> bool | None:
         """是否逾期 by core's 办结 clock (its badge): closed late or open past
         due (True), met in time or still in time (False), no clock (None)."""

@@ -21,15 +21,6 @@ SOURCE_BOXES = ("complaint", "tracking", "audit", "inspection", "appraisal", "ad
                 "other")
 
 
-def _zh(locale: str) -> bool:
-    return str(locale or "zh").startswith("zh")
-
-
-def _label(choices: dict, code: str | None, locale: str) -> str:
-    pair = choices.get(code) if code else None
-    return (pair[0] if _zh(locale) else pair[1]) if pair else ""
-
-
 def _day(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
@@ -37,17 +28,15 @@ def _day(value: dt.date | dt.datetime | None) -> str:
 
 
 def _action(action: Any, locale: str) -> dict[str, Any]:
-    from ..models.capa import ACTION_KINDS, ACTION_STATES, RESULTS
-    zh = _zh(locale)
     return {
-        "kinds": [(pair[0] if zh else pair[1], code == action.kind) for code, pair in ACTION_KINDS.items()],
+        "kinds": action.boxes("kind", locale),
         "description": action.description or "",
         "department": action.department.name if action.department is not None else "",
         "owner": action.responsible.name if action.responsible is not None else "",
-        "due": _day(action.due_on), "state": _label(ACTION_STATES, action.state, locale),
+        "due": _day(action.due_on), "state": action.label("state", locale),
         "result": action.result or "", "done": _day(action.done_at),
         "verifier": action.verifier.name if action.verifier is not None else "",
-        "verified_on": _day(action.verified_on), "effectiveness": _label(RESULTS, action.effectiveness, locale),
+        "verified_on": _day(action.verified_on), "effectiveness": action.label("effectiveness", locale),
         "comment": action.verification_comment or "",
     }
 
@@ -55,20 +44,20 @@ def _action(action: Any, locale: str) -> dict[str, Any]:
 def sheet(capa: Any, locale: str) -> dict[str, Any]:
     """Everything the 纠正和预防措施处理单 prints for ``capa``, as text and ticks."""
     from core.org import signature_boxes
-    from ..models.capa import CAPA_STATES, SEVERITIES, SOURCES
-    zh = _zh(locale)
+    from core.records.choices import choice_label
+    from ..models.capa import SOURCES
     signed = signature_boxes(capa).get("approved")
     return {
         "number": capa.number or "",
-        "sources": [(SOURCES[code][0 if zh else 1], code == capa.source_kind) for code in SOURCE_BOXES],
+        "sources": [(choice_label(SOURCES, code, locale), code == capa.source_kind) for code in SOURCE_BOXES],
         "source_ref": capa.source_ref or "",
-        "severities": [(pair[0] if zh else pair[1], code == capa.severity) for code, pair in SEVERITIES.items()],
+        "severities": capa.boxes("severity", locale),
         "nonconformity": capa.nonconformity or "", "containment": capa.containment or "",
         "cause": capa.cause_analysis or "",
         "department": capa.department.name if capa.department is not None else "",
         "responsible": capa.responsible.name if capa.responsible is not None else "",
         "opened": _day(capa.opened_at), "closed": _day(capa.closed_at),
-        "state": _label(CAPA_STATES, capa.state, locale),
+        "state": capa.label("state", locale),
         "actions": [_action(a, locale) for a in capa.actions if a.archived_at is None],
         "signer": signed,
     }
