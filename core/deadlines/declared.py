@@ -30,7 +30,11 @@ class Deadline(Keyed):
         filled with the local now when a new record leaves it empty).
     :param amount: the key of a company setting of type ``deadline`` (amount
         and unit), or a function ``record -> setting key`` choosing one of
-        ``settings`` (in- or out-of-province).
+        ``settings`` (in- or out-of-province). The function may return a
+        chain of keys instead, most particular first (a channel's own
+        target, then the general one): the first whose company value is set
+        counts, so the chain passes over an ``optional`` setting left empty
+        and must end with one that always has a value.
     :param due_field: the date-time column core keeps the due moment in.
     :param done: the states (of the model's workflow) in which it is met, or
         a function ``record -> bool``.
@@ -118,11 +122,15 @@ class Deadline(Keyed):
     def setting_keys(self) -> tuple[str, ...]:
         return tuple(self.settings) if callable(self.amount) else (self.amount,)
 
-    def setting_key(self, record: Any) -> str:
-        key = self.amount(record) if callable(self.amount) else self.amount
-        if key not in self.setting_keys:
-            raise ValueError(f"deadline {self.key!r}: amount chose {key!r}, not one of {self.setting_keys}")
-        return key
+    def setting_chain(self, record: Any) -> tuple[str, ...]:
+        """The setting keys :attr:`amount` chose for ``record``, most
+        particular first (one key unless it returned a chain)."""
+        chosen = self.amount(record) if callable(self.amount) else self.amount
+        chain = (chosen,) if isinstance(chosen, str) else tuple(chosen)
+        unknown = [key for key in chain if key not in self.setting_keys]
+        if not chain or unknown:
+            raise ValueError(f"deadline {self.key!r}: amount chose {chosen!r}, not keys of {self.setting_keys}")
+        return chain
 
     def rule_for(self, record: Any, company: Any) -> Any:
         """The :class:`~core.deadlines.DeadlineRule` counted for ``record``:
@@ -136,7 +144,13 @@ class Deadline(Keyed):
                     raise TypeError(f"deadline {self.key!r}: override returned {rule!r}, not a DeadlineRule")
                 return rule
         from core.settings import get_setting
-        return get_setting(self.setting_key(record), company)
+        chain = self.setting_chain(record)
+        for key in chain:
+            rule = get_setting(key, company)
+            if rule is not None:
+                return rule
+        raise ValueError(f"deadline {self.key!r}: none of {', '.join(chain)} has a value; end the chain "
+                         "with a setting that is not optional")
 
     def label(self, locale: str | None = None) -> str:
         return (self.label_zh if is_chinese(locale) else self.label_en) or self.key
@@ -203,6 +217,9 @@ class DeadlineRegistry(ModelRegistry[Deadline]):
                 declared = settings.by_key.get(key)
                 if declared is None or declared.type != "deadline":
                     raise ValueError(f"{where}: amount setting {key!r} is not a declared setting of type deadline")
+                if declared.optional and not callable(d.amount):
+                    raise ValueError(f"{where}: amount setting {key!r} is optional; name it in a chain "
+                                     "that ends with a setting that always has a value")
             states = [*((() if callable(d.done) else d.done)), *d.pause_states, *d.void_states]
             if states:
                 wf = workflows.workflow_of(d.model)

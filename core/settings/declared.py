@@ -68,6 +68,10 @@ class Setting(Keyed):
     :param validate: an extra marshmallow validator (or a list of them):
         a callable that raises ``marshmallow.ValidationError``.
     :param max_length: for ``str``: the longest allowed text (default 500).
+    :param optional: for ``deadline``: the value may be left empty (read as
+        None), e.g. a channel's own response target that, when empty, leaves
+        the general one in force; a :class:`core.deadlines.Deadline` whose
+        ``amount`` function returns a chain of keys passes over it.
     """
 
     key: str
@@ -82,6 +86,7 @@ class Setting(Keyed):
     choices: tuple = ()
     validate: Callable | Iterable[Callable] | None = None
     max_length: int = 500
+    optional: bool = False
     plugin_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -91,6 +96,8 @@ class Setting(Keyed):
             raise ValueError(f"setting {self.key!r}: type {self.type!r} is not one of {', '.join(TYPES)}")
         if self.type == "choice" and not self.choices:
             raise ValueError(f"setting {self.key!r}: a choice setting needs choices")
+        if self.optional and self.type != "deadline":
+            raise ValueError(f"setting {self.key!r}: only a deadline setting can be optional")
         choices = tuple(c if isinstance(c, tuple) else (c, str(c)) for c in self.choices)
         object.__setattr__(self, "choices", choices)
 
@@ -145,7 +152,8 @@ class Setting(Keyed):
                 "A weekday is 0 (Monday) to 6 (Sunday)."))), validate=[_non_empty, *self._extra()],
                 required=True, data_key=self.key)
         elif kind == "deadline":
-            return _DeadlineField(validate=self._extra(), required=True, data_key=self.key)
+            return _DeadlineField(optional=self.optional, validate=self._extra(), required=True,
+                                  allow_none=self.optional, data_key=self.key)
         else:  # periods
             return _PeriodsField(validate=self._extra(), required=True, data_key=self.key)
         validators.extend(self._extra())
@@ -171,7 +179,7 @@ class Setting(Keyed):
     def to_json(self, value: Any) -> Any:
         """The value as stored in ``CompanySetting.value``."""
         if self.type == "deadline":
-            return _deadline_json(parse_deadline(value))
+            return None if value is None and self.optional else _deadline_json(parse_deadline(value))
         if isinstance(value, decimal.Decimal):
             return int(value) if value == value.to_integral_value() else str(value)
         return value
@@ -195,7 +203,7 @@ class Setting(Keyed):
         if self.type == "periods":
             return ", ".join(f"{a}-{b}" for a, b in value)
         if self.type == "deadline":
-            return _deadline_json(parse_deadline(value))
+            return {} if value is None and self.optional else _deadline_json(parse_deadline(value))
         return value
 
     def check(self, value: Any) -> Any:
@@ -298,7 +306,23 @@ def _deadline_json(rule: Any) -> dict[str, Any]:
     return {"amount": rule.amount, "unit": rule.unit, "roll": rule.roll_to_working_day}
 
 
+def _blank_deadline(value: Any) -> bool:
+    """An empty deadline as a form, the command line or JSON gives it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    return isinstance(value, Mapping) and str(value.get("amount") if value.get("amount") is not None else "").strip() == ""
+
+
 class _DeadlineField(fields.Field):
+    def __init__(self, optional: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.optional = optional
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if self.optional and _blank_deadline(value):
+            return None
+        return super().deserialize(value, attr, data, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         return parse_deadline(value)
 

@@ -18,9 +18,9 @@ MANIFEST = Manifest(
         # set its own.
         "warranty_months": 12,
         # AS-2: respond within 24 hours (calendar hours, A1); an urgent
-        # order the same unless the company sets less (a hotline's 0.5 h, A7).
+        # order, a channel (a hotline's 0.5 h, A7) or an urgent resolution
+        # only when the company sets one (settings.py: optional, empty).
         "response": {"amount": 24, "unit": "hours"},
-        "response_urgent": {"amount": 24, "unit": "hours"},
         # AS-38: 省内不超过二天，省外不超过四天 (calendar days, D-15).
         "resolution_in_province": {"amount": 2, "unit": "calendar_days"},
         "resolution_out_of_province": {"amount": 4, "unit": "calendar_days"},

@@ -180,6 +180,50 @@ def test_a_service_agreement_beats_the_category_which_beats_the_setting(app, wor
         assert second.resolution_due == T(2024, 3, 6, 23, 59, 59)  # its 1 calendar day
 
 
+def by_subject(app, world, subject, company="A"):
+    with app.app_context():
+        return tenancy.scoped_query(WorkOrder, world.company(company)).filter(WorkOrder.subject == subject).one()
+
+
+def test_a_channel_and_urgency_have_their_own_targets_when_the_company_sets_them(app, world, client_for):
+    """A7: "hotline 30 min, field service 24 h" as settings; urgent before
+    the channel before the general target, an empty one passes over."""
+    cid = setup(app, world)
+    elsewhere = add_customer(app, world, "KH002", name="南京路酒店", province="江苏")
+    client = client_for("staff@a.test")
+    record(client, cid, received="2024-03-04 10:00:00", subject="热线，未设渠道时限")
+    assert by_subject(app, world, "热线，未设渠道时限").response_due == T(2024, 3, 5, 10, 0)  # 24 hours
+    with app.app_context():
+        set_settings({"after_sales.response_hotline": {"amount": "0.5", "unit": "hours"}}, world.company("A"),
+                     world.user("admin@a.test"))
+    record(client, cid, received="2024-03-04 10:00:00", subject="热线")
+    record(client, cid, received="2024-03-04 10:00:00", subject="来信", channel="letter")
+    record(client, cid, received="2024-03-04 10:00:00", subject="紧急来信", channel="letter", priority="urgent")
+    assert by_subject(app, world, "热线").response_due == T(2024, 3, 4, 10, 30)     # the hotline's 30 minutes
+    assert by_subject(app, world, "来信").response_due == T(2024, 3, 5, 10, 0)      # a letter keeps 24 hours
+    assert by_subject(app, world, "紧急来信").response_due == T(2024, 3, 5, 10, 0)  # urgent not set: as general
+    with app.app_context():
+        set_settings({"after_sales.response_urgent": {"amount": "2", "unit": "hours"},
+                      "after_sales.resolution_urgent": {"amount": "1", "unit": "calendar_days"}},
+                     world.company("A"), world.user("admin@a.test"))
+    record(client, cid, received="2024-03-04 10:00:00", subject="紧急热线", priority="urgent")
+    record(client, elsewhere, received="2024-03-04 10:00:00", subject="省外紧急", priority="urgent", channel="letter")
+    record(client, elsewhere, received="2024-03-04 10:00:00", subject="省外普通", channel="letter")
+    urgent = by_subject(app, world, "紧急热线")
+    assert urgent.response_due == T(2024, 3, 4, 12, 0)             # urgent's 2 hours before the hotline's 30 minutes
+    assert urgent.resolution_due == T(2024, 3, 5, 23, 59, 59)      # urgent: 1 calendar day, receipt day not counted
+    assert by_subject(app, world, "省外紧急").resolution_due == T(2024, 3, 5, 23, 59, 59)  # province does not matter
+    assert by_subject(app, world, "省外普通").resolution_due == T(2024, 3, 8, 23, 59, 59)  # 4 days out of province
+    # the order came by letter after all: counted again with the letter's (the general) target
+    edit(client, app, by_subject(app, world, "热线").id, channel="letter")
+    assert by_subject(app, world, "热线").response_due == T(2024, 3, 5, 10, 0)
+    with app.app_context():  # emptied again: urgent orders as everyone else
+        set_settings({"after_sales.response_urgent": {"amount": "", "unit": "hours"}}, world.company("A"),
+                     world.user("admin@a.test"))
+    record(client, cid, received="2024-03-04 10:00:00", subject="紧急热线二", priority="urgent")
+    assert by_subject(app, world, "紧急热线二").response_due == T(2024, 3, 4, 10, 30)  # now the hotline's
+
+
 def test_the_workflow_from_call_to_close_stamps_each_step_and_refuses_what_is_missing(app, world, client_for):
     cid = setup(app, world)
     client = client_for("staff@a.test")
