@@ -198,6 +198,24 @@ def test_a_deadline_names_only_relations_to_notify(app):
                  due_field="reply_due", done=("replied",), notify=("subject",))
 
 
+def test_a_deadline_may_notify_through_a_path_of_relations(app, world):
+    """``notify=("customer.responsible",)``: the reminder of a record goes to
+    its customer's responsible person; each hop must be a many-to-one."""
+    from core.deadlines import Deadline
+    from plugins.crm.models import ContactLog, Customer
+    reply = Deadline("crm.contactlog.x", ContactLog, start="occurred_at", amount="crm.reply_in_province",
+                     due_field="reply_due", done=("replied",), notify=("customer.responsible",))
+    with app.app_context():
+        owner = world.user("manager@a.test")
+        assert reply.notified_users(ContactLog(customer=Customer(name="客户", responsible=owner))) == [owner]
+        assert reply.notified_users(ContactLog(customer=Customer(name="无责任人"))) == []
+        assert reply.notified_users(ContactLog()) == []
+    with pytest.raises(ValueError, match="notify names 'customer.name', and 'name' is not a many-to-one relation "
+                                         "of Customer"):
+        Deadline("crm.contactlog.x", ContactLog, start="occurred_at", amount="crm.reply_in_province",
+                 due_field="reply_due", done=("replied",), notify=("customer.name",))
+
+
 def test_a_disabled_module_sends_no_reminders(app, world, smtp):
     from core.plugin.modules import disable_module
     with app.app_context():

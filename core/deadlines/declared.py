@@ -61,7 +61,9 @@ class Deadline(Keyed):
         (due soon, breached) also go to, besides its creator and the
         responsible employee and department head (``core.org``): names of
         many-to-one relations to a user or an employee, e.g.
-        ``("follow_up_owner",)``; checked at start.
+        ``("follow_up_owner",)``, or a dotted path of such relations
+        (``"customer.responsible"``: the work order's customer's 售后服务责任人);
+        checked at start.
     :param label_zh: / :param label_en: what is due (来电来函答复 / Reply).
     :param tile_zh: / :param tile_en: the dashboard tile's title (default
         "逾期：<label>" / "Overdue: <label>").
@@ -106,12 +108,14 @@ class Deadline(Keyed):
             raise ValueError(f"deadline {self.key!r}: remind_before must be positive")
         if isinstance(self.notify, str):
             object.__setattr__(self, "notify", (self.notify,))
-        from sqlalchemy import inspect
-        relations = inspect(self.model).relationships
-        for name in self.notify:
-            if name not in relations or relations[name].uselist:
-                raise ValueError(f"deadline {self.key!r}: notify names {name!r}, which is not a "
-                                 f"many-to-one relation of {self.model.__name__}")
+        for path in self.notify:
+            model = self.model
+            for name in path.split("."):
+                relations = inspect(model).relationships
+                if name not in relations or relations[name].uselist:
+                    raise ValueError(f"deadline {self.key!r}: notify names {path!r}, and {name!r} is not a "
+                                     f"many-to-one relation of {model.__name__}")
+                model = relations[name].mapper.class_
 
     @property
     def entity_key(self) -> str:
@@ -160,8 +164,10 @@ class Deadline(Keyed):
         counts through its login), in that order."""
         from core.models import User
         found = []
-        for name in self.notify:
-            target = getattr(record, name, None)
+        for path in self.notify:
+            target = record
+            for name in path.split("."):
+                target = getattr(target, name, None) if target is not None else None
             user = target if isinstance(target, User) else getattr(target, "user", None)
             if user is not None:
                 found.append(user)

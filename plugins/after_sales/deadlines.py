@@ -1,6 +1,7 @@
 """The after-sales deadlines (core.deadlines); core counts, stores and
-checks them, and reminds the engineer (the order's responsible employee)
-and the service centre's head (its department's head).
+checks them, and reminds the engineer (the order's responsible employee),
+the service centre's head (its department's head) and the customer's
+售后服务责任人 (crm's responsible person, AS-28: 为每个客户指定售后服务责任人).
 
 * **Response** 24 hours from receipt (AS-2, calendar hours by A1), a
   company setting; the company may give urgent orders and each channel a
@@ -98,14 +99,14 @@ def deadlines() -> list[Deadline]:
         Deadline("after_sales.workorder.response", WorkOrder, start="received_at", amount=_response_settings,
                  settings=_RESPONSE, override=lambda order: _promised(order, "response"),
                  due_field="response_due", done=_ANSWERED, met_field="responded_at", depends=depends,
-                 void_states=("cancelled",),
+                 void_states=("cancelled",), notify=("customer.responsible",),
                  remind_before=dt.timedelta(hours=4),
                  label_zh="工单响应", label_en="Work order response",
                  tile_zh="逾期未响应工单", tile_en="Orders not answered in time"),
         Deadline("after_sales.workorder.resolution", WorkOrder, start="received_at", amount=_resolution_settings,
                  settings=_RESOLUTION, override=lambda order: _promised(order, "resolution"),
                  due_field="resolution_due", done=SOLVED_STATES,
-                 void_states=("cancelled",),
+                 void_states=("cancelled",), notify=("customer.responsible",),
                  met_field="resolved_at", pause_states=("waiting",), depends=depends,
                  remind_before=dt.timedelta(days=1),
                  label_zh="工单解决", label_en="Work order resolution",

@@ -224,6 +224,25 @@ def test_a_channel_and_urgency_have_their_own_targets_when_the_company_sets_them
     assert by_subject(app, world, "紧急热线二").response_due == T(2024, 3, 4, 10, 30)  # now the hotline's
 
 
+def test_an_overdue_order_is_told_to_the_customers_after_sales_owner(app, world, client_for):
+    """AS-28: every customer has a 售后服务责任人 (crm); the reminders of an
+    order of that customer reach them besides whoever recorded it."""
+    from core.jobs import run_jobs
+    from core.models import User
+    from core.notify import Notification
+    with app.app_context():
+        owner_id = world.user("manager@a.test").id
+    cid = add_customer(app, world, "KH009", name="钱塘大厦", province="浙江", responsible_id=owner_id)
+    client = client_for("staff@a.test")
+    record(client, cid, received="2024-03-04 09:00:00")
+    with app.app_context():
+        assert all(r.ok for r in run_jobs(["core.deadlines_check"], [world.company("A")]))
+        told = {(n.kind, db.session.get(User, n.recipient_id).email)
+                for n in db.session.query(Notification).filter(Notification.entity == "after_sales.workorder")}
+    # received 2024-03-04 09:00: response due 03-05 09:00, resolution 03-06 24:00: both long past today
+    assert {("core.deadline_breached", "manager@a.test"), ("core.deadline_breached", "staff@a.test")} <= told
+
+
 def test_the_workflow_from_call_to_close_stamps_each_step_and_refuses_what_is_missing(app, world, client_for):
     cid = setup(app, world)
     client = client_for("staff@a.test")
