@@ -37,6 +37,7 @@ declares stop the start.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Iterable, Mapping
@@ -51,6 +52,8 @@ from core.errors import Conflict, Forbidden, Invalid
 from core.records import annotate_audit
 from core.records.entities import field_label
 from core.workflow_locks import RecordLocked, check_locks
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Transition", "Workflow", "WorkflowRegistry", "StateLocked", "RecordLocked", "transition", "workflow_for",
            "available_transitions", "refusal", "field_label", "init_workflows", "COMMENT_RULES", "SIGNATURE_BOXES"]
@@ -338,7 +341,37 @@ def refusal(record: Any, t: Transition, wf: Workflow | None = None, comment: str
         return Invalid(_gettext("%(action)s needs a comment: say why.", action=t.label), field="comment")
     if comment is not None and len(comment) > COMMENT_MAX:
         return Invalid(_gettext("A comment holds at most %(n)s characters.", n=COMMENT_MAX), field="comment")
+    reasons = refused_by_plugins(record, wf, t)
+    if reasons:
+        return Invalid(" ".join(reasons))
     return None
+
+
+def refused_by_plugins(record: Any, wf: Workflow, t: Transition) -> list[str]:
+    """The reasons the plugins enabled in ``record``'s company give, through
+    ``transition_refused``, for ``t`` not to fire now ([] when none)."""
+    from flask import current_app
+    registry = current_app.extensions["qdesk.plugins"]
+    company = record.owner_company if getattr(record, "owner_company", None) is not None \
+        else tenancy.current_company()
+    reasons: list[str] = []
+    for key in ["core", *tenancy.enabled_modules(company)]:
+        try:
+            results = registry.call_each("transition_refused", only=[key], company=company, record=record,
+                                         workflow=wf.key, transition=t.key, user=tenancy.current_user())
+        except Exception:  # noqa: BLE001 - a check that cannot run must not let the record pass
+            log.exception("plugin %r raised in transition_refused for %s %s (%s); the transition is refused",
+                          key, wf.key, getattr(record, "id", None), t.key)
+            reasons.append(_gettext("%(action)s cannot be checked now (module %(module)s failed); "
+                                    "nothing was changed.", action=t.label, module=key))
+            continue
+        for _owner, result in results:
+            for reason in ([result] if isinstance(result, str) else (result or [])):
+                if not isinstance(reason, str) or not reason.strip():
+                    log.error("plugin %r returned %r from transition_refused; a reason is a text", key, reason)
+                    continue
+                reasons.append(reason.strip())
+    return reasons
 
 
 def _signing_as(t: Transition) -> str | None:

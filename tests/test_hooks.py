@@ -1000,3 +1000,78 @@ def test_hook_details_panels(app, world, client_for):
     # Gated on tasks.task.read, which read-only users lack.
     page = client_for("readonly@a.test").get(f"/admin/notes/note/details/?id={pk}").get_data(as_text=True)
     assert "Tasks of this note" not in page
+
+
+# --- transition_refused ---------------------------------------------------------------
+
+VETO_SOURCE = """
+    @hookimpl
+    def transition_refused(company, record, workflow, transition, user):
+        if workflow != "tasks.task" or transition != "start":
+            return None
+        if "boom" in record.title:
+            raise RuntimeError("the checker is broken")
+        if "blocked" in record.title:
+            return ["Waiting for the supplier's parts.", "  "]
+        return []
+"""
+
+
+@pytest.fixture
+def veto_app(make_app, test_plugins):
+    from core import migrate
+    from core.extensions import db
+    from core.models import Company, Membership, User
+    from core.plugin.modules import enable_module
+    from core.records.security import hash_password
+    from tests.fixtures import PASSWORD
+    app = make_app({"veto": plugin_source("veto", VETO_SOURCE, depends=("tasks",))})
+    with app.app_context():
+        migrate.upgrade()
+        company = Company(code="D", name="Demo")
+        user = User(email="admin@d.test", name="admin", password_hash=hash_password(PASSWORD))
+        user.memberships.append(Membership(company=company, role="admin"))
+        db.session.add_all([company, user])
+        db.session.commit()
+        enable_module(company, "tasks")
+    return app
+
+
+def _start_vetoed(app, title, with_veto=True):
+    """Start a new task titled ``title``; the refusal's message, or None."""
+    from core.extensions import db
+    from core.models import Company, User
+    from core.plugin.modules import disable_module, enable_module
+    from core.records import tenancy
+    from core.errors import Invalid
+    from core.workflow import transition
+    from tests.plugins.tasks.models import Task
+    with app.app_context():
+        company = db.session.query(Company).filter_by(code="D").one()
+        (enable_module if with_veto else disable_module)(company, "veto")
+        with tenancy.acting_as(company, db.session.query(User).filter_by(email="admin@d.test").one()):
+            task = Task(title=title)
+            db.session.add(task)
+            db.session.commit()
+            try:
+                transition(task, "start")
+            except Invalid as refused:
+                db.session.rollback()
+                assert db.session.get(Task, task.id).state == "new"  # nothing changed
+                return str(refused)
+            db.session.commit()
+            assert db.session.get(Task, task.id).state == "doing"
+            return None
+
+
+def test_hook_transition_refused(veto_app, caplog):
+    """A plugin's rule on another plugin's record (quality keeps a service
+    report open until its CAPA is verified, T-AS-16): a reason refuses the
+    transition and nothing changes, blank reasons are ignored; a plugin that
+    raises refuses it too; a module not enabled in the company is not asked."""
+    assert _start_vetoed(veto_app, "blocked: 更换压缩机") == "Waiting for the supplier's parts."
+    assert _start_vetoed(veto_app, "更换压缩机") is None  # positive control: no reason, it fires
+    message = _start_vetoed(veto_app, "boom")
+    assert "cannot be checked now (module veto failed)" in message
+    assert "raised in transition_refused" in caplog.text
+    assert _start_vetoed(veto_app, "blocked: 更换压缩机", with_veto=False) is None

@@ -362,6 +362,31 @@ def record_transitioned(company: Company, record: Any, workflow: str, transition
 
 
 @hookspec
+def transition_refused(company: Company, record: Any, workflow: str, transition: str,
+                       user: User | None) -> str | list[str] | None:
+    """Say why ``transition`` may not fire on ``record`` now, by a rule of
+    this plugin on a record of any plugin (check ``workflow``): the quality
+    module refuses to close a service report of after_sales while the
+    corrective action it asked for has no verification result (T-AS-16).
+
+    Per company: called for core and the plugins enabled in the record's
+    company, plugin by plugin, after core's own checks passed (permission,
+    sign-off, state, required fields), whenever the transition is about to
+    fire (the screens, bulk runs, ``core.workflow.transition``). Read only;
+    do not change anything. Return the reason in the current language (one
+    text or a list), or ``None``/``[]`` to let it fire. Any reason refuses
+    it with :class:`core.errors.Invalid` and nothing changes. A plugin that
+    raises refuses it too (a check that cannot run must not let a record
+    pass), with the error logged.
+
+    :param company: the record's company.
+    :param record: the model instance, unchanged.
+    :param workflow: / :param transition: the keys (``after_sales.report``, ``close``).
+    :param user: who is firing it (``None`` for a job or the CLI).
+    """
+
+
+@hookspec
 def load_demo_data(company: Company, users: dict[str, User]) -> None:
     """Add this plugin's demonstration records to ``company``.
 

@@ -112,7 +112,7 @@ def deadlines() -> list[Deadline]:
                  label_zh="工单解决", label_en="Work order resolution",
                  tile_zh="逾期未解决工单", tile_en="Overdue work orders"),
         Deadline("after_sales.report.due", ServiceReport, start="returned_at", amount="after_sales.report_due",
-                 due_field="report_due", done=("submitted", "reviewed"), met_field="submitted_at",
+                 due_field="report_due", done=("submitted", "reviewed", "closed"), met_field="submitted_at",
                  notify=("engineer",), remind_before=dt.timedelta(days=1),
                  label_zh="售后服务报告提交", label_en="Service report hand-in",
                  tile_zh="逾期未交服务报告", tile_en="Service reports overdue"),

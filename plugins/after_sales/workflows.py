@@ -63,7 +63,10 @@ def workflows() -> list[Workflow]:
             Transition("review", ("submitted",), "reviewed", "技质部审核", "Review (技质部)",
                        required=("capa_needed",), box="checked"),
             Transition("return_draft", ("submitted",), "draft", "退回修改", "Send back", comment="required"),
-        ), locked={"reviewed": ("capa_ref", "review_notes")}, locked_children=("parts",)),
+            # T-AS-16: 持续改进 closes at once; 需采取 once the CAPA is verified
+            # (the quality module refuses it before, through transition_refused).
+            Transition("close", ("reviewed",), "closed", "关闭", "Close", stamps=("closed_at",)),
+        ), locked={"reviewed": ("capa_ref", "review_notes"), "closed": ()}, locked_children=("parts",)),
         Workflow("after_sales.decision", WarrantyDecision, states=DECISION_STATES, initial="open", transitions=(
             Transition("confirm", ("open",), "confirmed", "确认判定", "Confirm"),
             Transition("request_override", ("open",), "override_requested", "申请改判", "Ask to override",

@@ -111,3 +111,9 @@ def register_notifications():
 def details_panels(company, record, user):
     from .panels import panels
     return panels(company, record, user)
+
+
+@hookimpl
+def transition_refused(company, record, workflow, transition, user):
+    from .capa_rules import report_close_refused
+    return report_close_refused(record, workflow, transition)

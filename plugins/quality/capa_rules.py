@@ -11,7 +11,11 @@ nothing is saved), and the CAPA made from a source record.
 * **verify** an action: the verifier is not its owner, and the user who
   verifies is not its owner either (AS-79: verification by someone else);
 * **open** a 重大 CAPA: the holders of ``core.general_manager`` are told
-  (AS-77), once per CAPA (notification ``quality.capa_major``).
+  (AS-77), once per CAPA (notification ``quality.capa_major``);
+* **a service report closes** (after_sales, T-AS-16) at once when 技质部
+  decided 持续改进; when it decided 需采取纠正/预防措施, only once a CAPA made
+  from it has a verification result (closed: every action verified
+  effective). Refused through core's ``transition_refused``.
 """
 from __future__ import annotations
 
@@ -143,3 +147,17 @@ def capas_of(record: Any) -> list[Any]:
     if not ids:
         return []
     return tenancy.scoped_query(Capa, record.owner_company).filter(Capa.id.in_(sorted(ids))).order_by(Capa.id).all()
+
+
+def report_close_refused(record: Any, workflow: str, transition: str) -> str | None:
+    """Why a service report may not close yet (T-AS-16), or None."""
+    if (workflow, transition) != ("after_sales.report", "close") or getattr(record, "capa_needed", None) != "yes":
+        return None
+    capas = [c for c in capas_of(record) if c.state != "cancelled"]
+    if not capas:
+        return _gettext("技质部 asked for corrective action: create the CAPA (Create CAPA) and close it "
+                        "verified before the report closes.")
+    if not any(c.state == "closed" for c in capas):
+        return _gettext("The report closes when its CAPA %(numbers)s has a verification result (closed, every "
+                        "action verified effective).", numbers=", ".join(str(c) for c in capas))
+    return None

@@ -39,7 +39,7 @@ OUTCOMES = {"sanbao": ("三包", "Warranty (三包)"), "paid": ("有偿", "Paid"
 CAPA_DECISIONS = {"yes": ("需采取纠正/预防措施", "Corrective action needed"),
                   "no": ("持续改进", "Continuous improvement")}
 REPORT_STATES = {"draft": ("填写中", "Draft"), "submitted": ("已提交", "Submitted"),
-                 "reviewed": ("技质部已审", "Reviewed")}
+                 "reviewed": ("技质部已审", "Reviewed"), "closed": ("已关闭", "Closed")}
 DECISION_STATES = {"open": ("待确认", "To confirm"), "confirmed": ("已确认", "Confirmed"),
                    "override_requested": ("改判待批", "Override to sign"), "overridden": ("已改判", "Overridden")}
 
@@ -86,6 +86,8 @@ class ServiceReport(Labelled, CompanyOwnedMixin, db.Model):
     capa_needed: Mapped[str | None] = mapped_column(enum_column(CAPA_DECISIONS, "after_sales_report_capa"))
     capa_ref: Mapped[str | None] = mapped_column(String(30))
     review_notes: Mapped[str | None] = mapped_column(Text)
+    #: Stamped by "close": 持续改进, or the CAPA asked for is verified (T-AS-16).
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     state: Mapped[str] = mapped_column(enum_column(REPORT_STATES, "after_sales_report_state"), default="draft")
     parts: Mapped[list["ReportPart"]] = relationship(back_populates="report", cascade="all, delete-orphan",
                                                      order_by="ReportPart.id")

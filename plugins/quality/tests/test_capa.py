@@ -194,6 +194,57 @@ def test_continuous_improvement_creates_no_capa(app, world, client_for):
     assert response.status_code == 404
     with app.app_context():
         assert db.session.query(Capa).count() == 0
+    from plugins.after_sales.models import ServiceReport
+    fire(staff, REPORTS, ServiceReport, report, "close")
+    assert report_state(app, report) == "closed"  # T-AS-16: 持续改进 closes at once, with no CAPA
+
+
+def report_state(app, pk):
+    from plugins.after_sales.models import ServiceReport
+    with app.app_context():
+        return db.session.get(ServiceReport, pk).state
+
+
+def test_t_as_16_a_report_asking_for_corrective_action_closes_only_once_its_capa_is_verified(
+        app, world, client_for):
+    """T-AS-16: "需采取 → a CAPA is created and the report cannot close until
+    the CAPA has a verification result"; 持续改进 closes at once."""
+    from plugins.after_sales.models import ServiceReport
+    ids = people(world)
+    staff, manager = client_for("staff@a.test"), client_for("manager@a.test")
+    report = reviewed_report(app, world, "yes")
+    page = fire(staff, REPORTS, ServiceReport, report, "close")
+    assert "create the CAPA (Create CAPA)" in page and report_state(app, report) == "reviewed"
+    assert staff.post(f"{REPORTS}record-action/", {"id": str(report), "action": "quality.create_capa"}).status_code == 302
+    with app.app_context():
+        pk = db.session.query(Capa).one().id
+    with app.app_context():
+        made = db.session.get(Capa, pk)
+        form = {"source_kind": made.source_kind, "source_ref": made.source_ref, "severity": "minor",
+                "nonconformity": made.nonconformity, "containment": "停用同批次电容，库存隔离",
+                "cause_analysis": "供应商电容耐温等级不足",
+                "record_version": str(made.version)}
+    assert staff.post(f"{CAPAS}edit/?id={pk}", form).status_code == 302
+    fire(staff, CAPAS, Capa, pk, "open")
+    first = new_action(staff, pk, ids["liu"], department=str(ids["dept"]))
+    started = fire(staff, CAPAS, Capa, pk, "start")
+    assert capa(app, pk).state == "in_progress", started[started.find("alert"):][:800]
+    number = capa(app, pk).number
+    page = fire(staff, REPORTS, ServiceReport, report, "close")  # the CAPA is being worked on
+    assert f"The report closes when its CAPA {number} has a verification result" in page
+    assert report_state(app, report) == "reviewed"
+    edit_action(staff, first, result="已更换供应商")
+    fire(staff, ACTIONS, CapaAction, first, "complete")
+    fire(staff, CAPAS, Capa, pk, "to_verification")
+    _verify(manager, first, ids["li"])
+    fire(staff, REPORTS, ServiceReport, report, "close")
+    assert report_state(app, report) == "reviewed"  # verified, but the CAPA is not closed yet
+    fire(manager, CAPAS, Capa, pk, "close")
+    assert capa(app, pk).state == "closed"
+    fire(staff, REPORTS, ServiceReport, report, "close")
+    with app.app_context():
+        closed = db.session.get(ServiceReport, report)
+        assert closed.state == "closed" and closed.closed_at is not None
 
 
 def test_another_company_cannot_see_a_capa(app, world, client_for):
