@@ -25,7 +25,7 @@ def entities() -> list[Entity]:
                create=("admin", "manager"), write=("admin", "manager")),
         Entity("after_sales.workorder", WorkOrder, "工单", "Work order", attachments=_PHOTOS,
                search=Search(fields=("number", "subject", "description"),
-                             related=(Related("customer", fields=("name", "code")),))),
+                             related=(Related("customer", fields=("name", "code"), archived=True),))),
         Entity("after_sales.report", ServiceReport, "售后服务报告单", "Service report", attachments=_PHOTOS),
         Entity("after_sales.reportpart", ReportPart, "更换零部件", "Part used"),
         Entity("after_sales.decision", WarrantyDecision, "三包判定", "三包 decision"),

@@ -21,7 +21,7 @@ def _complaints() -> list:
     return [Entity("quality.complaint", Complaint, "质量信息反馈单", "Quality complaint", attachments=evidence,
                    protected_from=("accused",),
                    search=Search(fields=("number", "complainant", "product", "batch", "description"),
-                                 related=(Related("customer", fields=("name", "code")),)))]
+                                 related=(Related("customer", fields=("name", "code"), archived=True),)))]
 
 
 # --- tracking ---------------------------------------------------------------
@@ -31,7 +31,7 @@ def _tracking() -> list:
     from .models.tracking import QualityTracking
     return [Entity("quality.tracking", QualityTracking, "质量跟踪记录", "Quality tracking record",
                    search=Search(fields=("number", "product", "contract_no", "problems", "unsolved_problems"),
-                                 related=(Related("customer", fields=("name", "code")),)))]
+                                 related=(Related("customer", fields=("name", "code"), archived=True),)))]
 
 
 # --- callbacks ---------------------------------------------------------------
