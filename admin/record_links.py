@@ -69,7 +69,9 @@ class RecordLinksMixin:
             flash(gettext("Nothing was saved: qdesk could not run this action (the error was logged "
                           "for the administrator)."), "error")
             return back
-        flash(gettext("%(action)s: %(record)s created and linked.", action=action.label(),
-                      record=links.record_title(created)), "success")
+        done = (gettext("%(action)s: %(record)s created and linked.", action=action.label(),
+                        record=links.record_title(created)) if not action.joins else
+                gettext("%(action)s: linked to %(record)s.", action=action.label(), record=links.record_title(created)))
+        flash(done, "success")
         target = links.record_url(created)
         return redirect(target) if target else back

@@ -41,7 +41,11 @@ class RecordAction(Keyed):
     :param run: ``run(record, user) -> created record``: called by core in
         the request's transaction, acting as the user in the record's
         company; add and flush the new record (``core.access.create``) but do
-        not commit. Raise ``core.errors.Invalid`` or ``DomainError`` to
+        not commit. With ``joins`` it returns an existing record of the
+        company instead, which core links (a report joining its order's
+        complaint).
+    :param joins: ``run`` links to an existing record rather than making
+        one (the page then says "linked to", not "created"). Raise ``core.errors.Invalid`` or ``DomainError`` to
         refuse with a message (nothing is saved).
     """
 
@@ -50,6 +54,7 @@ class RecordAction(Keyed):
     label_en: str
     permission: str
     run: Callable[[Any, Any], Any] = field(compare=False)
+    joins: bool = False
     plugin_key: str = field(default="", compare=False)
 
     def label(self, locale: str | None = None) -> str:

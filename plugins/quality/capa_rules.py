@@ -137,16 +137,10 @@ def capa_from(record: Any, user: Any = None) -> Any:
 def capas_of(record: Any) -> list[Any]:
     """The CAPAs linked to ``record`` (either side of core's record links),
     of the record's company (core's scoped query)."""
-    from core.links import entity_key_of, links_of
-    from core.records import tenancy
-    from .models.capa import Capa
+    from core.links import entity_key_of, linked_records
     if entity_key_of(record) == "quality.capa":
         return []
-    ids = {row.source_id for row in links_of(record) if row.source_entity == "quality.capa"} | \
-        {row.target_id for row in links_of(record) if row.target_entity == "quality.capa"}
-    if not ids:
-        return []
-    return tenancy.scoped_query(Capa, record.owner_company).filter(Capa.id.in_(sorted(ids))).order_by(Capa.id).all()
+    return linked_records(record, "quality.capa")
 
 
 def report_close_refused(record: Any, workflow: str, transition: str) -> str | None:

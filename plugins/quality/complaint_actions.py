@@ -4,13 +4,19 @@ order's 三包 decision: cause ``product``): a complaint prefilled from the
 order (customer, contact, what the user reported, the unit's product), its
 首问负责人 the user's employee. Core checks ``quality.complaint.create``,
 runs it in one transaction and links the order or report to the complaint
-(core.links): both pages list the other under "Linked records"."""
+(core.links): both pages list the other under "Linked records".
+
+One complaint per case (issue 12: "create **or link**"): a record linked
+to a complaint already offers nothing more, and a report whose work order
+has its complaint offers "Link complaint <number>" (the report joins that
+complaint) instead of a second complaint about the same fault."""
 from __future__ import annotations
 
 from typing import Any
 
 FROM_ORDER = "quality.complaint_from_order"
 FROM_REPORT = "quality.complaint_from_report"
+LINK_REPORT = "quality.complaint_link_report"
 
 
 def complaint_values(order: Any, user: Any) -> dict[str, Any]:
@@ -70,13 +76,36 @@ def _create(values: dict[str, Any]) -> Any:
     return access.create("quality.complaint", values)
 
 
+def _complaints(record: Any) -> list:
+    from core.links import linked_records
+    return linked_records(record, "quality.complaint")
+
+
+def _joining(complaint: Any):
+    """An action's run that links the report to ``complaint`` (core links
+    what run returns) instead of making another."""
+    def run(report: Any, user: Any) -> Any:
+        return complaint
+    return run
+
+
 def actions(company: Any, record: Any, user: Any) -> list:
     from core.links import RecordAction
     from core.records import access
     if isinstance(record, access.resolve("after_sales.workorder").model) and is_complaint_order(record):
+        if _complaints(record):
+            return []
         return [RecordAction(FROM_ORDER, "建立质量信息反馈单", "Create complaint",
                              permission="quality.complaint.create", run=_from_order)]
     if isinstance(record, access.resolve("after_sales.report").model) and product_fault(record):
+        if _complaints(record):
+            return []
+        of_order = _complaints(record.work_order) if record.work_order is not None else []
+        if of_order:
+            complaint = of_order[0]
+            return [RecordAction(LINK_REPORT, f"关联质量信息反馈单 {complaint.number}",
+                                 f"Link complaint {complaint.number}", permission="quality.complaint.write",
+                                 run=_joining(complaint), joins=True)]
         return [RecordAction(FROM_REPORT, "建立质量信息反馈单", "Create complaint",
                              permission="quality.complaint.create", run=_from_report)]
     return []

@@ -118,6 +118,41 @@ def test_a_complaint_work_order_offers_create_complaint_prefilled_and_linked(app
         assert ("quality.complaint", "quality.complaint_from_order") in kinds
 
 
+def test_one_complaint_per_case_the_report_joins_its_orders_complaint(app, world, client_for):
+    """"create or link": a work order with its complaint offers no second
+    one; its service report with a product fault links to that complaint
+    instead of raising another about the same fault."""
+    setup_org(app, world)
+    oid = _complaint_order(app, world)
+    clerk = client_for("staff@a.test")
+    assert clerk.post(url_of(app, "after_sales_workorder", "record_action_view"),
+                      {"id": str(oid), "action": "quality.complaint_from_order"}).status_code == 302
+    assert "quality.complaint_from_order" not in _offered(app, world, oid, WorkOrder)  # offered once
+    assert clerk.post(url_of(app, "after_sales_workorder", "record_action_view"),
+                      {"id": str(oid), "action": "quality.complaint_from_order"}).status_code == 404
+    with app.app_context(), tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+        order = db.session.get(WorkOrder, oid)
+        report = ServiceReport(work_order=order, symptom="噪音大", verified_fault="风扇电机轴承损坏")
+        db.session.add_all([report, WarrantyDecision(work_order=order, unit=order.unit,
+                                                     fault_date=dt.date(2024, 9, 27), cause="product")])
+        db.session.commit()
+        rid = report.id
+        (complaint,) = tenancy.scoped_query(Complaint, world.company("A")).all()
+        number = complaint.number
+    offered = _offered(app, world, rid, ServiceReport)
+    assert "quality.complaint_link_report" in offered and "quality.complaint_from_report" not in offered
+    page = clerk.post(url_of(app, "after_sales_report", "record_action_view"),
+                      {"id": str(rid), "action": "quality.complaint_link_report"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert f"Link complaint {number}: linked to {number}." in page
+    with app.app_context():
+        assert tenancy.scoped_query(Complaint, world.company("A")).count() == 1  # no second complaint
+        with tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+            linked = links.linked_records(db.session.get(ServiceReport, rid), "quality.complaint")
+            assert [c.number for c in linked] == [number]
+    assert _offered(app, world, rid, ServiceReport) == []  # joined: nothing more to offer
+
+
 def test_other_work_orders_do_not_offer_it(app, world):
     setup_org(app, world)
     oid = _complaint_order(app, world, category="repair")
