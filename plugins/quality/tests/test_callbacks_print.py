@@ -55,6 +55,19 @@ def test_the_printed_record_of_a_callback_run_and_of_its_sample(app, world, clie
     flat = re.sub(r"\s+", " ", out)
     assert str(seed) in flat and "Random seed" in flat and "Population size (N)" in re.sub(r"\s+", " ", flat)
     assert re.search(r"5 ?% ?→ ?1\b", flat) and size == 1  # ceil(3 × 5 %) = 1 of the 3 qualified
+    # The population on paper: the 3 qualified orders (the fake one is not), ids ascending, the drawn one
+    # ticked, and how to redo the draw from the seed: an auditor needs nothing but the form.
+    with app.app_context():
+        lines = db.session.get(CallbackRun, run).lines
+        qualified = sorted((line.work_order_id, line.order_number) for line in lines if line.outcome != "fake")
+        (picked,) = [line.work_order_id for line in db.session.get(CallbackRun, sample).lines]
+    assert "Population of the draw (N = 3), in the draw's order; ☑ drawn" in flat
+    assert f"random.Random({seed}).sample(ids, 1)" in flat
+    members = re.findall(r"([☑□]) (\d+) · (\S+)", flat)
+    assert [(int(pk), number) for _box, pk, number in members] == qualified
+    assert [int(pk) for box, pk, _n in members if box == "☑"] == [picked]
+    import random  # the draw redone from the paper alone
+    assert random.Random(seed).sample([pk for pk, _n in qualified], 1) == [picked]
     # In Chinese: the form's title and the level and outcome labels.
     staff.post("/set-language", {"locale": "zh_Hans_CN"})
     flat = re.sub(r"\s+", "", pdf_text(staff.get(f"/print/quality.callback_run/{run}.pdf").data, tmp_path, "zh.pdf"))
