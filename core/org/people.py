@@ -74,6 +74,14 @@ def subject_clause(model: type, subject: Any) -> Any:
                         "nor an __org_owner__ relation to a record that has them")
     if subject is None:
         return None
+    columns = getattr(model, "__org_columns__", None)
+    if columns is not None and not issubclass(model, OrgOwnedMixin):  # its own columns: a complaint's 责任部门/责任人
+        department, employee = (getattr(model, name) for name in columns)
+        if isinstance(subject, Employee):
+            return employee == subject.id
+        if isinstance(subject, Department):
+            return department.in_(sorted(department_ids_under(subject)))
+        raise TypeError(f"a KPI subject is a company (None), a Department or an Employee, not {subject!r}")
     if not issubclass(model, OrgOwnedMixin):  # counted through its owner: a report through its work order
         relation = getattr(model, model.__org_owner__).property
         owner = relation.mapper.class_
@@ -123,10 +131,25 @@ def org_owned(model: Any) -> bool:
 
         class ServiceReport(CompanyOwnedMixin, db.Model):
             __org_owner__ = "work_order"
+
+    or it names in ``__org_columns__`` the department and employee columns
+    a KPI counts it by, when those are not an owner's (a complaint is
+    counted for the department and person found liable, 责任部门/责任人)::
+
+        class Complaint(CompanyOwnedMixin, db.Model):
+            __org_columns__ = ("liable_department_id", "liable_person_id")
     """
     if not isinstance(model, type):
         return False
     if issubclass(model, OrgOwnedMixin):
+        return True
+    columns = getattr(model, "__org_columns__", None)
+    if columns is not None:
+        from sqlalchemy import inspect as sa_inspect
+        names = sa_inspect(model).columns.keys()
+        if len(columns) != 2 or any(name not in names for name in columns):
+            raise TypeError(f"{model.__name__}.__org_columns__ = {columns!r} must name its department and "
+                            "employee id columns")
         return True
     owner = getattr(model, "__org_owner__", None)
     if owner is None:

@@ -12,17 +12,19 @@ def _complaints() -> list:
     ``received_at``; archived ones and those not accepted left out) ÷ the
     work orders received in it (after_sales' own count,
     ``plugins.after_sales.kpi_queries.received_in``: cancelled and archived
-    orders left out), %, for the company (complaints belong to no
-    department).
+    orders left out), %. Per department or employee: the complaints it was
+    found liable for (责任部门/责任人, ``Complaint.__org_columns__``) ÷ the
+    orders its service centre received or the engineer was given.
 
     投诉按期办结率 is not declared here: core publishes it from the deadline
     (plugins/quality/deadlines.py) as ``quality.complaint.close.on_time``
     (投诉办结按时率), the complaints whose 办结 was due in the period and is
     decided (the customer informed, or past due) that were closed in time,
-    as after_sales gets ``after_sales.workorder.response.on_time``."""
-    from core.kpis import Kpi
+    as after_sales gets ``after_sales.workorder.response.on_time``; per
+    liable department and person too (``__org_columns__``)."""
+    from core.kpis import SUBJECTS, Kpi
     return [Kpi("quality.complaint_rate", "客户投诉率", "Customer complaint rate", compute=complaint_rate,
-                unit="%", better="down")]
+                unit="%", better="down", subjects=SUBJECTS)]
 
 
 def complaint_rate(company, start, end, subject=None):
@@ -30,16 +32,20 @@ def complaint_rate(company, start, end, subject=None):
     from sqlalchemy import func
 
     from core.calendar.periods import Period
+    from core.org import subject_clause
     from core.records import tenancy
     from core.kpis import percent
     from plugins.after_sales.kpi_queries import received_in
 
     from .models.complaints import Complaint
-    orders = received_in(company, start, end).with_entities(func.count()).scalar()
-    complaints = tenancy.scoped_query(Complaint, company).filter(
+    orders = received_in(company, start, end, subject).with_entities(func.count()).scalar()
+    query = tenancy.scoped_query(Complaint, company).filter(
         Complaint.archived_at.is_(None), Complaint.state != "rejected",
-        Period(start, end).contains(Complaint.received_at, company)).with_entities(func.count()).scalar()
-    return percent(int(complaints or 0), int(orders or 0))
+        Period(start, end).contains(Complaint.received_at, company))
+    clause = subject_clause(Complaint, subject)
+    if clause is not None:
+        query = query.filter(clause)
+    return percent(int(query.with_entities(func.count()).scalar() or 0), int(orders or 0))
 
 
 # --- tracking ---------------------------------------------------------------

@@ -60,6 +60,9 @@ class Complaint(Labelled, CompanyOwnedMixin, db.Model):
     """质量信息反馈单 / 顾客信息反馈单: one complaint, from receipt to 办结."""
 
     __tablename__ = "quality_complaint"
+    # KPIs count a complaint for the department and person found liable
+    # (责任部门/责任人, AS-54), not for whoever received it (core.org).
+    __org_columns__ = ("liable_department_id", "liable_person_id")
     CHOICES = {"source": SOURCES, "category": CATEGORIES, "severity": SEVERITIES, "evidence": EVIDENCE,
                "compensation": COMPENSATIONS, "state": STATES}
     __table_args__ = (

@@ -50,6 +50,46 @@ def test_the_complaint_rate_is_complaints_over_work_orders_received(app, world, 
         assert {"quality.complaint_rate", "quality.complaint.close.on_time"} <= keys
 
 
+def test_complaint_kpis_per_liable_department_and_person(app, world, client_for):
+    """客户投诉率 and 投诉办结按时率 per 责任部门 / 责任人 (AS-54), for appraisal:
+    March 2024, 技术部 received 5 orders (王工 the engineer of 4) and was
+    found liable for 2 complaints (王工 for 1): 2/5 = 40.00 %, 王工 1/4 =
+    25.00 %; 销售部 3 orders, 1 complaint: 1/3 = 33.33 %; the company 3/8 =
+    37.50 %. Both complaints of 技术部 are still open past their 3 working
+    days (due Mon 03-11 and Tue 03-12): none on time, 0.00 %."""
+    from core.kpis import kpi_value
+    from core.org import Department, Employee
+    org = setup_org(app, world)
+    cid = add_customer(app, world, "KH9", name="某客户")
+    with app.app_context(), tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+        day = dt.datetime(2024, 3, 5, 10, 0)
+        for n in range(8):
+            db.session.add(WorkOrder(customer_id=cid, subject=f"工单{n}", received_at=day,
+                                     department_id=org["tech"] if n < 5 else org["sales"],
+                                     responsible_id=org["wang"] if n < 4 else None))
+        db.session.commit()
+    clerk = client_for("staff@a.test")
+    liable = [(org["tech"], org["wang"]), (org["tech"], None), (org["sales"], org["liu"])]
+    pks = [record(clerk, org, received_at=f"2024-03-0{6 + n} 10:00:00") for n in range(3)]
+    with app.app_context(), tenancy.acting_as(world.company("A"), world.user("staff@a.test")):
+        for pk, (department, person) in zip(pks, liable):
+            complaint = db.session.get(Complaint, pk)
+            complaint.liable_department_id, complaint.liable_person_id = department, person
+        db.session.commit()
+        a = world.company("A")
+        tech, sales = db.session.get(Department, org["tech"]), db.session.get(Department, org["sales"])
+        wang = db.session.get(Employee, org["wang"])
+        march = (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+        assert kpi_value("quality.complaint_rate", a, *march) == Decimal("37.50")
+        assert kpi_value("quality.complaint_rate", a, *march, subject=tech) == Decimal("40.00")
+        assert kpi_value("quality.complaint_rate", a, *march, subject=wang) == Decimal("25.00")
+        assert kpi_value("quality.complaint_rate", a, *march, subject=sales) == Decimal("33.33")
+        assert kpi_value("quality.complaint.close.on_time", a, *march, subject=tech) == Decimal("0.00")
+        mgmt = db.session.get(Department, org["mgmt"])  # liable for nothing, received no order
+        assert kpi_value("quality.complaint_rate", a, *march, subject=mgmt) is None
+        assert kpi_value("quality.complaint.close.on_time", a, *march, subject=mgmt) is None
+
+
 def test_the_on_time_kpi_counts_complaints_informed_by_their_due_day(app, world, client_for):
     from core.deadlines import on_time_rate
     org = setup_org(app, world)
