@@ -70,6 +70,8 @@ def _build(app: Flask, registry: PluginRegistry) -> Admin:
     app.context_processor(auth.navbar_context)
     from admin.inbox import InboxView, navbar_context as inbox_context  # core.notify's inbox and bell
     app.context_processor(inbox_context)
+    from admin.menu_cache import cached_menu  # the main menu, kept per user and situation
+    app.jinja_env.globals["cached_menu"] = cached_menu
     admin = Admin(app, name="qdesk", theme=Bootstrap4Theme(base_template="qdesk/master.html"),
                   index_view=HomeView(name=_l("Home"), url="/admin"))
     admin.add_view(ModulesView(name=_l("Modules"), endpoint="core_modules", url="/admin/modules",
