@@ -95,15 +95,20 @@ def escalate(capa: Any) -> None:
 
 def source_text(record: Any, kind: str) -> str:
     """The nonconformity a CAPA made from ``record`` starts with: what the
-    source says went wrong (its fields, by the names the concerns use)."""
+    source says went wrong (its fields, by the names the concerns use: a
+    tracking record's problems and those left for 质管部 both count), at
+    most two of them; the customer's opinion only when it says nothing else."""
     parts = []
-    for name in ("verified_fault", "nonconformity", "problem", "problems", "description", "content",
-                 "symptom", "subject", "opinion"):
+    for name in ("verified_fault", "nonconformity", "problem", "problems", "unsolved_problems", "description",
+                 "content", "symptom", "subject"):
         value = getattr(record, name, None)
         if isinstance(value, str) and value.strip() and value.strip() not in parts:
             parts.append(value.strip())
         if len(parts) == 2:
             break
+    opinion = getattr(record, "opinion", None)
+    if not parts and isinstance(opinion, str) and opinion.strip():
+        parts.append(opinion.strip())
     cause = getattr(record, "cause_analysis", None)
     text = "\n".join(parts)
     if isinstance(cause, str) and cause.strip() and kind == "service_report":
