@@ -76,10 +76,13 @@ def resample_agreement_rate(company, start, end, subject=None):
 
 
 def fake_records(company, start, end, subject=None):
-    """假单数: the level-1 lines found fake or non-conforming."""
+    """假单数: the level-1 lines found fake or non-conforming; None when no
+    callback was made in the period (no data, not "no fake record": a
+    quarter nobody called back must not meet the target 0)."""
     from .models.callbacks import Callback
-    return int(_lines(company, "centre", start, end, subject).filter(Callback.outcome == "fake")
-               .with_entities(func.count(Callback.id)).scalar() or 0)
+    called, fake = _lines(company, "centre", start, end, subject).with_entities(
+        _count_if(Callback.outcome.is_not(None)), _count_if(Callback.outcome == "fake")).one()
+    return int(fake or 0) if called else None
 
 
 def progress(company: Any, start: dt.date, end: dt.date) -> tuple[int, int]:

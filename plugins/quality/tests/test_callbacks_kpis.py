@@ -91,6 +91,7 @@ def test_callback_kpis_by_hand(app, world, client_for):
     assert _kpi(app, world, "quality.resample_agreement_rate", NOV) == Decimal("50.00")
     # Company B: 3 due, none called.
     assert _kpi(app, world, "quality.callback_rate", NOV, code="B") == Decimal("0.00")
+    assert _kpi(app, world, "quality.fake_records", NOV, code="B") is None  # nobody called back: no data, not 0
     assert _kpi(app, world, "quality.sample_satisfaction_rate", OCT) is None  # nothing to measure
 
 
