@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 
 from core.deadlines import DeadlineRule
 from core.settings import Setting
-from tests.test_hooks import make_app, plugin_source  # noqa: F401  (fixture)
+from tests.test_hooks import company_with_admin, make_app, plugin_source  # noqa: F401  (fixture)
 
 REPLY = Setting("demo.reply", "deadline", default="2 calendar_days", label_en="Reply within")
 
@@ -37,14 +37,11 @@ def test_a_deadline_that_cannot_be_counted_is_refused(given):
 
 
 def test_the_settings_screen_edits_amount_unit_and_roll(make_app):  # noqa: F811
-    from core import migrate
     from core.records import tenancy
     from core.extensions import db
-    from core.models import Company, Membership, User
-    from core.plugin.modules import enable_module
-    from core.records.security import hash_password
+    from core.models import Company
     from core.settings import get_setting
-    from tests.fixtures import Client, PASSWORD
+    from tests.fixtures import Client
     app = make_app({"demo": plugin_source("demo", """
         @hookimpl
         def register_settings():
@@ -52,14 +49,9 @@ def test_the_settings_screen_edits_amount_unit_and_roll(make_app):  # noqa: F811
             return [Setting("demo.reply", "deadline", default="2 calendar_days", label_en="Reply within"),
                     Setting("demo.urgent", "deadline", optional=True, default=None, label_en="Urgent within")]
     """)})
+    company_with_admin(app, "demo")
     with app.app_context():
-        migrate.upgrade()
-        company = Company(code="D", name="Demo")
-        user = User(email="admin@d.test", name="admin", password_hash=hash_password(PASSWORD))
-        user.memberships.append(Membership(company=company, role="admin"))
-        db.session.add_all([company, user])
-        db.session.commit()
-        enable_module(company, "demo")
+        company = db.session.query(Company).filter_by(code="D").one()
         assert get_setting("demo.reply", company) == DeadlineRule(2, "calendar_days")
     client = Client(app)
     client.login("admin@d.test")

@@ -67,6 +67,27 @@ def plugin_source(key: str, body: str, depends: tuple[str, ...] = ()) -> str:
             f"version='1.0', depends={depends!r})\n" + textwrap.dedent(body))
 
 
+def company_with_admin(app, module: str):
+    """In a second app (``make_app``): the schema migrated, company ``D``
+    with its admin ``admin@d.test`` (the fixtures' password) and ``module``
+    enabled; returns the company."""
+    from core import migrate
+    from core.extensions import db
+    from core.models import Company, Membership, User
+    from core.plugin.modules import enable_module
+    from core.records.security import hash_password
+    from tests.fixtures import PASSWORD
+    with app.app_context():
+        migrate.upgrade()
+        company = Company(code="D", name="Demo")
+        user = User(email="admin@d.test", name="admin", password_hash=hash_password(PASSWORD))
+        user.memberships.append(Membership(company=company, role="admin"))
+        db.session.add_all([company, user])
+        db.session.commit()
+        enable_module(company, module)
+        return company
+
+
 @pytest.fixture
 def spy(app):
     """An inline plugin recording every ``record_changed`` call, unregistered
@@ -1019,21 +1040,8 @@ VETO_SOURCE = """
 
 @pytest.fixture
 def veto_app(make_app, test_plugins):
-    from core import migrate
-    from core.extensions import db
-    from core.models import Company, Membership, User
-    from core.plugin.modules import enable_module
-    from core.records.security import hash_password
-    from tests.fixtures import PASSWORD
     app = make_app({"veto": plugin_source("veto", VETO_SOURCE, depends=("tasks",))})
-    with app.app_context():
-        migrate.upgrade()
-        company = Company(code="D", name="Demo")
-        user = User(email="admin@d.test", name="admin", password_hash=hash_password(PASSWORD))
-        user.memberships.append(Membership(company=company, role="admin"))
-        db.session.add_all([company, user])
-        db.session.commit()
-        enable_module(company, "tasks")
+    company_with_admin(app, "tasks")
     return app
 
 
