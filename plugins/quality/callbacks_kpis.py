@@ -2,8 +2,10 @@
 level below (T-AS-12: the 5 % sample the service centre, the re-sample 直效
 营销科). Computed over the runs whose period **starts** within the KPI's
 days (a month's run counts in that month, its quarter and its year), not
-archived, for the company or a service centre (the run's department, with
-the centres under it: ``core.org.subject_clause``); one SQL aggregate each.
+archived, for the company, a service centre (the run's department, with
+the centres under it: ``core.org.subject_clause``) or an engineer (the
+lines about the work orders they were responsible for: their 假单 are
+theirs to answer for, 扣罚); one SQL aggregate each.
 
 * 回访率 ``quality.callback_rate``: level-1 lines with an outcome ÷ the
   level-1 lines (the work orders due a callback), %;
@@ -20,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from core.org import subject_clause
@@ -32,6 +34,12 @@ def _lines(company: Any, level: str, start: dt.date, end: dt.date, subject: Any 
     query = (tenancy.scoped_query(Callback, company).join(CallbackRun, Callback.run_id == CallbackRun.id)
              .filter(CallbackRun.level == level, CallbackRun.archived_at.is_(None), Callback.archived_at.is_(None),
                      CallbackRun.period_start >= start, CallbackRun.period_start <= end))
+    from core.org import Employee
+    if isinstance(subject, Employee):  # the engineer of the order called back, not the caller
+        from core.records import access
+        orders = access.resolve("after_sales.workorder").model
+        return query.filter(Callback.work_order_id.in_(
+            select(orders.id).where(subject_clause(orders, subject))))
     clause = subject_clause(CallbackRun, subject)
     return query.filter(clause) if clause is not None else query
 

@@ -62,11 +62,11 @@ def _tracking() -> list:
 
 # --- callbacks ---------------------------------------------------------------
 def _callbacks() -> list:
-    # Per company and per service centre (the run's department); see
-    # plugins/quality/callbacks_kpis.py for what each counts.
-    from core.kpis import Kpi
+    # Per company, service centre (the run's department) and engineer (the
+    # orders called back); see plugins/quality/callbacks_kpis.py for what each counts.
+    from core.kpis import SUBJECTS, Kpi
     from .callbacks_kpis import callback_rate, fake_records, resample_agreement_rate, sample_satisfaction_rate
-    subjects = ("company", "department")
+    subjects = SUBJECTS
     return [
         Kpi("quality.callback_rate", "回访率", "Callback rate", compute=callback_rate, unit="%", subjects=subjects),
         Kpi("quality.sample_satisfaction_rate", "抽访满意率", "Satisfaction in the sample",

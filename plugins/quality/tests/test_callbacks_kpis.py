@@ -34,6 +34,14 @@ def _kpi(app, world, key, period, subject=None, code="A"):
             return kpi_value(key, company, *period, subject=dept)
 
 
+def _kpi_of(app, world, key, period, employee, code="A"):
+    from core.org import Employee
+    with app.app_context():
+        company = world.company(code)
+        with tenancy.acting_as(company, None):
+            return kpi_value(key, company, *period, subject=db.session.get(Employee, employee))
+
+
 def _outcomes(app, run, outcomes):
     set_outcomes(app, run, {pk: o for (pk, _w, _x), o in zip(lines_of(app, run), outcomes)})
 
@@ -84,6 +92,12 @@ def test_callback_kpis_by_hand(app, world, client_for):
     assert _kpi(app, world, "quality.fake_records", NOV) == 1
     assert _kpi(app, world, "quality.fake_records", OCT) == 2
     assert _kpi(app, world, "quality.fake_records", Q4) == 3
+    # Per engineer: 刘洋's orders are the 10 of November's centre run (8 called, 1 fake) and the 4 of
+    # October's (all called, 2 fake); 宁波's 5 have no engineer; 赵敏 (the centre head) has none.
+    assert _kpi_of(app, world, "quality.callback_rate", NOV, org["liu"]) == Decimal("80.00")   # 8 / 10
+    assert _kpi_of(app, world, "quality.callback_rate", Q4, org["liu"]) == Decimal("85.71")    # 12 / 14
+    assert _kpi_of(app, world, "quality.fake_records", Q4, org["liu"]) == 3
+    assert _kpi_of(app, world, "quality.fake_records", NOV, org["zhao"]) is None  # nobody called back about hers
     assert _kpi(app, world, "quality.callback_rate", Q4) == Decimal("89.47")  # 17 / 19
     assert _kpi(app, world, "quality.sample_satisfaction_rate", NOV) == Decimal("66.67")
     assert _kpi(app, world, "quality.sample_satisfaction_rate", NOV, nb_id) == Decimal("66.67")
