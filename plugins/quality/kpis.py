@@ -99,12 +99,44 @@ def open_capas(company, start, end, subject=None):
     return query.with_entities(func.count(Capa.id)).scalar()
 
 
+def capa_closed_on_time(company, start, end, subject=None):
+    """CAPA 按期关闭率: of the CAPAs whose 关闭期限 falls in the period and is
+    decided, the share closed (verified) by it, %. A CAPA's 关闭期限 is the
+    latest 整改期限 of its actions (cancelled and archived ones left out;
+    a CAPA without one is not counted). Decided: closed, or still open
+    after that day (late); one still running before it counts nowhere yet.
+    Cancelled, draft and archived CAPAs are left out. Per company, the
+    CAPA's 责任部门 (with those under it) or 责任人; one SQL aggregate."""
+    from sqlalchemy import case, func, or_, select
+    from core.calendar.timezone import local_today
+    from core.kpis import percent
+    from core.org import subject_clause
+    from core.records import tenancy
+    from .models.capa import Capa, CapaAction
+    due = (select(CapaAction.capa_id, func.max(CapaAction.due_on).label("due_on"))
+           .where(CapaAction.company_id == company.id, CapaAction.state != "cancelled",
+                  CapaAction.archived_at.is_(None), CapaAction.due_on.is_not(None))
+           .group_by(CapaAction.capa_id).subquery())
+    closed_by_then = Capa.closed_at.is_not(None) & (func.date(Capa.closed_at) <= due.c.due_on)
+    decided = or_(Capa.closed_at.is_not(None), due.c.due_on < local_today(company))
+    count_if = lambda cond: func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # noqa: E731
+    query = (tenancy.scoped_query(Capa, company).join(due, due.c.capa_id == Capa.id)
+             .filter(Capa.archived_at.is_(None), Capa.state.not_in(("draft", "cancelled")),
+                     due.c.due_on >= start, due.c.due_on <= end))
+    clause = subject_clause(Capa, subject)
+    if clause is not None:
+        query = query.filter(clause)
+    met, counted = query.with_entities(count_if(closed_by_then), count_if(decided)).one()
+    return percent(int(met or 0), int(counted or 0))
+
+
 def _capa() -> list:
-    """Open CAPAs at the end of a period. The CAPA 按期关闭率 is core's
-    ``quality.capaaction.due.on_time``: of the actions due in the period
-    and decided, the share done by their 整改期限 (per company, department
-    and owner: the action is org-owned), published from the deadline
-    (plugins/quality/deadlines.py), not declared here."""
+    """Open CAPAs at the end of a period, and the CAPA 按期关闭率 (closed by
+    the latest 整改期限 of their actions). Each action's own on-time rate
+    (按期完成率) is core's ``quality.capaaction.due.on_time``, published from
+    the deadline (plugins/quality/deadlines.py)."""
     from core.kpis import SUBJECTS, Kpi
     return [Kpi("quality.capa_open", "未关闭纠正预防措施数", "Open CAPAs", compute=open_capas, unit="项",
-                better="down", subjects=SUBJECTS)]
+                better="down", subjects=SUBJECTS),
+            Kpi("quality.capa_closed_on_time", "纠正预防措施按期关闭率", "CAPAs closed on time",
+                compute=capa_closed_on_time, unit="%", subjects=SUBJECTS)]

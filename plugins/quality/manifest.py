@@ -28,7 +28,8 @@ MANIFEST = Manifest(
                         "quality.complaint_rate:3, quality.complaint.close.on_time:95, "
                         "quality.callback_rate:100, quality.sample_satisfaction_rate:95, "
                         "quality.resample_agreement_rate:95, quality.fake_records:0, "
-                        "quality.capaaction.due.on_time:90, quality.tracking.solve.on_time:95, "
+                        "quality.capaaction.due.on_time:90, quality.capa_closed_on_time:90, "
+                        "quality.tracking.solve.on_time:95, "
                         "quality.tracked_customers:0"),
         # --- callbacks and sampling (D-8) ---
         # AS-43: 直效营销科 samples 5 % of the qualified records.

@@ -5,6 +5,7 @@ CAPAs by severity and core's overdue-actions tile on the home page."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import time_machine
 from zoneinfo import ZoneInfo
@@ -128,3 +129,70 @@ def test_the_owner_is_reminded_before_and_after_the_due_date(app, world):
             assert check_breaches(world.company("A")) == 1
             db.session.commit()
         assert staff in told("core.deadline_breached")
+
+
+def _capa_with(world, ids, owner, dues, opened=dt.datetime(2026, 3, 2, 9)):
+    """A started CAPA of 技质部 owned by ``owner`` with one action (owned by
+    them too) per due date; the ids of the CAPA and its actions."""
+    with time_machine.travel(opened.replace(tzinfo=SHANGHAI), tick=False):
+        with tenancy.acting_as(world.company("A"), world.user("manager@a.test")):
+            dept, who = db.session.get(Department, ids["dept"]), db.session.get(Employee, ids[owner])
+            capa = Capa(nonconformity="n", containment="c", cause_analysis="a", department=dept, responsible=who)
+            db.session.add(capa)
+            db.session.flush()
+            transition(capa, "open")
+            actions = [CapaAction(capa=capa, description=f"措施{n}", responsible=who, department=dept, due_on=due)
+                       for n, due in enumerate(dues)]
+            db.session.add_all(actions)
+            db.session.flush()
+            transition(capa, "start")
+            db.session.commit()
+            return capa.id, [a.id for a in actions]
+
+
+def _close(world, ids, capa_id, action_ids, at):
+    """Every action done and verified effective by 李明华, the CAPA closed by
+    him as 管理者代表, all at ``at`` (Shanghai time)."""
+    with time_machine.travel(at.replace(tzinfo=SHANGHAI), tick=False):
+        with tenancy.acting_as(world.company("A"), world.user("manager@a.test")):
+            for pk in action_ids:
+                action = db.session.get(CapaAction, pk)
+                action.result = "已完成"
+                transition(action, "complete")
+                action.verifier_id, action.verified_on, action.effectiveness = ids["li"], at.date(), "effective"
+                transition(action, "verify")
+            capa = db.session.get(Capa, capa_id)
+            transition(capa, "to_verification")
+            transition(capa, "close")
+            db.session.commit()
+
+
+def test_capa_closed_on_time_counts_the_latest_action_due_day(app, world):
+    """CAPA 按期关闭率 for March 2026, worked by hand: A (张伟) has actions due
+    03-10 and 03-15 and closes 03-14: on time (the latest 整改期限 counts);
+    B (刘洋) due 03-20 closes 03-25: late; C (张伟) due 03-25 is still open
+    and past it: late. 1 of 3 = 33.33 %; 张伟 1 of 2 = 50.00 %, 刘洋 0.00 %.
+    D, due 04-10, is April's; E, due next year and running, counts nowhere."""
+    ids = people(world)
+    with app.app_context():
+        a = _capa_with(world, ids, "zhang", [dt.date(2026, 3, 10), dt.date(2026, 3, 15)])
+        b = _capa_with(world, ids, "liu", [dt.date(2026, 3, 20)])
+        _capa_with(world, ids, "zhang", [dt.date(2026, 3, 25)])
+        d = _capa_with(world, ids, "liu", [dt.date(2026, 4, 10)])
+        _capa_with(world, ids, "liu", [dt.date(2027, 1, 10)])
+        _close(world, ids, *a, dt.datetime(2026, 3, 14, 16))
+        _close(world, ids, *b, dt.datetime(2026, 3, 25, 10))
+        _close(world, ids, *d, dt.datetime(2026, 4, 10, 23, 30))  # the last evening of its day: on time
+        company = world.company("A")
+        with tenancy.acting_as(company, world.user("manager@a.test")):
+            march = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+            assert kpi_value("quality.capa_closed_on_time", company, *march) == Decimal("33.33")
+            assert kpi_value("quality.capa_closed_on_time", company, *march,
+                             subject=db.session.get(Employee, ids["zhang"])) == Decimal("50.00")
+            assert kpi_value("quality.capa_closed_on_time", company, *march,
+                             subject=db.session.get(Employee, ids["liu"])) == Decimal("0.00")
+            assert kpi_value("quality.capa_closed_on_time", company, dt.date(2026, 4, 1),
+                             dt.date(2026, 4, 30)) == Decimal("100.00")
+            assert kpi_value("quality.capa_closed_on_time", company, dt.date(2027, 1, 1),
+                             dt.date(2027, 1, 31)) is None  # running, not yet due: undecided
+            assert kpi_value("quality.capa_closed_on_time", world.company("B"), *march) is None
