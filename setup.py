@@ -52,7 +52,8 @@ setup(
         "console_scripts": ["qdesk = core.cli:main"],
         # Built-in plugins are listed here as they are added, e.g.
         # "crm = plugins.crm". Third-party plugins add their own.
-        "qdesk.plugins": ["crm = plugins.crm", "after_sales = plugins.after_sales", "quality = plugins.quality"],
+        "qdesk.plugins": ["crm = plugins.crm", "after_sales = plugins.after_sales", "quality = plugins.quality",
+                          "customer_property = plugins.customer_property"],
         # Front-ends core starts without importing them (core/plugin/frontends.py).
         "qdesk.frontends": ["admin = admin:init_admin"],
     },

@@ -143,6 +143,18 @@ def _related(target: type, company: Company, user: User | None, depth: int,
 
 def _build(model: type, company: Company, user: User | None, *, relations: bool,
            depth: int, values: dict[str, Any]) -> Any:
+    """A valid new record of ``model`` (added, not committed). A model whose
+    validity the columns alone do not say (a CHECK across columns: a
+    property line belongs to exactly one owner) names what a sample needs
+    in ``__sample__`` (values), ``__sample_relations__`` (many-to-one
+    relations to fill with a new record) and ``__exclusive_relations__``
+    (groups of relations of which one at most is set: an owner that is a
+    customer or a provider); explicit ``values`` win."""
+    values = {**getattr(model, "__sample__", {}), **values}
+    sample_relations = set(getattr(model, "__sample_relations__", ()))
+    for group in exclusive_relations(model):
+        keep = next((key for key in group if values.get(key) is not None), group[0])
+        values.update({key: None for key in group if key != keep and key not in values})
     if depth > 6:
         raise RecursionError(f"tests/factories.py: required foreign keys of {model.__name__} "
                              "form a cycle; pass the related record explicitly")
@@ -166,7 +178,7 @@ def _build(model: type, company: Company, user: User | None, *, relations: bool,
         local = [c for c in rel.local_columns if c.key not in SYSTEM_COLUMNS]
         if not local:
             continue
-        required = any(_required(c) for c in local)
+        required = any(_required(c) for c in local) or rel.key in sample_relations
         optional_ok = relations and depth == 0 and issubclass(rel.mapper.class_, CompanyOwnedMixin)
         if required or optional_ok:
             related = _related(rel.mapper.class_, company, user, depth, chosen)
@@ -197,6 +209,11 @@ def _build(model: type, company: Company, user: User | None, *, relations: bool,
             setattr(obj, attr.key, value_for(column))
     db.session.add(obj)
     return obj
+
+
+def exclusive_relations(model: type) -> tuple[tuple[str, ...], ...]:
+    """The model's groups of relations of which one at most is set."""
+    return tuple(tuple(group) for group in getattr(model, "__exclusive_relations__", ()))
 
 
 def make(model: type, company: Company, user: User | None = None, *, relations: bool = False,

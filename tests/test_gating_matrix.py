@@ -172,13 +172,16 @@ def check_gated(app, world, client_for, endpoint):
         assert snapshot(view.model, a_id) == a_before, f"{endpoint}: A's record changed while disabled"
 
     # Company B, where the module is still enabled, is unaffected (an entity
-    # nobody creates by hand, e.g. a posted ledger, answers its create form 403).
+    # nobody creates by hand, e.g. a posted ledger, answers its create form
+    # 403; one nobody edits, e.g. append-only movements, its edit form).
     creatable = "admin" in registered_permissions().get(view.permission("create"), ())
+    writable = "admin" in registered_permissions().get(view.permission("write"), ())
     for what, url in (("list", urls_b["index"]), ("create form", urls_b["create"]),
                       ("details", urls_b["details"]), ("edit form", urls_b["edit"]),
                       ("export", urls_b["export"])):
         response = cb.get(url)
-        expected = 403 if what == "create form" and not creatable else 200
+        refused = (what == "create form" and not creatable) or (what == "edit form" and not writable)
+        expected = 403 if refused else 200
         assert response.status_code == expected, f"{endpoint}: B's {what} gave {response.status_code}"
     assert link in cb.get("/admin/").get_data(as_text=True), f"{endpoint}: B lost its menu link"
 
