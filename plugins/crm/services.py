@@ -235,9 +235,6 @@ def visit_completion_rate(company, start: dt.date, end: dt.date, subject=None) -
     are done: the company's, or those of a department's or an employee's
     logins (``subject``, core.org)."""
     from core.org import subject_user_ids
+    from core.kpis import percent  # D-5: 2 places, half up; None without any planned
     done, planned = visits_summary(company, start, end, subject_user_ids(subject))
-    return _percent(done, planned) if planned else None
-
-
-def _percent(part: int, whole: int) -> Decimal:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.01"))
+    return percent(done, planned)

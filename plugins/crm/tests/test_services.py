@@ -615,3 +615,14 @@ def test_visit_completion_rate_per_department_and_employee(a, b, world):
     b_company, _ = b
     with pytest.raises(ValueError, match="not of company 'B'"):
         kpi_value(key, b_company, *sep, subject=sales)
+
+
+def test_visit_completion_rate_rounds_half_up(a):
+    """D-5: 1 of 32 visits done is 3.125 %, printed and compared as 3.13 (not 3.12)."""
+    company, user = a
+    cust = customer(company, user, "CV9")
+    visit(company, user, cust, D(2026, 11, 2), T(2026, 11, 2, 10, 0))
+    for day in range(3, 34):
+        visit(company, user, cust, D(2026, 11, 2) + dt.timedelta(days=day - 2))
+    assert visits_summary(company, D(2026, 11, 1), D(2026, 12, 31)) == (1, 32)
+    assert visit_completion_rate(company, D(2026, 11, 1), D(2026, 12, 31)) == Decimal("3.13")
