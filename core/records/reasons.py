@@ -24,7 +24,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from core.errors import Invalid
-from core.i18n import translate as _gettext
+from core.i18n import join_names, translate as _gettext
 from core.records.audit import add_audit_comment
 from core.records.mixin import CompanyOwnedMixin
 
@@ -90,7 +90,7 @@ def _require_reasons(session: Session, flush_context: Any, instances: Any) -> No
             continue
         reason = reasons.pop(obj, None)
         if not reason:
-            labels = "、".join(_label(type(obj), n) for n in changed)
+            labels = join_names(_label(type(obj), n) for n in changed)
             raise ReasonRequired(_gettext("Give the reason for changing %(fields)s; nothing was saved.",
                                           fields=labels), field=changed[0])
         add_audit_comment(session, obj, reason)  # a transition in the same flush keeps its entry

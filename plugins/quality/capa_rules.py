@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import Invalid
-from core.i18n import translate as _gettext
+from core.i18n import join_names, translate as _gettext
 
 #: The source kinds a record of another concern gives, by its entity key.
 SOURCE_OF_ENTITY = {"quality.complaint": "complaint", "quality.tracking": "tracking",
@@ -30,7 +30,7 @@ SOURCE_OF_ENTITY = {"quality.complaint": "complaint", "quality.tracking": "track
 
 
 def _names(actions) -> str:
-    return "、".join(str(a) for a in actions)
+    return join_names(actions)
 
 
 def require_actions(capa: Any) -> None:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import Invalid
-from core.i18n import translate as _gettext
+from core.i18n import join_names, translate as _gettext
 
 from .models.complaints import LEGAL_SOURCES, MAJOR_SOURCES, SOURCES
 
@@ -86,7 +86,7 @@ def check_evidence(complaint: Any) -> None:
     if not missing:
         return
     labels = _labels()
-    names = "、".join(labels[name] for name in missing)
+    names = join_names(labels[name] for name in missing)
     if complaint.evidence == "countable":
         raise Invalid(_gettext("Countable evidence must be verified before the complaint is accepted: fill in "
                                "%(fields)s.", fields=names), field=missing[0])

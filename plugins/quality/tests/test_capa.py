@@ -30,7 +30,7 @@ def _refused(page):
     """The actions a refusal to close names."""
     import re
     found = re.search(r"Still open, unverified or not effective: (.*?)\.(?: |<)", page)
-    return found.group(1).split("、") if found else None
+    return re.split(r"、|, ", found.group(1)) if found else None
 
 
 def closed_number(app, pk):
