@@ -157,3 +157,10 @@ def test_no_two_catalogs_translate_one_message_differently():
                 if first[0] != message.string:
                     clashes.append(f"{message.id!r}: {first[1]} {first[0]!r}, {where} {message.string!r}")
     assert clashes == []
+
+
+def test_names_in_a_sentence_are_listed_as_each_language_lists_them():
+    from core.i18n import join_names
+    assert join_names(["承运单位", "运单号"], "zh_Hans_CN") == "承运单位、运单号"
+    assert join_names(["Carrier", "Waybill"], "en") == "Carrier, Waybill"
+    assert join_names([], "en") == ""
