@@ -42,6 +42,14 @@ SUBJECTS = ("company", "department", "employee")
 _CENT = decimal.Decimal("0.01")
 
 
+def count_if(condition: Any) -> Any:
+    """A SQL aggregate counting the rows where ``condition`` holds (0, not
+    NULL, over no rows): several counts of one query in one statement,
+    ``query.with_entities(count_if(a), count_if(b)).one()``."""
+    from sqlalchemy import case, func
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 def percent(part: int, whole: int) -> decimal.Decimal | None:
     """``part`` of ``whole`` in per cent, 2 places, half up (D-5: what is
     shown is what thresholds compare); ``None`` when ``whole`` is 0 (no

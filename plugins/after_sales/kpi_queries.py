@@ -15,6 +15,7 @@ from sqlalchemy import case, func
 
 from core.calendar import hours_between
 from core.calendar.periods import Period
+from core.kpis import count_if
 from core.org import subject_clause
 from core.records import tenancy
 
@@ -50,7 +51,6 @@ def order_figures(company: Any, start: dt.date, end: dt.date, subject: Any = Non
     from .models import SOLVED_STATES, WorkOrder
     w = WorkOrder
     solved = w.state.in_(SOLVED_STATES)
-    count_if = lambda cond: func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # noqa: E731
     row = received_in(company, start, end, subject).with_entities(
         func.count(),
         count_if(solved),

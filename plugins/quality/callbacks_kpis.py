@@ -22,9 +22,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from core.kpis import count_if
 from core.org import subject_clause
 from core.records import tenancy
 
@@ -44,10 +45,6 @@ def _lines(company: Any, level: str, start: dt.date, end: dt.date, subject: Any 
     return query.filter(clause) if clause is not None else query
 
 
-def _count_if(cond: Any) -> Any:
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-
 def _percent(part: Any, whole: Any):
     from core.kpis import percent
     return percent(int(part or 0), int(whole or 0))
@@ -57,7 +54,7 @@ def callback_rate(company, start, end, subject=None):
     """回访率: the level-1 lines called back (an outcome) ÷ the lines, %."""
     from .models.callbacks import Callback
     called, total = _lines(company, "centre", start, end, subject).with_entities(
-        _count_if(Callback.outcome.is_not(None)), func.count(Callback.id)).one()
+        count_if(Callback.outcome.is_not(None)), func.count(Callback.id)).one()
     return _percent(called, total)
 
 
@@ -65,7 +62,7 @@ def sample_satisfaction_rate(company, start, end, subject=None):
     """抽访满意率: the level-2 lines satisfied ÷ the level-2 lines called, %."""
     from .models.callbacks import Callback
     satisfied, called = _lines(company, "sample", start, end, subject).with_entities(
-        _count_if(Callback.outcome == "satisfied"), _count_if(Callback.outcome.is_not(None))).one()
+        count_if(Callback.outcome == "satisfied"), count_if(Callback.outcome.is_not(None))).one()
     return _percent(satisfied, called)
 
 
@@ -78,8 +75,8 @@ def resample_agreement_rate(company, start, end, subject=None):
     same, called = (_lines(company, "resample", start, end, subject)
                     .outerjoin(earlier, (earlier.run_id == CallbackRun.source_id)
                                & (earlier.work_order_id == Callback.work_order_id))
-                    .with_entities(_count_if(Callback.outcome.is_not(None) & (Callback.outcome == earlier.outcome)),
-                                   _count_if(Callback.outcome.is_not(None))).one())
+                    .with_entities(count_if(Callback.outcome.is_not(None) & (Callback.outcome == earlier.outcome)),
+                                   count_if(Callback.outcome.is_not(None))).one())
     return _percent(same, called)
 
 
@@ -89,7 +86,7 @@ def fake_records(company, start, end, subject=None):
     quarter nobody called back must not meet the target 0)."""
     from .models.callbacks import Callback
     called, fake = _lines(company, "centre", start, end, subject).with_entities(
-        _count_if(Callback.outcome.is_not(None)), _count_if(Callback.outcome == "fake")).one()
+        count_if(Callback.outcome.is_not(None)), count_if(Callback.outcome == "fake")).one()
     return int(fake or 0) if called else None
 
 
@@ -98,7 +95,7 @@ def progress(company: Any, start: dt.date, end: dt.date) -> tuple[int, int]:
     ``start``..``end`` (the widget's "this period")."""
     from .models.callbacks import Callback
     done, total = _lines(company, "centre", start, end).with_entities(
-        _count_if(Callback.outcome.is_not(None)), func.count(Callback.id)).one()
+        count_if(Callback.outcome.is_not(None)), func.count(Callback.id)).one()
     return int(done or 0), int(total or 0)
 
 

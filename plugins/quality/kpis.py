@@ -107,19 +107,18 @@ def capa_closed_on_time(company, start, end, subject=None):
     after that day (late); one still running before it counts nowhere yet.
     Cancelled, draft and archived CAPAs are left out. Per company, the
     CAPA's 责任部门 (with those under it) or 责任人; one SQL aggregate."""
-    from sqlalchemy import case, func, or_, select
+    from sqlalchemy import func, or_
     from core.calendar.timezone import local_today
-    from core.kpis import percent
+    from core.kpis import count_if, percent
     from core.org import subject_clause
     from core.records import tenancy
     from .models.capa import Capa, CapaAction
-    due = (select(CapaAction.capa_id, func.max(CapaAction.due_on).label("due_on"))
-           .where(CapaAction.company_id == company.id, CapaAction.state != "cancelled",
-                  CapaAction.archived_at.is_(None), CapaAction.due_on.is_not(None))
+    due = (tenancy.scoped_query(CapaAction, company)
+           .filter(CapaAction.state != "cancelled", CapaAction.archived_at.is_(None), CapaAction.due_on.is_not(None))
+           .with_entities(CapaAction.capa_id, func.max(CapaAction.due_on).label("due_on"))
            .group_by(CapaAction.capa_id).subquery())
     closed_by_then = Capa.closed_at.is_not(None) & (func.date(Capa.closed_at) <= due.c.due_on)
     decided = or_(Capa.closed_at.is_not(None), due.c.due_on < local_today(company))
-    count_if = lambda cond: func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # noqa: E731
     query = (tenancy.scoped_query(Capa, company).join(due, due.c.capa_id == Capa.id)
              .filter(Capa.archived_at.is_(None), Capa.state.not_in(("draft", "cancelled")),
                      due.c.due_on >= start, due.c.due_on <= end))
