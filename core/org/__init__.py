@@ -19,11 +19,12 @@ from core.org.models import Department, Employee, Post, ResponsibilityHolder, Si
 from core.org.responsibilities import (CORE_RESPONSIBILITIES, Responsibility, ResponsibilityRegistry, held_by,
                                        holder_users, holders, holds, responsibility)
 from core.org.people import (OrgOwnedMixin, department_ids_under, employee_of, my_department_clause,
-                             my_records_clause, org_owned, responsible_users, subject_clause, subject_user_ids)
+                             my_records_clause, of_subject, org_owned, responsible_users, subject_clause,
+                             subject_user_ids)
 from core.org.signoffs import record_signoff, signature_boxes, signoffs_of
 
 __all__ = ["Department", "Employee", "Post", "ResponsibilityHolder", "Signoff", "CORE_RESPONSIBILITIES",
            "Responsibility", "ResponsibilityRegistry", "held_by", "holder_users", "holders", "holds", "responsibility",
-           "employee_of", "department_ids_under", "subject_user_ids", "subject_clause", "org_owned", "OrgOwnedMixin",
+           "employee_of", "department_ids_under", "subject_user_ids", "subject_clause", "of_subject", "org_owned", "OrgOwnedMixin",
            "my_department_clause", "my_records_clause", "responsible_users",
            "record_signoff", "signature_boxes", "signoffs_of"]

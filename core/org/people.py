@@ -94,6 +94,13 @@ def subject_clause(model: type, subject: Any) -> Any:
     raise TypeError(f"a KPI subject is a company (None), a Department or an Employee, not {subject!r}")
 
 
+def of_subject(query: Any, model: type, subject: Any) -> Any:
+    """``query`` (of ``model``'s records) narrowed to those a KPI counts for
+    ``subject`` (:func:`subject_clause`); unchanged for the whole company."""
+    clause = subject_clause(model, subject)
+    return query.filter(clause) if clause is not None else query
+
+
 class OrgOwnedMixin:
     """An owning department and a responsible employee (both optional) for
     a company-owned model, next to ``CompanyOwnedMixin``::

@@ -16,7 +16,7 @@ from sqlalchemy import case, func
 from core.calendar import hours_between
 from core.calendar.periods import Period
 from core.kpis import count_if
-from core.org import subject_clause
+from core.org import of_subject
 from core.records import tenancy
 
 _CENT = Decimal("0.01")
@@ -42,8 +42,7 @@ def received_in(company: Any, start: dt.date, end: dt.date, subject: Any = None)
     query = tenancy.scoped_query(WorkOrder, company).filter(
         WorkOrder.archived_at.is_(None), WorkOrder.state != "cancelled",
         Period(start, end).contains(WorkOrder.received_at, company))
-    clause = subject_clause(WorkOrder, subject)
-    return query.filter(clause) if clause is not None else query
+    return of_subject(query, WorkOrder, subject)
 
 
 def order_figures(company: Any, start: dt.date, end: dt.date, subject: Any = None) -> OrderFigures:

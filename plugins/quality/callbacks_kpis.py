@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from core.kpis import count_if
-from core.org import subject_clause
+from core.org import of_subject, subject_clause
 from core.records import tenancy
 
 
@@ -41,8 +41,7 @@ def _lines(company: Any, level: str, start: dt.date, end: dt.date, subject: Any 
         orders = access.resolve("after_sales.workorder").model
         return query.filter(Callback.work_order_id.in_(
             select(orders.id).where(subject_clause(orders, subject))))
-    clause = subject_clause(CallbackRun, subject)
-    return query.filter(clause) if clause is not None else query
+    return of_subject(query, CallbackRun, subject)
 
 
 def _percent(part: Any, whole: Any):

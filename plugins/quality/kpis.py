@@ -32,7 +32,7 @@ def complaint_rate(company, start, end, subject=None):
     from sqlalchemy import func
 
     from core.calendar.periods import Period
-    from core.org import subject_clause
+    from core.org import of_subject
     from core.records import tenancy
     from core.kpis import percent
     from plugins.after_sales.kpi_queries import received_in
@@ -42,9 +42,7 @@ def complaint_rate(company, start, end, subject=None):
     query = tenancy.scoped_query(Complaint, company).filter(
         Complaint.archived_at.is_(None), Complaint.state != "rejected",
         Period(start, end).contains(Complaint.received_at, company))
-    clause = subject_clause(Complaint, subject)
-    if clause is not None:
-        query = query.filter(clause)
+    query = of_subject(query, Complaint, subject)
     return percent(int(query.with_entities(func.count()).scalar() or 0), int(orders or 0))
 
 
@@ -86,16 +84,14 @@ def open_capas(company, start, end, subject=None):
     employee (its 责任人); one SQL count."""
     import datetime as dt
     from sqlalchemy import func, or_
-    from core.org import subject_clause
+    from core.org import of_subject
     from core.records import tenancy
     from .models.capa import Capa
     last = dt.datetime.combine(end, dt.time.max)
     query = tenancy.scoped_query(Capa, company).filter(
         Capa.archived_at.is_(None), Capa.state != "cancelled", Capa.opened_at.isnot(None), Capa.opened_at <= last,
         or_(Capa.closed_at.is_(None), Capa.closed_at > last))
-    clause = subject_clause(Capa, subject)
-    if clause is not None:
-        query = query.filter(clause)
+    query = of_subject(query, Capa, subject)
     return query.with_entities(func.count(Capa.id)).scalar()
 
 
@@ -110,7 +106,7 @@ def capa_closed_on_time(company, start, end, subject=None):
     from sqlalchemy import func, or_
     from core.calendar.timezone import local_today
     from core.kpis import count_if, percent
-    from core.org import subject_clause
+    from core.org import of_subject
     from core.records import tenancy
     from .models.capa import Capa, CapaAction
     due = (tenancy.scoped_query(CapaAction, company)
@@ -122,9 +118,7 @@ def capa_closed_on_time(company, start, end, subject=None):
     query = (tenancy.scoped_query(Capa, company).join(due, due.c.capa_id == Capa.id)
              .filter(Capa.archived_at.is_(None), Capa.state.not_in(("draft", "cancelled")),
                      due.c.due_on >= start, due.c.due_on <= end))
-    clause = subject_clause(Capa, subject)
-    if clause is not None:
-        query = query.filter(clause)
+    query = of_subject(query, Capa, subject)
     met, counted = query.with_entities(count_if(closed_by_then), count_if(decided)).one()
     return percent(int(met or 0), int(counted or 0))
 
